@@ -1,0 +1,60 @@
+"""The navigation of each role: one list, read by the base layout."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from residence.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None = None  # None: everyone, signed in or not
+    signed_in: bool | None = None  # True: only signed in; False: only signed out
+
+
+CORE_NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "home", signed_in=True),
+    NavItem(_("System administration"), "admin:index", roles=frozenset({Role.SYSTEM_ADMIN})),
+    NavItem(_("Audit log"), "audit_log", roles=frozenset({Role.SYSTEM_ADMIN, Role.POLICY_ADMIN})),
+    NavItem(_("API documentation"), "api_docs", signed_in=True),
+)
+
+
+@cache
+def _all_items() -> tuple[NavItem, ...]:
+    """The core's items, then each app's ``<app>.navigation.NAV_ITEMS`` in INSTALLED_APPS order."""
+    items = list(CORE_NAV_ITEMS[:1])
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError:
+            continue
+        items.extend(getattr(module, "NAV_ITEMS", ()))
+    return tuple(items) + CORE_NAV_ITEMS[1:]
+
+
+def items_for(user) -> list[dict]:
+    signed_in = user.is_authenticated
+    roles = user.roles if signed_in else frozenset()
+    visible = []
+    for item in _all_items():
+        if item.signed_in is not None and item.signed_in != signed_in:
+            continue
+        if item.roles is not None and not (roles & item.roles):
+            continue
+        try:
+            visible.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            # A capability whose app is not installed in this deployment: leave it out.
+            continue
+    return visible

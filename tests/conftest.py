@@ -1,0 +1,186 @@
+"""Shared fixtures: personas, services (PostgreSQL, Redis, a real Celery worker) and their skips.
+
+A test that needs a service it cannot reach skips with the reason, except under
+REQUIRE_SERVICES=1 (CI), where it fails: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from residence.celery import app as celery_app
+
+from .factories import UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres():
+    require(settings.USING_POSTGRES, "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_broker():
+    require(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_unless_worker(request):
+    """Tasks run in-process unless the test is marked ``worker`` (it runs a real worker process)."""
+    eager = request.node.get_closest_marker("worker") is None and "celery_worker" not in request.fixturenames
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_eager_propagates = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_broker():
+    """Start from an empty queue so messages of an interrupted run are not consumed now."""
+    if settings.REDIS_URL:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1)
+                conn.default_channel.queue_purge("celery")
+        except Exception as error:  # noqa: BLE001 - an absent Redis is reported by the tests that need it
+            print(f"could not purge the Redis queue: {error}")
+    else:
+        queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        shutil.rmtree(queue, ignore_errors=True)
+        queue.mkdir(parents=True, exist_ok=True)
+
+
+def test_database_url() -> str:
+    """The URL of the database the tests run on, for processes started by a test."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+class WorkerProcess:
+    def __init__(self, *, concurrency: int = 2, extra_env: dict | None = None, pool: str = "prefork"):
+        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"worker-{self.name.split('@')[0]}.log"
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": test_database_url(),
+                "VAR_DIR": str(settings.VAR_DIR),
+                "TESTING": "1",
+                "DJANGO_SETTINGS_MODULE": "residence.settings",
+            }
+            | (extra_env or {})
+        )
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "residence",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                f"--pool={pool}",
+                f"--hostname={self.name}",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early: {self.log_path.read_text()[-3000:]}")
+            if celery_app.control.ping(destination=[self.name], timeout=0.5):
+                return
+        raise RuntimeError(f"worker did not answer in {timeout}s: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real worker process on the configured broker and the test database."""
+    worker = WorkerProcess()
+    yield worker
+    worker.stop()
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+# --- personas --------------------------------------------------------------------------------
+@pytest.fixture
+def alice(db):
+    """An applicant."""
+    return UserFactory(email="alice@example.org", full_name="Alice Martin", roles=["applicant"])
+
+
+@pytest.fixture
+def bob(db):
+    """Another applicant."""
+    return UserFactory(email="bob@example.org", full_name="Bob Okafor", roles=["applicant"])
+
+
+@pytest.fixture
+def sysadmin(db):
+    return UserFactory(
+        email="root@example.org",
+        full_name="Sys Admin",
+        roles=["system_admin"],
+        is_staff=True,
+        is_superuser=True,
+    )
