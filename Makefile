@@ -43,7 +43,7 @@ check-deploy: install
 
 ## Refresh the Chinese catalogue after changing user-facing strings.
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	PYTHON=$(BIN)/python ./scripts/makemessages
 
 ## Re-pin the tested versions from pyproject.toml.
 lock: $(BIN)/python
