@@ -1,0 +1,552 @@
+"""validate_policy(): every problem in a policy document, each located by a path, in en and zh."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .conditions import COMPARISONS, OPERATOR_FACT_TYPES, OPERATORS
+from .errors import PolicyError, policy_error
+from .facts import FACT_TYPES, NUMERIC_TYPES
+from .points import DERIVATION_FACT_TYPES, DERIVATIONS
+
+CHANNELS = ("talent", "work", "investment", "contribution", "family")
+BAN_GROUNDS = (
+    "national_security",
+    "deportation",
+    "fraud",
+    "insufficient_residence",
+    "talent_program_terminated",
+)
+STAGES = ("intake", "verification", "review", "approval")
+OFFICE_LEVELS = ("municipal", "provincial", "national")
+LANGUAGES = ("en", "zh")
+TOP_LEVEL_KEYS = (
+    "version",
+    "effective_from",
+    "effective_to",
+    "legal_basis",
+    "ban_years",
+    "card_validity_years",
+    "family_quota",
+    "reference",
+    "facts",
+    "channels",
+)
+CHANNEL_KEYS = (
+    "label",
+    "requirements",
+    "points",
+    "documents",
+    "deadlines",
+    "office_levels",
+    "green_channel",
+    "judgement",
+)
+
+
+def parse_date(value: Any) -> date:
+    """A date from YAML (already a date) or JSON (ISO text)."""
+    if type(value) is date:
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    raise ValueError(f"not a date: {value!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.errors: list[PolicyError] = []
+
+    def add(self, path: str, code: str, **params: Any) -> None:
+        self.errors.append(policy_error(path, code, **params))
+
+    def bad(self, path: str, en: str, zh: str) -> None:
+        self.add(path, "bad_value", detail=en, detail_zh=zh)
+
+    def mapping(self, value: Any, path: str) -> bool:
+        if isinstance(value, dict):
+            return True
+        self.add(path, "not_a_mapping")
+        return False
+
+    def listing(self, value: Any, path: str) -> bool:
+        if isinstance(value, list):
+            return True
+        self.add(path, "not_a_list")
+        return False
+
+    def required(self, doc: dict[str, Any], keys: tuple[str, ...], path: str) -> bool:
+        missing = [key for key in keys if key not in doc]
+        for key in missing:
+            self.add(path, "missing_key", key=key)
+        return not missing
+
+    def translated(self, value: Any, path: str) -> None:
+        if not self.mapping(value, path):
+            return
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.add(f"{path}.{lang}", "missing_translation", lang=lang)
+
+    def a_date(self, value: Any, path: str) -> date | None:
+        try:
+            return parse_date(value)
+        except ValueError:
+            self.add(path, "bad_date", value=value)
+            return None
+
+    def positive_int(self, value: Any, path: str, *, allow_zero: bool = False) -> None:
+        if not _is_int(value) or value < 0 or (value == 0 and not allow_zero):
+            lowest = 0 if allow_zero else 1
+            self.bad(
+                path,
+                f"expected a whole number of at least {lowest}, got {value!r}",
+                f"应为不小于{lowest}的整数，实际为 {value!r}",
+            )
+
+    # --- top level ----------------------------------------------------------------------------
+
+    def policy(self, doc: Any) -> None:
+        if not self.mapping(doc, "(policy)"):
+            return
+        keys = ("version", "effective_from", "legal_basis", "ban_years", "card_validity_years")
+        self.required(doc, (*keys, "family_quota", "reference", "facts", "channels"), "(policy)")
+        for key in doc:
+            # "x-" keys hold YAML anchors shared between channels; anything else is a typo.
+            if key not in TOP_LEVEL_KEYS and not str(key).startswith("x-"):
+                self.add(str(key), "unknown_key", key=key)
+        if "version" in doc and not str(doc["version"]).strip():
+            self.bad("version", "the version label is empty", "版本号为空")
+        start = self.a_date(doc["effective_from"], "effective_from") if "effective_from" in doc else None
+        end = doc.get("effective_to")
+        if end is not None:
+            end = self.a_date(end, "effective_to")
+            if start and end and end <= start:
+                self.add("effective_to", "bad_date_range", start=start, end=end)
+        if "legal_basis" in doc:
+            self.translated(doc["legal_basis"], "legal_basis")
+        if self.mapping(doc.get("ban_years", {}), "ban_years"):
+            bans = doc.get("ban_years", {})
+            for ground in BAN_GROUNDS:
+                if ground in bans:
+                    self.positive_int(bans[ground], f"ban_years.{ground}", allow_zero=True)
+                elif "ban_years" in doc:
+                    self.add("ban_years", "missing_key", key=ground)
+            for ground in bans:
+                if ground not in BAN_GROUNDS:
+                    self.add(f"ban_years.{ground}", "unknown_key", key=ground)
+        if "card_validity_years" in doc and self.mapping(doc["card_validity_years"], "card_validity_years"):
+            validity = doc["card_validity_years"]
+            if self.required(validity, ("adult", "minor"), "card_validity_years"):
+                self.positive_int(validity["adult"], "card_validity_years.adult")
+                self.positive_int(validity["minor"], "card_validity_years.minor")
+        quota = doc.get("family_quota")
+        if (
+            quota is not None
+            and self.mapping(quota, "family_quota")
+            and self.required(quota, ("annual",), "family_quota")
+        ):
+            self.positive_int(quota["annual"], "family_quota.annual", allow_zero=True)
+        tables = self.reference(doc["reference"]) if "reference" in doc else {}
+        facts = self.facts(doc["facts"]) if "facts" in doc else {}
+        if "channels" in doc and self.mapping(doc["channels"], "channels"):
+            for name, channel in doc["channels"].items():
+                path = f"channels.{name}"
+                if name not in CHANNELS:
+                    self.add(path, "unknown_channel", name=name, known=", ".join(CHANNELS))
+                elif name not in facts:
+                    self.add("facts", "missing_key", key=name)
+                else:
+                    self.channel(channel, path, name, {**facts.get("common", {}), **facts[name]}, tables)
+
+    def reference(self, doc: Any) -> dict[str, dict[str, Any]]:
+        if not self.mapping(doc, "reference") or not self.required(doc, ("tables",), "reference"):
+            return {}
+        if not self.mapping(doc["tables"], "reference.tables"):
+            return {}
+        tables = {}
+        for name, table in doc["tables"].items():
+            path = f"reference.tables.{name}"
+            if not self.mapping(table, path) or not self.required(table, ("label", "values"), path):
+                continue
+            self.translated(table["label"], f"{path}.label")
+            for code, label in table.get("value_labels", {}).items():
+                self.translated(label, f"{path}.value_labels.{code}")
+            if not self.mapping(table["values"], f"{path}.values"):
+                continue
+            if table.get("by_year"):
+                for key, by_year in table["values"].items():
+                    if not self.mapping(by_year, f"{path}.values.{key}"):
+                        continue
+                    for year, amount in by_year.items():
+                        where = f"{path}.values.{key}.{year}"
+                        if not _is_int(year) and not str(year).isdigit():
+                            self.bad(where, f"year {year!r} is not a whole number", f"年份 {year!r} 不是整数")
+                        if not _is_number(amount) or amount <= 0:
+                            self.bad(
+                                where,
+                                f"figure {amount!r} is not a positive number",
+                                f"数值 {amount!r} 不是正数",
+                            )
+            tables[name] = table
+        for name, entries in doc.get("catalogues", {}).items():
+            path = f"reference.catalogues.{name}"
+            if self.listing(entries, path):
+                for index, entry in enumerate(entries):
+                    self.coded_entry(entry, f"{path}[{index}]")
+        return tables
+
+    def coded_entry(self, entry: Any, path: str) -> None:
+        if self.mapping(entry, path) and self.required(entry, ("code", "name"), path):
+            self.translated(entry["name"], f"{path}.name")
+
+    def facts(self, doc: Any) -> dict[str, dict[str, Any]]:
+        if not self.mapping(doc, "facts"):
+            return {}
+        schema: dict[str, dict[str, Any]] = {}
+        for group, specs in doc.items():
+            path = f"facts.{group}"
+            if group != "common" and group not in CHANNELS:
+                self.add(path, "unknown_channel", name=group, known=", ".join(CHANNELS))
+                continue
+            if not self.mapping(specs, path):
+                continue
+            schema[group] = {}
+            for name, spec in specs.items():
+                if self.fact_spec(spec, f"{path}.{name}"):
+                    schema[group][name] = spec
+        return schema
+
+    def fact_spec(self, spec: Any, path: str) -> bool:
+        if not self.mapping(spec, path) or not self.required(spec, ("type", "label"), path):
+            return False
+        self.translated(spec["label"], f"{path}.label")
+        if spec["type"] not in FACT_TYPES:
+            self.add(f"{path}.type", "unknown_fact_type", value=spec["type"])
+            return False
+        if spec["type"] == "enum":
+            choices = spec.get("choices")
+            if not isinstance(choices, dict) or not choices:
+                self.bad(
+                    f"{path}.choices",
+                    "an enum needs choices, each with en and zh names",
+                    "枚举类型须列出可选值及其中英文名称",
+                )
+                return False
+            for choice, label in choices.items():
+                self.translated(label, f"{path}.choices.{choice}")
+        for bound in ("min", "max"):
+            if bound in spec and not _is_number(spec[bound]):
+                self.bad(f"{path}.{bound}", f"{bound} must be a number", f"{bound} 必须是数字")
+        return True
+
+    # --- channels -----------------------------------------------------------------------------
+
+    def channel(
+        self, doc: Any, path: str, name: str, facts: dict[str, dict[str, Any]], tables: dict[str, Any]
+    ) -> None:
+        if not self.mapping(doc, path):
+            return
+        keys = ("label", "requirements", "documents", "deadlines", "office_levels")
+        self.required(doc, keys, path)
+        for key in doc:
+            if key not in CHANNEL_KEYS:
+                self.add(f"{path}.{key}", "unknown_key", key=key)
+        if "label" in doc:
+            self.translated(doc["label"], f"{path}.label")
+        ids: set[str] = set()
+        has_points = "points" in doc
+        context = (name, facts, tables, ids, has_points)
+        if has_points:
+            self.points(doc["points"], f"{path}.points", context)
+        if "requirements" in doc:
+            self.node(doc["requirements"], f"{path}.requirements", context)
+        if "documents" in doc and self.mapping(doc["documents"], f"{path}.documents"):
+            for kind in ("standard", "green_channel"):
+                where = f"{path}.documents.{kind}"
+                if self.required(doc["documents"], (kind,), f"{path}.documents") and self.listing(
+                    doc["documents"][kind], where
+                ):
+                    for index, entry in enumerate(doc["documents"][kind]):
+                        self.coded_entry(entry, f"{where}[{index}]")
+        if "deadlines" in doc and self.mapping(doc["deadlines"], f"{path}.deadlines"):
+            for kind in ("standard", "green_channel"):
+                where = f"{path}.deadlines.{kind}"
+                deadlines = doc["deadlines"].get(kind)
+                if not self.required(doc["deadlines"], (kind,), f"{path}.deadlines") or not self.mapping(
+                    deadlines, where
+                ):
+                    continue
+                for stage in STAGES:
+                    if self.required(deadlines, (stage,), where):
+                        self.positive_int(deadlines[stage], f"{where}.{stage}")
+        if "office_levels" in doc and self.mapping(doc["office_levels"], f"{path}.office_levels"):
+            levels = doc["office_levels"]
+            for stage in ("intake", "review", "approval"):
+                if (
+                    self.required(levels, (stage,), f"{path}.office_levels")
+                    and levels[stage] not in OFFICE_LEVELS
+                ):
+                    self.bad(
+                        f"{path}.office_levels.{stage}",
+                        f"{levels[stage]!r} is not one of {', '.join(OFFICE_LEVELS)}",
+                        f"{levels[stage]!r} 不是以下之一：{', '.join(OFFICE_LEVELS)}",
+                    )
+        green = doc.get("green_channel")
+        if green is not None and self.mapping(green, f"{path}.green_channel"):
+            if "when" in green:
+                self.node(green["when"], f"{path}.green_channel.when", (*context[:3], set(), has_points))
+            elif not isinstance(green.get("always"), bool):
+                self.bad(
+                    f"{path}.green_channel",
+                    "needs 'always: true/false' or a 'when' condition",
+                    "须设置“always”或“when”条件",
+                )
+        judgement = doc.get("judgement")
+        if (
+            judgement is not None
+            and self.mapping(judgement, f"{path}.judgement")
+            and judgement.get("always")
+            and self.required(judgement, ("reason",), f"{path}.judgement")
+        ):
+            self.translated(judgement["reason"], f"{path}.judgement.reason")
+
+    def node(self, doc: Any, path: str, context: tuple) -> None:
+        if not self.mapping(doc, path):
+            return
+        forms = [key for key in ("all", "any", "op") if key in doc]
+        if len(forms) != 1:
+            self.add(path, "bad_node")
+            return
+        form = forms[0]
+        if form == "op":
+            self.leaf(doc, path, context)
+            return
+        children = doc[form]
+        if not self.listing(children, f"{path}.{form}"):
+            return
+        if not children:
+            self.bad(f"{path}.{form}", "needs at least one condition", "至少需要一个条件")
+        for index, child in enumerate(children):
+            self.node(child, f"{path}.{form}[{index}]", context)
+        if "when" in doc:
+            if form == "all":
+                self.leaf(doc["when"], f"{path}.when", context)
+            else:
+                self.add(f"{path}.when", "unknown_key", key="when")
+
+    def leaf(self, doc: Any, path: str, context: tuple) -> None:
+        channel, facts, tables, ids, has_points = context
+        if not self.mapping(doc, path) or not self.required(doc, ("id", "op", "label"), path):
+            return
+        self.unique_id(doc["id"], path, ids)
+        self.translated(doc["label"], f"{path}.label")
+        if "legal_basis" in doc:
+            self.translated(doc["legal_basis"], f"{path}.legal_basis")
+        if doc.get("on_missing", "needs_judgement") not in ("needs_judgement", "not_met"):
+            self.bad(
+                f"{path}.on_missing", "must be needs_judgement or not_met", "须为 needs_judgement 或 not_met"
+            )
+        op = doc["op"]
+        if op not in OPERATORS:
+            self.add(f"{path}.op", "unknown_operator", op=op, known=", ".join(OPERATORS))
+            return
+        if op == "points_pass":
+            if not has_points:
+                self.add(path, "points_without_table")
+            return
+        spec = self.fact_ref(doc, "fact", path, channel, facts, OPERATOR_FACT_TYPES[op], op)
+        if spec is None:
+            return
+        if op in COMPARISONS:
+            if self.required(doc, ("value",), path):
+                self.threshold(doc["value"], spec, f"{path}.value", doc["fact"])
+        elif op == "in":
+            if self.required(doc, ("values",), path) and self.listing(doc["values"], f"{path}.values"):
+                if not doc["values"]:
+                    self.bad(f"{path}.values", "needs at least one value", "至少需要一个值")
+                for index, value in enumerate(doc["values"]):
+                    self.threshold(value, spec, f"{path}.values[{index}]", doc["fact"])
+        elif op in ("years_since_gte", "years_since_lt"):
+            if self.required(doc, ("years",), path):
+                self.positive_int(doc["years"], f"{path}.years")
+        elif op == "consecutive_years_min_days":
+            if self.required(doc, ("years", "min_days"), path):
+                self.positive_int(doc["years"], f"{path}.years")
+                self.days(doc["min_days"], f"{path}.min_days")
+        elif op == "multiple_of_reference":
+            self.reference_use(doc, path, channel, facts, tables)
+            if self.required(doc, ("multiple",), path):
+                self.positive_number(doc["multiple"], f"{path}.multiple")
+        elif op == "ratio_gte":
+            self.fact_ref(doc, "of", path, channel, facts, NUMERIC_TYPES, op)
+            if self.required(doc, ("ratio",), path):
+                self.positive_number(doc["ratio"], f"{path}.ratio")
+
+    def unique_id(self, value: Any, path: str, ids: set[str]) -> None:
+        if value in ids:
+            self.add(f"{path}.id", "duplicate_id", id=value)
+        ids.add(value)
+
+    def fact_ref(
+        self, doc: dict, key: str, path: str, channel: str, facts: dict, types: tuple[str, ...], op: str
+    ) -> dict[str, Any] | None:
+        if not self.required(doc, (key,), path):
+            return None
+        name = doc[key]
+        spec = facts.get(name)
+        if spec is None:
+            self.add(f"{path}.{key}", "unknown_fact", name=name, channel=channel)
+            return None
+        if spec["type"] not in types:
+            self.add(f"{path}.{key}", "fact_type_mismatch", op=op, name=name, type=spec["type"])
+            return None
+        return spec
+
+    def reference_use(
+        self, doc: dict, path: str, channel: str, facts: dict, tables: dict, *, by_year: bool = True
+    ) -> None:
+        if self.required(doc, ("reference", "key_fact"), path):
+            table = tables.get(doc["reference"])
+            if table is None:
+                self.add(f"{path}.reference", "unknown_reference", name=doc["reference"])
+            elif bool(table.get("by_year")) != by_year:
+                self.bad(
+                    f"{path}.reference",
+                    f"table '{doc['reference']}' must {'' if by_year else 'not '}be by year here",
+                    f"参考表“{doc['reference']}”在此{'须' if by_year else '不可'}按年份",
+                )
+            self.fact_ref(doc, "key_fact", path, channel, facts, ("str", "enum"), "reference")
+        if "year_offset" in doc and not _is_int(doc["year_offset"]):
+            self.bad(f"{path}.year_offset", "must be a whole number", "必须是整数")
+
+    def threshold(self, value: Any, spec: dict[str, Any], path: str, fact: str) -> None:
+        kind = spec["type"]
+        if kind == "enum":
+            if value not in spec["choices"]:
+                self.add(path, "unknown_choice", value=value, name=fact)
+        elif kind == "date":
+            self.a_date(value, path)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                self.bad(path, f"{value!r} is not true or false", f"{value!r} 不是布尔值")
+        elif kind in NUMERIC_TYPES:
+            if not _is_number(value):
+                self.bad(path, f"{value!r} is not a number", f"{value!r} 不是数字")
+        elif not isinstance(value, str):
+            self.bad(path, f"{value!r} is not text", f"{value!r} 不是文本")
+
+    def positive_number(self, value: Any, path: str) -> None:
+        if not _is_number(value) or value <= 0:
+            self.bad(path, f"{value!r} is not a positive number", f"{value!r} 不是正数")
+
+    def days(self, value: Any, path: str) -> None:
+        if not _is_int(value) or not 0 < value <= 366:
+            self.bad(
+                path,
+                f"{value!r} is not a number of days in a year (1-366)",
+                f"{value!r} 不是一年内的天数（1-366）",
+            )
+
+    # --- points -------------------------------------------------------------------------------
+
+    def points(self, doc: Any, path: str, context: tuple) -> None:
+        channel, facts, tables, ids, _has_points = context
+        if not self.mapping(doc, path) or not self.required(doc, ("pass_mark", "criteria"), path):
+            return
+        self.positive_int(doc["pass_mark"], f"{path}.pass_mark")
+        if not self.listing(doc["criteria"], f"{path}.criteria"):
+            return
+        for index, criterion in enumerate(doc["criteria"]):
+            where = f"{path}.criteria[{index}]"
+            if not self.mapping(criterion, where) or not self.required(
+                criterion, ("id", "label", "brackets"), where
+            ):
+                continue
+            self.unique_id(criterion["id"], where, ids)
+            self.translated(criterion["label"], f"{where}.label")
+            if "legal_basis" in criterion:
+                self.translated(criterion["legal_basis"], f"{where}.legal_basis")
+            derive = criterion.get("derive", "fact")
+            if derive not in DERIVATIONS:
+                self.add(f"{where}.derive", "unknown_operator", op=derive, known=", ".join(DERIVATIONS))
+                continue
+            if derive == "reference_lookup":
+                self.reference_use(criterion, where, channel, facts, tables, by_year=False)
+                spec = None
+            else:
+                spec = self.fact_ref(
+                    criterion, "fact", where, channel, facts, DERIVATION_FACT_TYPES[derive], derive
+                )
+                if spec is None:
+                    continue
+            if derive == "multiple_of_reference":
+                self.reference_use(criterion, where, channel, facts, tables)
+            elif derive == "ratio":
+                self.fact_ref(criterion, "of", where, channel, facts, NUMERIC_TYPES, derive)
+            elif derive == "consecutive_years" and self.required(criterion, ("min_days",), where):
+                self.days(criterion["min_days"], f"{where}.min_days")
+            self.brackets(criterion["brackets"], f"{where}.brackets", spec, criterion.get("fact", ""))
+
+    def brackets(self, brackets: Any, path: str, spec: dict[str, Any] | None, fact: str) -> None:
+        if not self.listing(brackets, path):
+            return
+        if not brackets:
+            self.bad(path, "needs at least one bracket", "至少需要一个区间")
+            return
+        by_equality = all(isinstance(bracket, dict) and "equals" in bracket for bracket in brackets)
+        seen: list[Any] = []
+        previous_end: Any = None
+        for index, bracket in enumerate(brackets):
+            where = f"{path}[{index}]"
+            if not self.mapping(bracket, where) or not self.required(bracket, ("points",), where):
+                continue
+            if not _is_int(bracket["points"]) or bracket["points"] < 0:
+                self.bad(
+                    f"{where}.points", "points must be a whole number of at least 0", "分值须为不小于0的整数"
+                )
+            if by_equality:
+                value = bracket["equals"]
+                if value in seen:
+                    self.bad(where, f"{value!r} is listed twice", f"{value!r} 重复列出")
+                seen.append(value)
+                if spec is not None:
+                    self.threshold(value, spec, f"{where}.equals", fact)
+                continue
+            if "equals" in bracket:
+                self.bad(where, "mixes 'equals' with min/max brackets", "不可混用“equals”与区间")
+                continue
+            start, end = bracket.get("min"), bracket.get("max")
+            for bound, value in (("min", start), ("max", end)):
+                if value is not None and not _is_number(value):
+                    self.bad(f"{where}.{bound}", f"{value!r} is not a number", f"{value!r} 不是数字")
+                    return
+            if start is not None and end is not None and start >= end:
+                self.add(where, "empty_bracket", start=start, end=end)
+            if index > 0:
+                # Brackets must tile the number line in order: each starts where the previous ends.
+                if previous_end is None or start is None or start < previous_end:
+                    shown_end = "∞" if previous_end is None else previous_end
+                    self.add(
+                        where, "overlapping_brackets", start="-∞" if start is None else start, end=shown_end
+                    )
+                elif start > previous_end:
+                    self.add(where, "gapped_brackets", start=start, end=previous_end)
+            previous_end = end
+
+
+def validate_policy(doc: Any) -> list[PolicyError]:
+    """Every problem found in a policy document; an empty list means load_policy() will accept it."""
+    validator = _Validator()
+    validator.policy(doc)
+    return validator.errors
