@@ -64,7 +64,7 @@ class OfficeListApi(APIView):
     permission_classes = [AllowAny]
 
     class OfficeListOutputSerializer(serializers.ModelSerializer):
-        parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
         class Meta:
             model = Office
