@@ -10,8 +10,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
@@ -23,7 +23,11 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 FUZZ = settings(
     max_examples=15,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
     derandomize=True,
 )
 
@@ -42,7 +46,11 @@ def _keep_the_test_connection_open():
 @pytest.fixture(autouse=True)
 def _no_throttling(monkeypatch):
     # Throttling is tested on its own; here it would only turn fuzzing into 429s.
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {k: "100000/minute" for k in SimpleRateThrottle.THROTTLE_RATES})
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES, "100000/minute"),
+    )
     cache.clear()
 
 

@@ -88,7 +88,10 @@ def keyset_paginate(
     queryset = queryset.order_by(*ordering)
     if cursor:
         values = _decode(cursor, len(ordering))
-        if len({f.startswith("-") for f in ordering}) == 1 and connections[queryset.db].vendor == "postgresql":
+        if (
+            len({f.startswith("-") for f in ordering}) == 1
+            and connections[queryset.db].vendor == "postgresql"
+        ):
             # One direction: a row-value comparison, which PostgreSQL answers from a composite
             # index in the same order (the OR-expansion below defeats that index).
             model = queryset.model
@@ -107,4 +110,3 @@ def keyset_paginate(
         last = items[-1]
         next_cursor = _encode([getattr(last, f.lstrip("-")) for f in ordering])
     return KeysetPage(items=items, next_cursor=next_cursor)
-
