@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "eligibility",
     "applications",
     "benefits",
+    "verification",
+    "cards",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ api_patterns = [
     path("", include("eligibility.api_urls")),
     path("", include("applications.api_urls")),
     path("", include("benefits.api_urls")),
+    path("", include("verification.api_urls")),
+    path("", include("cards.api_urls")),
 ]
 
 urlpatterns = [
@@ -45,4 +47,6 @@ urlpatterns = [
     path("", include("eligibility.urls")),
     path("", include("applications.urls")),
     path("", include("benefits.urls")),
+    path("", include("verification.urls")),
+    path("", include("cards.urls")),
 ]

@@ -1,0 +1,5 @@
+"""REST API of the cards app, mounted under /api/."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
