@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.lock $(BIN)/python
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
 ## Run the portal with demo data on embedded defaults: web, worker and beat; Ctrl-C stops them all.
 run: translations
