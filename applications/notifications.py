@@ -1,0 +1,45 @@
+"""What the applicant is told at each status change: the inbox text and the e-mail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Status
+
+
+def status_message(status: str, *, reference: str) -> str:
+    """One sentence in the active language; inbox rows render it when they are read."""
+    messages = {
+        Status.SUBMITTED: _("Application %(ref)s was submitted and waits for intake."),
+        Status.RETURNED: _("Application %(ref)s was returned to you for correction."),
+        Status.ACCEPTED: _("Application %(ref)s was accepted."),
+        Status.VERIFYING: _("Application %(ref)s is being verified with other agencies."),
+        Status.IN_REVIEW: _("Application %(ref)s is in review."),
+        Status.EVIDENCE_REQUESTED: _("More evidence is requested for application %(ref)s."),
+        Status.EVIDENCE_SUBMITTED: _("Your evidence for application %(ref)s was received."),
+        Status.RECOMMENDED_APPROVAL: _("Application %(ref)s was reviewed and waits for a decision."),
+        Status.RECOMMENDED_REFUSAL: _("Application %(ref)s was reviewed and waits for a decision."),
+        Status.AWAITING_QUOTA: _("Application %(ref)s waits for a place in this year's family quota."),
+        Status.APPROVED: _("Application %(ref)s was approved."),
+        Status.REFUSED: _("Application %(ref)s was refused."),
+        Status.CARD_ISSUED: _("The permanent residence card for application %(ref)s was issued."),
+        Status.WITHDRAWN: _("Application %(ref)s was withdrawn."),
+    }
+    template = messages.get(status, _("Application %(ref)s changed status."))
+    return template % {"ref": reference}
+
+
+def status_email(*, status: str, reference: str, reason: str, language: str) -> tuple[str, str]:
+    """Subject and body in the recipient's language."""
+    with translation.override(language):
+        subject = _("Your application %(ref)s") % {"ref": reference}
+        lines = [status_message(status, reference=reference)]
+        if reason and status in {Status.RETURNED, Status.EVIDENCE_REQUESTED, Status.REFUSED}:
+            lines += ["", _("Reason given:"), reason]
+        lines += [
+            "",
+            _("Sign in to the portal to see the details: %(name)s") % {"name": settings.PORTAL_NAME},
+        ]
+        return str(subject), "\n".join(str(line) for line in lines)

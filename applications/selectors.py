@@ -1,0 +1,445 @@
+"""Every read of the applications app, already limited to what the user may see (else 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from residence.accounts.models import Role, User
+from residence.core.pagination import KeysetPage, keyset_paginate
+
+from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, is_officer, jurisdiction_q, officer_may_act
+from .channels import CHANNELS, FACTS_RELATED_NAMES
+from .models import (
+    FAR_FUTURE,
+    STAGE_OF_STATUS,
+    WITHDRAWABLE,
+    ApplicantProfile,
+    Application,
+    ApplicationDocument,
+    Authorisation,
+    Notification,
+    Stage,
+    Status,
+    StatusChange,
+)
+
+QUEUE_ORDERING = ("priority", "stage_deadline", "id")
+QUEUE_STAGES = (Stage.INTAKE, Stage.VERIFICATION, Stage.REVIEW, Stage.EVIDENCE, Stage.APPROVAL, Stage.QUOTA)
+
+
+# --- applicant side -----------------------------------------------------------------------------
+def client_owner_ids(user) -> QuerySet:
+    """Owners who authorised this intermediary (and have not revoked it)."""
+    return Authorisation.objects.filter(intermediary=user, revoked_at__isnull=True).values("applicant_id")
+
+
+def _owner_q(user, prefix: str = "") -> Q:
+    q = Q(**{f"{prefix}owner": user})
+    if user.has_role(Role.INTERMEDIARY):
+        q |= Q(**{f"{prefix}owner__in": client_owner_ids(user)})
+    return q
+
+
+def profiles_for_user(*, user) -> QuerySet[ApplicantProfile]:
+    if not user.is_authenticated:
+        return ApplicantProfile.objects.none()
+    return ApplicantProfile.objects.filter(_owner_q(user), is_active=True).select_related("owner")
+
+
+def profile_get(*, user, pk: int) -> ApplicantProfile:
+    try:
+        return profiles_for_user(user=user).get(pk=pk)
+    except (ApplicantProfile.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def applications_for_applicant(*, user) -> QuerySet[Application]:
+    """The applications of the user's own profiles and of their clients' (intermediary)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(_owner_q(user, "applicant__")).select_related("applicant", "office")
+
+
+def applications_visible_to(*, user) -> QuerySet[Application]:
+    """Applicant side: own and clients' applications. Officers: submitted cases in their area."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    own = _owner_q(user, "applicant__")
+    if is_officer(user):
+        return Application.objects.filter(
+            own | (jurisdiction_q(user) & Q(submitted_at__isnull=False))
+        ).select_related("applicant", "office")
+    return Application.objects.filter(own).select_related("applicant", "office")
+
+
+def application_get(*, user, pk: int) -> Application:
+    """One application the user may see, with its facts; else 404 (never 403: ids do not leak)."""
+    try:
+        return (
+            applications_visible_to(user=user)
+            .select_related(
+                "applicant__owner",
+                "policy_version",
+                "claimed_by",
+                "recommended_by",
+                "decided_by",
+                *FACTS_RELATED_NAMES,
+            )
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def authorisations_for_applicant(*, user) -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(applicant=user).select_related("intermediary")
+
+
+def clients_of(*, intermediary) -> QuerySet[User]:
+    return User.objects.filter(pk__in=client_owner_ids(intermediary)).order_by("full_name", "email")
+
+
+def application_timeline(*, application: Application) -> list[StatusChange]:
+    return list(application.status_changes.select_related("actor").order_by("at", "id"))
+
+
+def application_documents(
+    *, application: Application, include_superseded: bool = False
+) -> QuerySet[ApplicationDocument]:
+    docs = ApplicationDocument.objects.filter(application=application).select_related(
+        "dependant__profile", "uploaded_by"
+    )
+    return docs if include_superseded else docs.filter(superseded=False)
+
+
+def document_get(*, user, pk: int) -> ApplicationDocument:
+    """A document of an application the user may see (owner, authorised intermediary, officer in area)."""
+    try:
+        document = ApplicationDocument.objects.select_related("application").get(pk=pk)
+    except (ApplicationDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not applications_visible_to(user=user).filter(pk=document.application_id).exists():
+        raise Http404
+    return document
+
+
+def document_checklist(*, application: Application) -> list[dict[str, Any]]:
+    """Each required document type with its current upload (or None), for the applicant and intake."""
+    from .services import required_documents_for
+
+    current = {
+        d.document_type: d
+        for d in ApplicationDocument.objects.filter(
+            application=application, dependant__isnull=True, superseded=False
+        )
+    }
+    return [{"type": doc, "document": current.get(doc.code)} for doc in required_documents_for(application)]
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("application")
+
+
+def unread_notification_count(*, user) -> int:
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        if user.is_authenticated
+        else 0
+    )
+
+
+def available_actions(*, user, application: Application) -> list[str]:
+    """The action names the user may take now (buttons on the case page; the services check again)."""
+    from .services import acts_for
+
+    actions: list[str] = []
+    status = application.status
+    if user.is_authenticated and acts_for(user, application.applicant.owner_id):
+        if status in (Status.DRAFT, Status.RETURNED):
+            actions += ["edit", "upload", "submit"]
+        if status == Status.EVIDENCE_REQUESTED:
+            actions += ["upload", "answer_evidence"]
+        if status in WITHDRAWABLE:
+            actions.append("withdraw")
+    if is_officer(user) and officer_may_act(user, application):
+        held_by_other = (
+            application.claimed_by_id not in (None, user.pk)
+            and application.claimed_until
+            and application.claimed_until > timezone.now()
+        )
+        if not held_by_other:
+            actions += {
+                Status.SUBMITTED: ["accept", "return"],
+                Status.IN_REVIEW: ["request_evidence", "recommend_approval", "recommend_refusal"],
+                Status.EVIDENCE_SUBMITTED: ["request_evidence", "recommend_approval", "recommend_refusal"],
+                Status.RECOMMENDED_APPROVAL: ["approve", "refuse"],
+                Status.RECOMMENDED_REFUSAL: ["approve", "refuse"],
+            }.get(status, [])
+            if application.stage in STAGE_ROLE and application.claimed_by_id != user.pk:
+                actions.append("claim")
+        if application.claimed_by_id == user.pk:
+            actions.append("release")
+        if application.recommended_by_id == user.pk:
+            actions = [a for a in actions if a not in ("approve", "refuse")]
+    return actions
+
+
+# --- queues -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueueFilters:
+    channel: str | None = None
+    nationality: str | None = None
+    province: str | None = None
+    claimed_by: int | None = None  # an officer id; 0 means "not held by anyone"
+    overdue: bool | None = None
+
+
+def officer_queue(*, officer, stage: str, filters: QueueFilters | None = None) -> QuerySet[Application]:
+    """Cases of a stage in the officer's area, in queue order (green first, then by deadline)."""
+    filters = filters or QueueFilters()
+    if not is_officer(officer) or stage not in QUEUE_STAGES:
+        return Application.objects.none()
+    qs = Application.objects.filter(jurisdiction_q(officer), stage=stage)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.nationality:
+        qs = qs.filter(nationality=filters.nationality.upper())
+    if filters.province:
+        qs = qs.filter(province=filters.province)
+    if filters.claimed_by is not None:
+        now = timezone.now()
+        if filters.claimed_by == 0:
+            qs = qs.filter(Q(claimed_by__isnull=True) | Q(claimed_until__lte=now))
+        else:
+            qs = qs.filter(claimed_by_id=filters.claimed_by, claimed_until__gt=now)
+    if filters.overdue is not None:
+        late = Q(stage_deadline__lt=timezone.now())
+        qs = qs.filter(late) if filters.overdue else qs.exclude(late)
+    return qs.order_by(*QUEUE_ORDERING)
+
+
+QUEUE_ROW_FIELDS = (
+    "id",
+    "reference",
+    "channel",
+    "status",
+    "stage",
+    "green_channel",
+    "priority",
+    "stage_deadline",
+    "submitted_at",
+    "nationality",
+    "province",
+    "city_code",
+    "claimed_by_id",
+    "claimed_until",
+    "applicant__family_name",
+    "applicant__given_names",
+)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A queue line: plain values, no model instance (one query per page, no per-row work)."""
+
+    id: int
+    reference: str
+    channel: str
+    status: str
+    stage: str
+    green_channel: bool
+    priority: int
+    stage_deadline: dt.datetime
+    submitted_at: dt.datetime | None
+    nationality: str
+    province: str
+    city_code: str
+    claimed_by_id: int | None
+    claimed_until: dt.datetime | None
+    applicant__family_name: str
+    applicant__given_names: str
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.applicant__family_name.upper()} {self.applicant__given_names}".strip()
+
+    @property
+    def has_deadline(self) -> bool:
+        return self.stage_deadline != FAR_FUTURE
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.has_deadline and self.stage_deadline < timezone.now()
+
+    @property
+    def is_held(self) -> bool:
+        return bool(self.claimed_by_id and self.claimed_until and self.claimed_until > timezone.now())
+
+
+def officer_queue_page(
+    *,
+    officer,
+    stage: str,
+    filters: QueueFilters | None = None,
+    cursor: str | None = None,
+    page_size: int = 50,
+) -> KeysetPage:
+    """One keyset page of the queue as QueueRow values: one query whatever the page size."""
+    qs = officer_queue(officer=officer, stage=stage, filters=filters).values_list(
+        *QUEUE_ROW_FIELDS, named=False
+    )
+    page = keyset_paginate(_NamedRows(qs), ordering=QUEUE_ORDERING, cursor=cursor, page_size=page_size)
+    return page
+
+
+class _NamedRows:
+    """A values_list queryset whose rows become QueueRow, still lazily sliced by keyset_paginate."""
+
+    def __init__(self, qs: QuerySet):
+        self.qs = qs
+        self.model = qs.model
+        self.db = qs.db
+
+    def order_by(self, *fields):
+        return _NamedRows(self.qs.order_by(*fields))
+
+    def filter(self, *args, **kwargs):
+        return _NamedRows(self.qs.filter(*args, **kwargs))
+
+    def extra(self, **kwargs):
+        return _NamedRows(self.qs.extra(**kwargs))  # noqa: S610 - only keyset_paginate's own placeholders
+
+    def __getitem__(self, item):
+        return [QueueRow(*row) for row in self.qs[item]]
+
+
+def stage_counts(*, officer, filters: QueueFilters | None = None) -> dict[str, int]:
+    """Cases per queue stage in the officer's area: one query."""
+    if not is_officer(officer):
+        return dict.fromkeys(QUEUE_STAGES, 0)
+    rows = (
+        Application.objects.filter(jurisdiction_q(officer), stage__in=QUEUE_STAGES)
+        .values("stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys(QUEUE_STAGES, 0)
+    counts.update({row["stage"]: row["n"] for row in rows})
+    return counts
+
+
+def officers_for_assignment(*, supervisor) -> QuerySet[User]:
+    """Officers a supervisor may hand cases to: those of their office and the offices below it."""
+    if not supervisor.office_id:
+        return User.objects.none()
+    office = supervisor.office
+    area = Q(office=office) | Q(office__parent=office) | Q(office__parent__parent=office)
+    return (
+        User.objects.filter(area, is_active=True, groups__name__in=[str(r) for r in OFFICER_QUEUE_ROLES])
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+# --- workload -----------------------------------------------------------------------------------
+DECISION_STATUSES = (
+    Status.APPROVED,
+    Status.REFUSED,
+    Status.AWAITING_QUOTA,
+    Status.RETURNED,
+    Status.RECOMMENDED_APPROVAL,
+    Status.RECOMMENDED_REFUSAL,
+    Status.IN_REVIEW,
+)
+
+
+def workload(*, officer, weeks: int = 8) -> dict[str, Any]:
+    """Cases moved on per officer and per queue per week, and the median days spent in each stage.
+
+    A "decision" here is a status change an officer made that ends their part of the case
+    (intake accepts or returns, reviewers recommend, approvers decide), read from StatusChange.
+    """
+    since = timezone.now() - dt.timedelta(weeks=weeks)
+    changes = StatusChange.objects.filter(
+        Q(application__in=Application.objects.filter(jurisdiction_q(officer)))
+        if not officer.is_superuser
+        else Q(),
+        at__gte=since,
+    )
+    decided = (
+        changes.filter(
+            actor__isnull=False,
+            to_status__in=[
+                Status.ACCEPTED,
+                Status.RETURNED,
+                Status.RECOMMENDED_APPROVAL,
+                Status.RECOMMENDED_REFUSAL,
+                Status.APPROVED,
+                Status.REFUSED,
+                Status.AWAITING_QUOTA,
+                Status.EVIDENCE_REQUESTED,
+            ],
+        )
+        .annotate(week=TruncWeek("at"))
+        .values("week", "actor_id", "actor__email", "actor__full_name", "from_stage")
+        .annotate(n=Count("id"))
+        .order_by("-week", "actor__email", "from_stage")
+    )
+    per_officer: dict[tuple, int] = defaultdict(int)
+    per_queue: dict[tuple, int] = defaultdict(int)
+    for row in decided:
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        per_officer[(week, row["actor__full_name"] or row["actor__email"])] += row["n"]
+        per_queue[(week, row["from_stage"])] += row["n"]
+    # Median time per stage: from entering a stage to leaving it, per case, from consecutive rows.
+    rows = changes.values_list("application_id", "at", "from_stage").order_by("application_id", "at", "id")
+    entered: dict[int, dt.datetime] = {}
+    durations: dict[str, list[float]] = defaultdict(list)
+    for application_id, at, from_stage in rows.iterator():
+        start = entered.get(application_id)
+        if start is not None and from_stage in QUEUE_STAGES:
+            durations[from_stage].append((at - start).total_seconds() / 86400)
+        entered[application_id] = at
+    return {
+        "per_officer": [
+            {"week": w, "officer": o, "count": n} for (w, o), n in sorted(per_officer.items(), reverse=True)
+        ],
+        "per_queue": [
+            {"week": w, "stage": s, "count": n} for (w, s), n in sorted(per_queue.items(), reverse=True)
+        ],
+        "median_days_per_stage": {
+            stage: round(statistics.median(values), 2) for stage, values in durations.items() if values
+        },
+    }
+
+
+# --- for the eligibility app's policy-impact page ---------------------------------------------
+def submitted_cases_for_impact() -> Iterator[tuple[str, dict[str, Any], dt.date, str | None]]:
+    """(channel, engine facts, as-of date, outcome stored at submission) of every case under examination."""
+    open_statuses = [s for s, stage in STAGE_OF_STATUS.items() if stage not in (Stage.DRAFT, Stage.CLOSED)]
+    applications = (
+        Application.objects.filter(status__in=open_statuses)
+        .select_related("applicant", *FACTS_RELATED_NAMES)
+        .prefetch_related("years_in_china")
+        .order_by("id")
+    )
+    for application in applications.iterator(chunk_size=500):
+        spec = CHANNELS.get(application.channel)
+        facts_row = getattr(application, spec.related_name, None) if spec else None
+        if facts_row is None:
+            continue
+        as_of = (
+            timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+        )
+        outcome = (application.eligibility_snapshot or {}).get("outcome")
+        yield application.channel, facts_row.to_engine_facts(), as_of, outcome

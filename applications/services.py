@@ -1,0 +1,1101 @@
+"""Every write of the applications app: profiles, drafts, documents, transitions, claims, inbox.
+
+Each public function is atomic, checks who may do it, writes the audit row in the same
+transaction and sends e-mail only after commit. Transitions lock the case row
+(select_for_update) and save through ConcurrentTransitionMixin, so of two officers acting at
+once exactly one wins and the other gets a TransitionConflict (HTTP 409) with the state unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from residence.accounts.models import Role, User
+from residence.audit.services import audit_record
+from residence.core.tasks import send_email_task
+
+from . import uploads
+from .access import (
+    STAGE_ROLE,
+    is_officer,
+    is_supervisor,
+    office_covers,
+    office_for_residence,
+    officer_may_act,
+)
+from .channels import CHANNELS
+from .errors import TransitionConflict
+from .models import (
+    FAR_FUTURE,
+    STAGE_POLICY_KEY,
+    ApplicantProfile,
+    Application,
+    ApplicationDocument,
+    Authorisation,
+    Channel,
+    Dependant,
+    EvidenceRequest,
+    Notification,
+    Stage,
+    Status,
+    StatusChange,
+    YearInChina,
+    reference_for,
+)
+
+PROFILE_FIELDS = [
+    "family_name",
+    "given_names",
+    "chinese_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "email",
+    "phone",
+    "address",
+    "province",
+    "city_code",
+    "residence_permit_type",
+    "residence_permit_number",
+]
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _state(obj, fields: Iterable[str]) -> dict[str, Any]:
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+        if hasattr(value, "pk"):
+            out[name] = value.pk
+        elif value is not None and not isinstance(value, str | int | bool | float | list | dict):
+            out[name] = str(value)
+    return out
+
+
+def acts_for(user, owner_id: int) -> bool:
+    """The owner themselves, or an intermediary the owner has authorised (and not revoked)."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == owner_id:
+        return True
+    return (
+        user.has_role(Role.INTERMEDIARY)
+        and Authorisation.objects.filter(
+            applicant_id=owner_id, intermediary=user, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+def _require_applicant_side(actor, application: Application) -> None:
+    if not acts_for(actor, application.applicant.owner_id):
+        # Someone else's case: do not confirm it exists.
+        raise Http404
+
+
+def _require_officer(actor, application: Application, *, stage: str | None = None) -> None:
+    stage = stage or application.stage
+    if not is_officer(actor):
+        raise PermissionDenied(_("Only officers may do this."))
+    if not (
+        actor.is_superuser
+        or office_covers(actor.office, province=application.province, city_code=application.city_code)
+    ):
+        raise Http404
+    if not officer_may_act(actor, application, stage):
+        role = STAGE_ROLE.get(stage)
+        raise PermissionDenied(
+            _("At this stage only a %(role)s of an office at the level the policy sets may act.")
+            % {"role": Role(role).label if role else _("the system")}
+        )
+
+
+def _require_not_held_by_other(actor, application: Application) -> None:
+    holder = application.claimed_by_id
+    if (
+        holder
+        and holder != getattr(actor, "pk", None)
+        and application.claimed_until
+        and application.claimed_until > timezone.now()
+    ):
+        raise TransitionConflict(
+            _("Another officer holds this case until %(until)s.")
+            % {"until": timezone.localtime(application.claimed_until).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
+def _lock(application: Application | int) -> Application:
+    pk = application if isinstance(application, int) else application.pk
+    try:
+        return Application.objects.select_for_update().select_related("applicant", "office").get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [message]})
+    return reason
+
+
+def _set_stage_clock(application: Application, now: dt.datetime) -> None:
+    """Deadline of the stage just entered, from the policy stored at submission (green is shorter)."""
+    key = STAGE_POLICY_KEY.get(application.stage)
+    days = (application.stage_deadline_days or {}).get(key) if key else None
+    application.stage_entered_at = now
+    application.paused_remaining = None
+    application.stage_deadline = now + dt.timedelta(days=days) if days else FAR_FUTURE
+
+
+CLOCK_FIELDS = [
+    "stage",
+    "stage_entered_at",
+    "stage_deadline",
+    "paused_remaining",
+    "claimed_by",
+    "claimed_until",
+]
+
+
+def _transition(
+    application: Application,
+    method: str,
+    *,
+    actor,
+    reason: str = "",
+    extra_fields: Iterable[str] = (),
+    notify: bool = True,
+    clock: str = "restart",
+) -> None:
+    """Run one @transition on a locked row, save, record history and audit, notify after commit.
+
+    ``clock``: "restart" starts the new stage's deadline, "pause" stops it (evidence owed),
+    "resume" continues it with the time that was left, "keep" leaves it.
+    """
+    bound = getattr(application, method)
+    if not can_proceed(bound):
+        raise TransitionConflict(
+            _("This cannot be done while the case is “%(status)s”. Reload it to see its current state.")
+            % {"status": Status(application.status).label}
+        )
+    before = {"status": application.status, "stage": application.stage}
+    from_status, from_stage = application.status, application.stage
+    now = timezone.now()
+    bound()
+    if clock == "restart":
+        _set_stage_clock(application, now)
+    elif clock == "pause":
+        application.paused_remaining = max(application.stage_deadline - now, dt.timedelta(0))
+        application.stage_deadline = FAR_FUTURE
+    elif clock == "resume":
+        remaining = application.paused_remaining or dt.timedelta(0)
+        application.stage_deadline = now + remaining
+        application.paused_remaining = None
+    if application.stage != from_stage:
+        # A new stage is a new queue: whoever held the case lets it go.
+        application.claimed_by = None
+        application.claimed_until = None
+    try:
+        application.save(update_fields=["status", *CLOCK_FIELDS, *extra_fields, "updated_at"])
+    except ConcurrentTransition:
+        raise TransitionConflict() from None
+    StatusChange.objects.create(
+        application=application,
+        from_status=from_status,
+        to_status=application.status,
+        from_stage=from_stage,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+        at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=f"applications.{method}",
+        obj=application,
+        before=before,
+        after={"status": application.status, "stage": application.stage},
+        reason=reason,
+    )
+    if notify:
+        _notify(application, status=application.status, reason=reason)
+
+
+def _recipients(application: Application) -> list[User]:
+    owner = application.applicant.owner
+    intermediaries = User.objects.filter(
+        authorisations_received__applicant=owner, authorisations_received__revoked_at__isnull=True
+    )
+    return [owner, *intermediaries]
+
+
+def _notify(application: Application, *, status: str, reason: str) -> None:
+    """Inbox rows in the same transaction (the inbox is state); e-mail only after commit."""
+    from .notifications import status_email
+
+    recipients = _recipients(application)
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, application=application, status=status, reason=reason)
+            for user in recipients
+        ]
+    )
+    reference = str(application)
+    mails = [
+        (
+            user.email,
+            *status_email(
+                status=status, reference=reference, reason=reason, language=user.preferred_language
+            ),
+        )
+        for user in recipients
+    ]
+
+    def send() -> None:
+        for email, subject, body in mails:
+            send_email_task.delay(to=[email], subject=subject, body=body)
+
+    transaction.on_commit(send)
+
+
+# --- profiles -----------------------------------------------------------------------------------
+def _clean_profile(profile: ApplicantProfile) -> None:
+    profile.passport_number = (profile.passport_number or "").replace(" ", "").upper()
+    profile.nationality = (profile.nationality or "").upper()
+    profile.full_clean()
+
+
+@transaction.atomic
+def profile_create(*, actor, owner: User | None = None, **fields: Any) -> ApplicantProfile:
+    """A new applicant profile owned by ``owner`` (default: the actor; an intermediary names their client)."""
+    owner = owner or actor
+    if not acts_for(actor, owner.pk):
+        raise PermissionDenied(_("You may not create profiles for this person."))
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    profile = ApplicantProfile(owner=owner, **fields)
+    _clean_profile(profile)
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"passport_number": [_("An active profile with this passport number already exists.")]}
+        ) from None
+    audit_record(
+        actor=actor, action="applications.profile_create", obj=profile, after=_state(profile, PROFILE_FIELDS)
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor, profile: ApplicantProfile, **fields: Any) -> ApplicantProfile:
+    if not acts_for(actor, profile.owner_id):
+        raise Http404
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    profile = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.applications.exclude(status__in=EDITABLE_STATUSES).exclude(status=Status.WITHDRAWN).exists():
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    _(
+                        "This profile belongs to an application under examination; it can no longer be changed."
+                    )
+                ]
+            }
+        )
+    before = _state(profile, PROFILE_FIELDS)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    _clean_profile(profile)
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"passport_number": [_("An active profile with this passport number already exists.")]}
+        ) from None
+    audit_record(
+        actor=actor,
+        action="applications.profile_update",
+        obj=profile,
+        before=before,
+        after=_state(profile, PROFILE_FIELDS),
+    )
+    return profile
+
+
+# --- authorisations (R20) ------------------------------------------------------------------------
+@transaction.atomic
+def authorisation_grant(*, actor, intermediary_email: str) -> Authorisation:
+    """The applicant (actor) lets an intermediary act for them; the moment of consent is recorded."""
+    if not actor.has_role(Role.APPLICANT):
+        raise PermissionDenied(_("Only applicants authorise intermediaries."))
+    intermediary = User.objects.filter(
+        email__iexact=(intermediary_email or "").strip(), is_active=True
+    ).first()
+    if intermediary is None or not intermediary.has_role(Role.INTERMEDIARY):
+        raise ValidationError(
+            {"intermediary_email": [_("No intermediary is registered with this e-mail address.")]}
+        )
+    existing = Authorisation.objects.filter(
+        applicant=actor, intermediary=intermediary, revoked_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    authorisation = Authorisation.objects.create(applicant=actor, intermediary=intermediary)
+    audit_record(
+        actor=actor,
+        action="applications.authorisation_grant",
+        obj=authorisation,
+        after={"intermediary": intermediary.email, "consented_at": authorisation.consented_at.isoformat()},
+    )
+    return authorisation
+
+
+@transaction.atomic
+def authorisation_revoke(*, actor, authorisation: Authorisation) -> Authorisation:
+    if authorisation.applicant_id != actor.pk:
+        raise Http404
+    authorisation = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
+    if authorisation.revoked_at is None:
+        authorisation.revoked_at = timezone.now()
+        authorisation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="applications.authorisation_revoke",
+            obj=authorisation,
+            after={"revoked_at": authorisation.revoked_at.isoformat()},
+        )
+    return authorisation
+
+
+# --- drafts -------------------------------------------------------------------------------------
+@transaction.atomic
+def application_create(*, actor, profile: ApplicantProfile, channel: str) -> Application:
+    """A draft in ``channel`` for ``profile``, with an empty facts row and a reference number."""
+    if not acts_for(actor, profile.owner_id) or not profile.is_active:
+        raise Http404
+    if channel not in CHANNELS:
+        raise ValidationError({"channel": [_("Choose one of the channels.")]})
+    application = Application.objects.create(channel=channel, applicant=profile, created_by=actor)
+    application.reference = reference_for(application.pk, timezone.localdate().year)
+    application.save(update_fields=["reference"])
+    CHANNELS[channel].model.objects.create(application=application)
+    audit_record(
+        actor=actor,
+        action="applications.create",
+        obj=application,
+        after={"channel": channel, "applicant": profile.pk},
+    )
+    return application
+
+
+def _validated_years(years_in_china: Any) -> list[tuple[int, int]]:
+    rows: list[tuple[int, int]] = []
+    errors = []
+    this_year = timezone.localdate().year
+    try:
+        items = [
+            (int(year), int(days))
+            for year, days in (
+                (item["year"], item["days"]) if isinstance(item, dict) else item for item in years_in_china
+            )
+        ]
+    except (TypeError, ValueError, KeyError):
+        raise ValidationError({"years_in_china": [_("Give each year and its number of days.")]}) from None
+    seen = set()
+    for year, days in items:
+        if not (1950 <= year <= this_year):
+            errors.append(_("%(year)s is not a past or current year.") % {"year": year})
+        elif not (0 <= days <= 366):
+            errors.append(_("Days in %(year)s must be between 0 and 366.") % {"year": year})
+        elif year in seen:
+            errors.append(_("%(year)s is given twice.") % {"year": year})
+        seen.add(year)
+        rows.append((year, days))
+    if errors:
+        raise ValidationError({"years_in_china": errors})
+    return rows
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor,
+    application: Application,
+    facts: dict[str, Any] | None = None,
+    years_in_china: list | None = None,
+    applicant_statement: str | None = None,
+) -> Application:
+    """Save the draft's facts (partial updates allowed: drafts may be incomplete until submission)."""
+    _require_applicant_side(actor, application)
+    application = _lock(application)
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionConflict(_("Only a draft or a returned application can be changed."))
+    spec = CHANNELS[application.channel]
+    facts_row = getattr(application, spec.related_name)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if facts:
+        editable = {f.name for f in spec.model._meta.concrete_fields} - {"id", "application"}
+        unknown = set(facts) - editable
+        if unknown:
+            raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+        before.update(_state(facts_row, facts))
+        for name, value in facts.items():
+            setattr(facts_row, name, value)
+        facts_row.full_clean(exclude=["application"])
+        facts_row.save()
+        after.update(_state(facts_row, facts))
+    if years_in_china is not None:
+        if not spec.uses_years_in_china:
+            raise ValidationError({"years_in_china": [_("This channel does not ask for days in China.")]})
+        rows = _validated_years(years_in_china)
+        before["years_in_china"] = list(application.years_in_china.values_list("year", "days"))
+        application.years_in_china.all().delete()
+        YearInChina.objects.bulk_create(
+            [YearInChina(application=application, year=y, days=d) for y, d in rows]
+        )
+        after["years_in_china"] = rows
+    if applicant_statement is not None:
+        before["applicant_statement"] = application.applicant_statement
+        # Stored as typed; templates escape it on display.
+        application.applicant_statement = applicant_statement
+        application.full_clean(
+            exclude=[f.name for f in Application._meta.fields if f.name != "applicant_statement"]
+        )
+        application.save(update_fields=["applicant_statement", "updated_at"])
+        after["applicant_statement"] = applicant_statement
+    audit_record(actor=actor, action="applications.update", obj=application, before=before, after=after)
+    return application
+
+
+@transaction.atomic
+def dependant_add(
+    *, actor, application: Application, profile: ApplicantProfile, relationship: str, unmarried: bool = True
+) -> Dependant:
+    _require_applicant_side(actor, application)
+    if not acts_for(actor, profile.owner_id):
+        raise Http404
+    application = _lock(application)
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionConflict(_("Only a draft or a returned application can be changed."))
+    if profile.pk == application.applicant_id:
+        raise ValidationError({"profile": [_("The principal applicant cannot be their own dependant.")]})
+    if relationship not in Dependant.Relationship.values:
+        raise ValidationError({"relationship": [_("Choose spouse or child.")]})
+    if relationship == Dependant.Relationship.CHILD:
+        if profile.age_on(timezone.localdate()) >= 18:
+            raise ValidationError({"profile": [_("A child must be under 18 to be included as a dependant.")]})
+        if not unmarried:
+            raise ValidationError({"unmarried": [_("A child included as a dependant must be unmarried.")]})
+    if (
+        relationship == Dependant.Relationship.SPOUSE
+        and application.dependants.filter(relationship=relationship).exists()
+    ):
+        raise ValidationError({"relationship": [_("Only one spouse can be included.")]})
+    dependant, created = Dependant.objects.get_or_create(
+        application=application,
+        profile=profile,
+        defaults={"relationship": relationship, "unmarried": unmarried},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="applications.dependant_add",
+            obj=application,
+            after={"dependant": profile.pk, "relationship": relationship},
+        )
+    return dependant
+
+
+@transaction.atomic
+def dependant_remove(*, actor, dependant: Dependant) -> None:
+    application = dependant.application
+    _require_applicant_side(actor, application)
+    application = _lock(application)
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionConflict(_("Only a draft or a returned application can be changed."))
+    audit_record(
+        actor=actor,
+        action="applications.dependant_remove",
+        obj=application,
+        before={"dependant": dependant.profile_id},
+    )
+    dependant.delete()
+
+
+# --- documents ----------------------------------------------------------------------------------
+@transaction.atomic
+def document_upload(
+    *, actor, application: Application, document_type: str, file, dependant: Dependant | None = None
+) -> ApplicationDocument:
+    """Store a checked upload as the next version of its type; earlier versions stay, superseded."""
+    _require_applicant_side(actor, application)
+    if dependant is not None and dependant.application_id != application.pk:
+        raise ValidationError({"dependant": [_("This person is not a dependant of the application.")]})
+    checked = uploads.check_upload(file)
+    application = _lock(application)
+    if application.status not in (*EDITABLE_STATUSES, Status.EVIDENCE_REQUESTED):
+        raise TransitionConflict(
+            _(
+                "Documents can be added to a draft, a returned application or in answer to an evidence request."
+            )
+        )
+    document_type = (document_type or "").strip()
+    known = {d.code for d in required_documents_for(application)} | {"other"}
+    if document_type not in known:
+        raise ValidationError(
+            {"document_type": [_("Choose one of the document types this application asks for.")]}
+        )
+    current = ApplicationDocument.objects.filter(
+        application=application, dependant=dependant, document_type=document_type
+    )
+    version = (current.aggregate(v=Max("version"))["v"] or 0) + 1
+    current.filter(superseded=False).update(superseded=True)
+    file.seek(0)
+    document = ApplicationDocument(
+        application=application,
+        dependant=dependant,
+        document_type=document_type,
+        original_name=(getattr(file, "name", "") or "upload")[-200:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        version=version,
+        uploaded_by=actor,
+    )
+    document.file.save(checked.extension, file, save=False)
+    document.save()
+    audit_record(
+        actor=actor,
+        action="applications.document_upload",
+        obj=application,
+        after={"document": document.pk, "type": document_type, "version": version, "sha256": checked.sha256},
+    )
+    return document
+
+
+def required_documents_for(application: Application) -> list:
+    """The document types the policy asks of this channel (green channel: fewer)."""
+    from eligibility.selectors import channel_rules, policy_version_in_force
+
+    version = application.policy_version or policy_version_in_force()
+    rules = channel_rules(
+        policy_version=version, channel=application.channel, green_channel=application.green_channel
+    )
+    return rules.required_documents
+
+
+def missing_documents(application: Application) -> list:
+    have = set(
+        ApplicationDocument.objects.filter(
+            application=application, dependant__isnull=True, superseded=False
+        ).values_list("document_type", flat=True)
+    )
+    return [doc for doc in required_documents_for(application) if doc.code not in have]
+
+
+# --- submission ---------------------------------------------------------------------------------
+def _facts_errors(application: Application) -> dict[str, list[str]]:
+    spec = CHANNELS[application.channel]
+    facts_row = getattr(application, spec.related_name)
+    errors: dict[str, list[str]] = {}
+    try:
+        facts_row.full_clean(exclude=["application"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for name, message in facts_row.completeness_errors().items():
+        errors.setdefault(name, []).append(str(message))
+    if (
+        spec.uses_years_in_china
+        and application.channel != Channel.TALENT
+        and not application.years_in_china.exists()
+    ):
+        errors.setdefault("years_in_china", []).append(
+            _("Give the days you spent in China in each of the last years.")
+        )
+    try:
+        application.applicant.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(f"profile.{name}", []).extend(messages)
+    for dependant in application.dependants.select_related("profile"):
+        if (
+            dependant.relationship == Dependant.Relationship.CHILD
+            and dependant.profile.age_on(timezone.localdate()) >= 18
+        ):
+            errors.setdefault("dependants", []).append(
+                _("%(name)s is 18 or older and cannot be included as a child.") % {"name": dependant.profile}
+            )
+    return errors
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application, declaration: bool) -> Application:
+    """Check facts, documents and bans, assess eligibility once (stored, never recomputed), route to an office."""
+    from eligibility.selectors import active_ban, channel_rules
+    from eligibility.services import eligibility_assess
+
+    _require_applicant_side(actor, application)
+    application = _lock(application)
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionConflict(_("This application has already been submitted."))
+    if not declaration:
+        raise ValidationError({"declaration": [_("Confirm that the information is true and complete.")]})
+    errors = _facts_errors(application)
+    if errors:
+        raise ValidationError(errors)
+    profile = application.applicant
+    today = timezone.localdate()
+    ban = active_ban(
+        passport_number=profile.passport_number,
+        nationality=profile.nationality,
+        birth_date=profile.birth_date,
+        on=today,
+    )
+    if ban is not None:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    _("You may not apply before %(until)s: %(reason)s")
+                    % {"until": ban.until.isoformat(), "reason": ban.reason}
+                ]
+            }
+        )
+    facts_row = getattr(application, CHANNELS[application.channel].related_name)
+    assessment = eligibility_assess(
+        channel=application.channel, facts=facts_row.to_engine_facts(), as_of=today
+    )
+    green = bool(assessment.result.green_channel) or CHANNELS[application.channel].always_green
+    rules = channel_rules(
+        policy_version=assessment.policy_version, channel=application.channel, green_channel=green
+    )
+    application.policy_version = assessment.policy_version
+    application.green_channel = green
+    missing = missing_documents(application)
+    if missing:
+        raise ValidationError(
+            {
+                "documents": [
+                    _("Upload these documents first: %(names)s")
+                    % {"names": ", ".join(d.name_en if not _is_zh() else d.name_zh for d in missing)}
+                ]
+            }
+        )
+    office = office_for_residence(province=profile.province, city_code=profile.city_code)
+    application.eligibility_snapshot = assessment.snapshot
+    application.priority = 0 if green else 1
+    application.office = office
+    application.province = profile.province
+    application.city_code = profile.city_code
+    application.nationality = profile.nationality
+    application.office_levels = dict(rules.office_levels)
+    application.stage_deadline_days = dict(rules.stage_deadline_days)
+    application.submitted_at = timezone.now()
+    application.declaration_accepted_at = application.submitted_at
+    _transition(
+        application,
+        "submit",
+        actor=actor,
+        extra_fields=[
+            "policy_version",
+            "eligibility_snapshot",
+            "green_channel",
+            "priority",
+            "office",
+            "province",
+            "city_code",
+            "nationality",
+            "office_levels",
+            "stage_deadline_days",
+            "submitted_at",
+            "declaration_accepted_at",
+        ],
+    )
+    return application
+
+
+def _is_zh() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "en").startswith("zh")
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    from eligibility.services import family_quota_release_place
+
+    _require_applicant_side(actor, application)
+    application = _lock(application)
+    was_waiting = application.status == Status.AWAITING_QUOTA
+    _transition(application, "withdraw", actor=actor, reason=(reason or "").strip())
+    if was_waiting:
+        family_quota_release_place(actor=actor, application_id=application.pk)
+    return application
+
+
+# --- intake -------------------------------------------------------------------------------------
+def verification_checks_for(application: Application) -> list:
+    """The cross-agency checks of this case (seam for the verification issue: none yet)."""
+    return []
+
+
+@transaction.atomic
+def application_accept(*, actor, application: Application) -> Application:
+    """Intake finds the case complete; it moves on to verification, and straight to review when there are no checks."""
+    application = _lock(application)
+    _require_officer(actor, application, stage=Stage.INTAKE)
+    _require_not_held_by_other(actor, application)
+    if application.status == Status.SUBMITTED:
+        missing = missing_documents(application)
+        if missing:
+            raise ValidationError(
+                {
+                    "documents": [
+                        _("Documents are missing: %(codes)s") % {"codes": ", ".join(d.code for d in missing)}
+                    ]
+                }
+            )
+    _transition(application, "accept", actor=actor, notify=False)
+    _transition(application, "start_verification", actor=actor, notify=False)
+    if not verification_checks_for(application):
+        _transition(
+            application,
+            "complete_verification",
+            actor=None,
+            reason=_("No cross-agency checks for this channel."),
+        )
+    else:
+        _notify(application, status=application.status, reason="")
+    return application
+
+
+@transaction.atomic
+def application_verification_completed(*, application: Application | int) -> Application:
+    """Called by the verification app when every check of the case has a result."""
+    application = _lock(application)
+    _transition(application, "complete_verification", actor=None)
+    return application
+
+
+@transaction.atomic
+def application_return(*, actor, application: Application, reason: str) -> Application:
+    reason = _require_reason(reason, _("Say what the applicant must correct."))
+    application = _lock(application)
+    _require_officer(actor, application, stage=Stage.INTAKE)
+    _require_not_held_by_other(actor, application)
+    _transition(application, "return_to_applicant", actor=actor, reason=reason)
+    return application
+
+
+# --- review -------------------------------------------------------------------------------------
+@transaction.atomic
+def application_request_evidence(*, actor, application: Application, message: str) -> EvidenceRequest:
+    message = _require_reason(message, _("Say which evidence is needed."))
+    application = _lock(application)
+    _require_officer(actor, application, stage=Stage.REVIEW)
+    _require_not_held_by_other(actor, application)
+    _transition(application, "request_evidence", actor=actor, reason=message, clock="pause")
+    return EvidenceRequest.objects.create(application=application, message=message, requested_by=actor)
+
+
+@transaction.atomic
+def application_answer_evidence(*, actor, application: Application, answer: str) -> Application:
+    """The applicant answers the open request (documents uploaded before count as part of it); the clock resumes."""
+    _require_applicant_side(actor, application)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Write an answer to the request.")]})
+    application = _lock(application)
+    if application.status != Status.EVIDENCE_REQUESTED:
+        raise TransitionConflict(_("No evidence is requested for this application."))
+    request = application.evidence_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    if request is not None:
+        request.answer = answer
+        request.answered_by = actor
+        request.answered_at = timezone.now()
+        request.full_clean(exclude=["application", "requested_by", "answered_by"])
+        request.save(update_fields=["answer", "answered_by", "answered_at"])
+    _transition(application, "submit_evidence", actor=actor, reason=answer, clock="resume")
+    return application
+
+
+@transaction.atomic
+def application_recommend(
+    *, actor, application: Application, recommendation: str, reason: str = ""
+) -> Application:
+    """The reviewer recommends approval or refusal (a refusal needs its reason)."""
+    if recommendation not in ("approve", "refuse"):
+        raise ValidationError({"recommendation": [_("Recommend approve or refuse.")]})
+    if recommendation == "refuse":
+        reason = _require_reason(reason, _("Give the reason for recommending refusal."))
+    application = _lock(application)
+    _require_officer(actor, application, stage=Stage.REVIEW)
+    _require_not_held_by_other(actor, application)
+    application.recommended_by = actor
+    application.recommendation_reason = (reason or "").strip()
+    method = "recommend_approval" if recommendation == "approve" else "recommend_refusal"
+    _transition(
+        application,
+        method,
+        actor=actor,
+        reason=application.recommendation_reason,
+        extra_fields=["recommended_by", "recommendation_reason"],
+    )
+    return application
+
+
+# --- decision -----------------------------------------------------------------------------------
+def _require_decider(actor, application: Application) -> None:
+    _require_officer(actor, application, stage=Stage.APPROVAL)
+    _require_not_held_by_other(actor, application)
+    if application.recommended_by_id and application.recommended_by_id == actor.pk:
+        raise PermissionDenied(_("You recommended this case; another approver must decide it."))
+
+
+def _decide_dependants(
+    application: Application, decisions: dict[int, str] | None, *, principal_approved: bool, reason: str
+) -> None:
+    decisions = decisions or {}
+    now = timezone.now()
+    for dependant in application.dependants.all():
+        if principal_approved:
+            decision = decisions.get(dependant.pk, Dependant.Decision.APPROVED)
+            if decision not in (Dependant.Decision.APPROVED, Dependant.Decision.REFUSED):
+                raise ValidationError({"dependant_decisions": [_("Each dependant is approved or refused.")]})
+        else:
+            decision = Dependant.Decision.REFUSED
+        dependant.decision = decision
+        dependant.decided_at = now
+        dependant.decision_reason = reason if decision == Dependant.Decision.REFUSED else ""
+        dependant.save(update_fields=["decision", "decided_at", "decision_reason"])
+
+
+@transaction.atomic
+def application_approve(
+    *, actor, application: Application, reason: str = "", dependant_decisions: dict[int, str] | None = None
+) -> Application:
+    """Approve; a family case first takes a place in the year's quota, or waits for one."""
+    from eligibility.services import family_quota_take_place
+
+    application = _lock(application)
+    _require_decider(actor, application)
+    unknown = set(dependant_decisions or {}) - set(application.dependants.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError(
+            {
+                "dependant_decisions": [
+                    _("These are not dependants of the application: %(ids)s") % {"ids": sorted(unknown)}
+                ]
+            }
+        )
+    application.decided_by = actor
+    application.decision_reason = (reason or "").strip()
+    if application.channel == Channel.FAMILY:
+        got_place = family_quota_take_place(
+            actor=actor,
+            application_id=application.pk,
+            region=application.province,
+            year=timezone.localdate().year,
+            submitted_at=application.submitted_at or timezone.now(),
+        )
+        if not got_place:
+            _decide_dependants(
+                application, dependant_decisions, principal_approved=True, reason=application.decision_reason
+            )
+            _transition(
+                application,
+                "wait_for_quota",
+                actor=actor,
+                reason=application.decision_reason,
+                extra_fields=["decided_by", "decision_reason"],
+            )
+            return application
+    _decide_dependants(
+        application, dependant_decisions, principal_approved=True, reason=application.decision_reason
+    )
+    application.decided_at = timezone.now()
+    _transition(
+        application,
+        "approve",
+        actor=actor,
+        reason=application.decision_reason,
+        extra_fields=["decided_by", "decision_reason", "decided_at"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_refuse(*, actor, application: Application, reason: str) -> Application:
+    reason = _require_reason(reason, _("Give the reason for the refusal."))
+    application = _lock(application)
+    _require_decider(actor, application)
+    application.decided_by = actor
+    application.decision_reason = reason
+    application.decided_at = timezone.now()
+    _decide_dependants(application, None, principal_approved=False, reason=reason)
+    _transition(
+        application,
+        "refuse",
+        actor=actor,
+        reason=reason,
+        extra_fields=["decided_by", "decision_reason", "decided_at"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_quota_place_granted(*, application_id: int, actor=None) -> Application | None:
+    """A waiting family case got its quota place (signal from eligibility): it is approved now."""
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None or application.status != Status.AWAITING_QUOTA:
+        return application
+    application.decided_at = timezone.now()
+    _transition(
+        application,
+        "grant_quota_place",
+        actor=actor,
+        reason=_("A family quota place was granted."),
+        extra_fields=["decided_at"],
+    )
+    return application
+
+
+@transaction.atomic
+def application_card_issued(*, application: Application | int, actor) -> Application:
+    """Seam for the cards issue: the card of an approved case was made."""
+    application = _lock(application)
+    _transition(application, "issue_card", actor=actor)
+    return application
+
+
+# --- claims -------------------------------------------------------------------------------------
+def _claim_minutes() -> int:
+    return int(getattr(settings, "APPLICATIONS_CLAIM_MINUTES", 240))
+
+
+@transaction.atomic
+def application_claim(*, actor, application: Application) -> Application:
+    """Hold the case for a while so no one else works it at the same time; the hold lapses on its own."""
+    application = _lock(application)
+    _require_officer(actor, application)
+    _require_not_held_by_other(actor, application)
+    before = {"claimed_by": application.claimed_by_id}
+    application.claimed_by = actor
+    application.claimed_until = timezone.now() + dt.timedelta(minutes=_claim_minutes())
+    application.save(update_fields=["claimed_by", "claimed_until"])
+    audit_record(
+        actor=actor,
+        action="applications.claim",
+        obj=application,
+        before=before,
+        after={"claimed_by": actor.pk, "claimed_until": application.claimed_until.isoformat()},
+    )
+    return application
+
+
+@transaction.atomic
+def application_release(*, actor, application: Application) -> Application:
+    application = _lock(application)
+    if not is_officer(actor):
+        raise PermissionDenied(_("Only officers may do this."))
+    if not (
+        actor.is_superuser
+        or office_covers(actor.office, province=application.province, city_code=application.city_code)
+    ):
+        raise Http404
+    if application.claimed_by_id not in (None, actor.pk) and not is_supervisor(actor):
+        raise PermissionDenied(_("Only the officer holding the case or a supervisor may release it."))
+    before = {"claimed_by": application.claimed_by_id}
+    application.claimed_by = None
+    application.claimed_until = None
+    application.save(update_fields=["claimed_by", "claimed_until"])
+    audit_record(
+        actor=actor, action="applications.release", obj=application, before=before, after={"claimed_by": None}
+    )
+    return application
+
+
+@transaction.atomic
+def applications_assign(*, actor, application_ids: list[int], officer: User) -> list[Application]:
+    """A supervisor gives cases to an officer who may act on them (all or none)."""
+    if not is_supervisor(actor):
+        raise PermissionDenied(_("Only supervisors may assign cases."))
+    until = timezone.now() + dt.timedelta(minutes=_claim_minutes())
+    assigned = []
+    for pk in sorted(set(application_ids)):
+        application = _lock(pk)
+        if not (
+            actor.is_superuser
+            or office_covers(actor.office, province=application.province, city_code=application.city_code)
+        ):
+            raise Http404
+        if not officer_may_act(officer, application):
+            raise ValidationError(
+                {
+                    "officer": [
+                        _("%(officer)s may not act on %(ref)s at its current stage.")
+                        % {"officer": officer, "ref": application}
+                    ]
+                }
+            )
+        before = {"claimed_by": application.claimed_by_id}
+        application.claimed_by = officer
+        application.claimed_until = until
+        application.save(update_fields=["claimed_by", "claimed_until"])
+        audit_record(
+            actor=actor,
+            action="applications.assign",
+            obj=application,
+            before=before,
+            after={"claimed_by": officer.pk, "claimed_until": until.isoformat()},
+        )
+        assigned.append(application)
+    return assigned
+
+
+# --- inbox --------------------------------------------------------------------------------------
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# Officer actions by name, for the API and the case page.
+OFFICER_ACTIONS = {
+    "accept": application_accept,
+    "return": application_return,
+    "request_evidence": application_request_evidence,
+    "recommend_approval": lambda **kw: application_recommend(recommendation="approve", **kw),
+    "recommend_refusal": lambda **kw: application_recommend(recommendation="refuse", **kw),
+    "approve": application_approve,
+    "refuse": application_refuse,
+}
