@@ -1,0 +1,112 @@
+"""Factories for the applications tests: profiles, complete drafts, offices and officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from applications import services
+from applications.models import ApplicantProfile
+from residence.accounts.models import Office
+from tests.factories import UserFactory
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_upload(name: str = "scan.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicantProfile
+
+    owner = factory.SubFactory(UserFactory, roles=["applicant"])
+    family_name = "Martin"
+    given_names = "Alice"
+    sex = "F"
+    birth_date = dt.date(1985, 4, 2)
+    nationality = "FRA"
+    passport_number = factory.Sequence(lambda n: f"P{n:08d}")
+    passport_expiry = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=2000))
+    email = factory.LazyAttribute(lambda o: o.owner.email)
+    phone = "+86 138 0000 0000"
+    address = "1 Tianhe Road, Guangzhou"
+    province = "CN-GD"
+    city_code = "440100"
+
+
+def offices() -> dict[str, Office]:
+    nia, _ = Office.objects.get_or_create(
+        code="nia", defaults={"name_en": "National", "name_zh": "国家", "level": "national"}
+    )
+    gd, _ = Office.objects.get_or_create(
+        code="gd", defaults={"name_en": "Guangdong", "name_zh": "广东", "level": "provincial", "province": "CN-GD", "parent": nia}
+    )
+    gz, _ = Office.objects.get_or_create(
+        code="gd-gz",
+        defaults={"name_en": "Guangzhou", "name_zh": "广州", "level": "municipal", "province": "CN-GD", "city_code": "440100", "parent": gd},
+    )
+    sc, _ = Office.objects.get_or_create(
+        code="sc", defaults={"name_en": "Sichuan", "name_zh": "四川", "level": "provincial", "province": "CN-SC", "parent": nia}
+    )
+    return {"nia": nia, "gd": gd, "gd-gz": gz, "sc": sc}
+
+
+def officer(role: str, office: Office, **kwargs):
+    return UserFactory(roles=[role], office=office, **kwargs)
+
+
+WORK_FACTS = {
+    "employer_name": "Canton Robotics Ltd",
+    "employer_credit_code": "91440101MA5CXXXX1X".replace("X", "0"),
+    "employer_type": "private",
+    "work_province": "CN-GD",
+    "position": "Engineer",
+    "start_date": dt.date(2016, 3, 1),
+    "annual_salary_cny": Decimal("600000"),
+    "annual_income_tax_cny": Decimal("150000"),
+    "education": "master",
+    "hsk_level": 4,
+}
+
+
+def complete_draft(profile: ApplicantProfile, *, channel: str = "work", facts: dict | None = None):
+    """A draft with valid facts and every required document uploaded."""
+    actor = profile.owner
+    application = services.application_create(actor=actor, profile=profile, channel=channel)
+    facts = WORK_FACTS if facts is None and channel == "work" else (facts or {})
+    services.application_update(
+        actor=actor,
+        application=application,
+        facts=facts,
+        years_in_china=[(timezone.localdate().year - i, 300) for i in range(1, 6)] if channel in ("work", "family") else None,
+    )
+    for doc in services.required_documents_for(application):
+        services.document_upload(actor=actor, application=application, document_type=doc.code, file=png_upload())
+    return application
+
+
+def submitted(profile: ApplicantProfile, **kwargs):
+    application = complete_draft(profile, **kwargs)
+    return services.application_submit(actor=profile.owner, application=application, declaration=True)
