@@ -1,0 +1,232 @@
+"""Forms of the applications pages: input validation only; every write goes through services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from residence.regions import PROVINCE_CHOICES
+
+from .channels import CHANNELS, facts_fields
+from .models import ApplicantProfile, Channel, Dependant, Stage
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _dates_as_pickers(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DateInput()
+
+
+class ChannelChoiceForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, widget=forms.RadioSelect)
+
+
+PROFILE_FIELDS = [
+    "family_name",
+    "given_names",
+    "chinese_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "email",
+    "phone",
+    "address",
+    "province",
+    "city_code",
+    "residence_permit_type",
+    "residence_permit_number",
+]
+
+
+class ApplicantProfileForm(forms.ModelForm):
+    class Meta:
+        model = ApplicantProfile
+        fields = PROFILE_FIELDS
+        help_texts = {
+            "passport_number": _("Capital letters and digits, as printed in your passport."),
+            "city_code": _("The 6-digit administrative division code of your city, for example 440100."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates_as_pickers(self)
+        self.fields["given_names"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["family_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean_passport_number(self) -> str:
+        return (self.cleaned_data.get("passport_number") or "").replace(" ", "").upper()
+
+    def validate_unique(self) -> None:
+        # One active profile per passport is enforced by the service (which may reuse a profile).
+        return
+
+
+def facts_form_class(channel: str) -> type[forms.ModelForm]:
+    """A ModelForm over the channel's own facts model (typed fields, the model's validators)."""
+    model = CHANNELS[channel].model
+    fields = facts_fields(channel)
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        _dates_as_pickers(self)
+
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Form", (forms.ModelForm,), {"Meta": meta, "__init__": __init__})
+
+
+class YearInChinaForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
+    days = forms.IntegerField(label=_("Days in China"), required=False, min_value=0, max_value=366)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("year") is None) != (data.get("days") is None):
+            missing = "days" if data.get("days") is None else "year"
+            self.add_error(missing, _("Give both the year and the number of days, or leave both empty."))
+        return data
+
+
+class _YearsFormSet(forms.BaseFormSet):
+    def __init__(self, *args, initial=None, **kwargs):
+        # Five rows to fill, the years already given first.
+        self.extra = max(0, 5 - len(initial or []))
+        super().__init__(*args, initial=initial, **kwargs)
+
+
+YearsInChinaFormSet = forms.formset_factory(YearInChinaForm, formset=_YearsFormSet, extra=5, max_num=10)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you withdraw (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DependantForm(ApplicantProfileForm):
+    """A spouse or child: their own profile, plus the relationship to the principal."""
+
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=Dependant.Relationship.choices)
+    unmarried = forms.BooleanField(label=_("Unmarried"), required=False, initial=True)
+
+    class Meta(ApplicantProfileForm.Meta):
+        fields = [
+            "family_name",
+            "given_names",
+            "chinese_name",
+            "sex",
+            "birth_date",
+            "nationality",
+            "passport_number",
+            "passport_expiry",
+            "email",
+            "address",
+            "province",
+            "city_code",
+        ]
+
+
+class DocumentUploadForm(forms.Form):
+    document_type = forms.CharField(widget=forms.HiddenInput)
+    dependant = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+
+class DeclarationForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Anything you want the officers to know (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that the information I have given is true and complete, and I understand that "
+            "false information may lead to refusal or revocation."
+        ),
+        required=True,
+        error_messages={"required": _("Tick the declaration to submit your application.")},
+    )
+
+
+class EvidenceAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    files = forms.FileField(
+        label=_("Supporting document (optional)"),
+        help_text=_("PDF, JPEG or PNG."),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason an officer gives with an action; required where the action needs one."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, reason_required: bool = False, prefix: str | None = None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+class AuthoriseIntermediaryForm(forms.Form):
+    email = forms.EmailField(label=_("The intermediary's e-mail address"))
+
+
+class QueueFilterForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[
+            (s.value, s.label)
+            for s in (
+                Stage.INTAKE,
+                Stage.VERIFICATION,
+                Stage.REVIEW,
+                Stage.EVIDENCE,
+                Stage.APPROVAL,
+                Stage.QUOTA,
+            )
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices]
+    )
+    nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False, max_length=3)
+    province = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *PROVINCE_CHOICES]
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned officer"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody"))],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def clean_nationality(self) -> str:
+        return (self.cleaned_data.get("nationality") or "").strip().upper()

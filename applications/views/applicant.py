@@ -1,0 +1,630 @@
+"""The applicant's pages (also used by an intermediary acting for a client): drafts, steps, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residence.accounts.models import Role
+
+from .. import selectors, services
+from ..channels import CHANNELS, facts_fields
+from ..errors import TransitionConflict
+from ..forms import (
+    PROFILE_FIELDS,
+    ApplicantProfileForm,
+    ChannelChoiceForm,
+    DeclarationForm,
+    DependantForm,
+    DocumentUploadForm,
+    EvidenceAnswerForm,
+    WithdrawForm,
+    YearsInChinaFormSet,
+    facts_form_class,
+)
+from ..models import FAR_FUTURE, Application, Channel, Stage, Status
+from ._common import add_service_errors, error_text, field_rows
+
+STEPS = [
+    ("profile", gettext_lazy("Applicant")),
+    ("facts", gettext_lazy("Channel facts")),
+    ("dependants", gettext_lazy("Family members")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Review and submit")),
+]
+STEP_CODES = [code for code, _label in STEPS]
+
+CHANNEL_HELP = {
+    Channel.TALENT: gettext_lazy(
+        "Members of registered key talent programmes, and talent recognised by the market through the points system."
+    ),
+    Channel.WORK: gettext_lazy(
+        "Foreigners who have worked in China on a work residence permit, including outstanding graduates of Chinese universities."
+    ),
+    Channel.INVESTMENT: gettext_lazy(
+        "Foreigners who have invested in China steadily for at least three years."
+    ),
+    Channel.CONTRIBUTION: gettext_lazy(
+        "People nominated by a recognised body for an outstanding contribution to China."
+    ),
+    Channel.FAMILY: gettext_lazy(
+        "Spouses, minor children and elderly parents of Chinese citizens and permanent residents, and former Chinese nationals."
+    ),
+}
+
+
+def _is_applicant_side(user) -> bool:
+    return user.has_role(Role.APPLICANT, Role.INTERMEDIARY)
+
+
+def _own_application(request: HttpRequest, pk: int) -> Application:
+    """An application of the user's own (or their client's) profiles; anyone else's is a 404."""
+    try:
+        return (
+            selectors.applications_for_applicant(user=request.user)
+            .select_related("applicant__owner", "policy_version")
+            .get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _steps(application: Application | None, current: str) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "label": label,
+            "current": code == current,
+            "url": reverse("applications:step", args=[application.pk, code]) if application else None,
+        }
+        for code, label in STEPS
+    ]
+
+
+def _next_step_url(application: Application, step: str) -> str:
+    index = STEP_CODES.index(step)
+    return reverse(
+        "applications:step", args=[application.pk, STEP_CODES[min(index + 1, len(STEP_CODES) - 1)]]
+    )
+
+
+def _after_save(request: HttpRequest, application: Application, step: str) -> HttpResponse:
+    if request.POST.get("then") == "draft":
+        messages.success(request, _("Your draft is saved. You can come back to it at any time."))
+        return redirect("applications:detail", application.pk)
+    return redirect(_next_step_url(application, step))
+
+
+# --- list and start ---------------------------------------------------------------------------
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    if not _is_applicant_side(request.user):
+        raise Http404
+    applications = (
+        selectors.applications_for_applicant(user=request.user)
+        .filter(applicant__owner=request.user)
+        .order_by("-updated_at", "-id")
+    )
+    return render(
+        request,
+        "applications/list.html",
+        {"applications": applications[:200], "new_url": reverse("applications:new")},
+    )
+
+
+def _owner_for(request: HttpRequest):
+    """The account the new application is for: the user, or a client who authorised them."""
+    client_id = request.GET.get("for") or request.POST.get("for")
+    if not client_id:
+        return request.user
+    try:
+        return selectors.clients_of(intermediary=request.user).get(pk=int(client_id))
+    except (ValueError, TypeError):
+        raise Http404 from None
+    except Exception as error:  # DoesNotExist of the user model
+        raise Http404 from error
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    if not _is_applicant_side(request.user):
+        raise Http404
+    owner = _owner_for(request)
+    form = ChannelChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        url = reverse("applications:new_profile", args=[form.cleaned_data["channel"]])
+        if owner != request.user:
+            url += f"?for={owner.pk}"
+        return redirect(url)
+    return render(
+        request,
+        "applications/channel_choice.html",
+        {"form": form, "channel_help": list(CHANNEL_HELP.items()), "owner": owner},
+    )
+
+
+@login_required
+def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
+    """Step 1 of a new application: the applicant's details; saving it creates the draft."""
+    if not _is_applicant_side(request.user) or channel not in CHANNELS:
+        raise Http404
+    owner = _owner_for(request)
+    existing = (
+        selectors.profiles_for_user(user=request.user).filter(owner=owner).order_by("-updated_at").first()
+    )
+    form = ApplicantProfileForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                profile = _save_profile(request, form, existing, owner)
+                application = services.application_create(
+                    actor=request.user, profile=profile, channel=channel
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (PermissionDenied, TransitionConflict) as error:
+            messages.error(request, error_text(error))
+        else:
+            return _after_save(request, application, "profile")
+    return render(
+        request,
+        "applications/step_form.html",
+        {
+            "form": form,
+            "steps": _steps(None, "profile"),
+            "step_title": _("About the applicant"),
+            "channel_label": Channel(channel).label,
+        },
+    )
+
+
+def _save_profile(request, form, existing, owner):
+    data = {name: form.cleaned_data[name] for name in PROFILE_FIELDS if name in form.cleaned_data}
+    if existing is None:
+        return services.profile_create(actor=request.user, owner=owner, **data)
+    if not form.has_changed():
+        return existing
+    return services.profile_update(actor=request.user, profile=existing, **data)
+
+
+# --- the steps of a draft -----------------------------------------------------------------------
+@login_required
+def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = _own_application(request, pk)
+    if step not in STEP_CODES:
+        raise Http404
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        messages.info(request, _("This application has been submitted and can no longer be changed."))
+        return redirect("applications:detail", application.pk)
+    return {
+        "profile": _step_profile,
+        "facts": _step_facts,
+        "dependants": _step_dependants,
+        "documents": _step_documents,
+        "review": _step_review,
+    }[step](request, application)
+
+
+def _base_context(application: Application, step: str) -> dict:
+    return {
+        "application": application,
+        "steps": _steps(application, step),
+        "channel_label": application.get_channel_display(),
+        "next_url": _next_step_url(application, step),
+    }
+
+
+def _step_profile(request: HttpRequest, application: Application) -> HttpResponse:
+    profile = application.applicant
+    form = ApplicantProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_profile(request, form, profile, profile.owner)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _after_save(request, application, "profile")
+    return render(
+        request,
+        "applications/step_form.html",
+        _base_context(application, "profile") | {"form": form, "step_title": _("About the applicant")},
+    )
+
+
+def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
+    spec = CHANNELS[application.channel]
+    form = facts_form_class(application.channel)(request.POST or None, instance=application.facts)
+    formset = None
+    if spec.uses_years_in_china:
+        initial = [{"year": y.year, "days": y.days} for y in application.years_in_china.all()]
+        formset = YearsInChinaFormSet(request.POST or None, initial=initial, prefix="years")
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        facts = {name: form.cleaned_data[name] for name in facts_fields(application.channel)}
+        years = None
+        if formset is not None:
+            years = [
+                {"year": f.cleaned_data["year"], "days": f.cleaned_data["days"]}
+                for f in formset
+                if f.cleaned_data.get("year") is not None
+            ]
+        try:
+            services.application_update(
+                actor=request.user, application=application, facts=facts, years_in_china=years
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionConflict as error:
+            messages.error(request, error_text(error))
+        else:
+            return _after_save(request, application, "facts")
+    return render(
+        request,
+        "applications/step_form.html",
+        _base_context(application, "facts")
+        | {
+            "form": form,
+            "formset": formset,
+            "step_title": _("Facts for the %(channel)s channel")
+            % {"channel": application.get_channel_display()},
+        },
+    )
+
+
+def _step_dependants(request: HttpRequest, application: Application) -> HttpResponse:
+    form = DependantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in DependantForm.Meta.fields}
+        try:
+            with transaction.atomic():
+                profile = services.profile_create(
+                    actor=request.user, owner=application.applicant.owner, **data
+                )
+                services.dependant_add(
+                    actor=request.user,
+                    application=application,
+                    profile=profile,
+                    relationship=form.cleaned_data["relationship"],
+                    unmarried=form.cleaned_data["unmarried"],
+                )
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"profile": "birth_date"})
+        except TransitionConflict as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("%(name)s is included in the application.") % {"name": profile})
+            return redirect("applications:step", application.pk, "dependants")
+    return render(
+        request,
+        "applications/step_dependants.html",
+        _base_context(application, "dependants")
+        | {"form": form, "dependants": application.dependants.select_related("profile")},
+    )
+
+
+@login_required
+@require_POST
+def dependant_remove(request: HttpRequest, pk: int, dependant_pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    dependant = application.dependants.filter(pk=dependant_pk).select_related("profile").first()
+    if dependant is None:
+        raise Http404
+    try:
+        services.dependant_remove(actor=request.user, dependant=dependant)
+    except (ValidationError, TransitionConflict) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("%(name)s is no longer included.") % {"name": dependant.profile})
+    return redirect("applications:step", application.pk, "dependants")
+
+
+def _document_slots(application: Application, bound: DocumentUploadForm | None = None) -> list[dict]:
+    """Each required document (of the principal, then each dependant's passport) with its versions."""
+    zh = (get_language() or "en").startswith("zh")
+    required = services.required_documents_for(application)
+    documents = list(selectors.application_documents(application=application, include_superseded=True))
+    people = [(None, "")] + [(d, str(d.profile)) for d in application.dependants.select_related("profile")]
+    slots = []
+    for dependant, person in people:
+        types = required if dependant is None else [t for t in required if t.code in ("passport", "photo")]
+        for doc_type in types:
+            versions = [
+                d
+                for d in documents
+                if d.document_type == doc_type.code
+                and d.dependant_id == (dependant.pk if dependant else None)
+            ]
+            versions.sort(key=lambda d: -d.version)
+            current = next((d for d in versions if not d.superseded), None)
+            initial = {"document_type": doc_type.code, "dependant": dependant.pk if dependant else None}
+            prefix = f"{doc_type.code}-{dependant.pk if dependant else 0}"
+            form = DocumentUploadForm(initial=initial, prefix=prefix)
+            if bound is not None and bound.prefix == prefix:
+                form = bound
+            slots.append(
+                {
+                    "name": doc_type.name_zh if zh else doc_type.name_en,
+                    "code": doc_type.code,
+                    "person": person,
+                    "current": current,
+                    "older": [d for d in versions if d is not current],
+                    "form": form,
+                }
+            )
+    return slots
+
+
+def _step_documents(request: HttpRequest, application: Application) -> HttpResponse:
+    bound = None
+    if request.method == "POST":
+        prefix = request.POST.get("prefix", "")
+        bound = DocumentUploadForm(request.POST, request.FILES, prefix=prefix)
+        if bound.is_valid():
+            dependant = None
+            if bound.cleaned_data.get("dependant"):
+                dependant = application.dependants.filter(pk=bound.cleaned_data["dependant"]).first()
+                if dependant is None:
+                    raise Http404
+            try:
+                services.document_upload(
+                    actor=request.user,
+                    application=application,
+                    document_type=bound.cleaned_data["document_type"],
+                    file=bound.cleaned_data["file"],
+                    dependant=dependant,
+                )
+            except ValidationError as error:
+                add_service_errors(bound, error, rename={"document_type": "file", "dependant": "file"})
+            except TransitionConflict as error:
+                messages.error(request, error_text(error))
+            else:
+                messages.success(request, _("The document is uploaded."))
+                return redirect("applications:step", application.pk, "documents")
+    return render(
+        request,
+        "applications/step_documents.html",
+        _base_context(application, "documents") | {"slots": _document_slots(application, bound)},
+    )
+
+
+STEP_OF_ERROR = {"documents": "documents", "dependants": "dependants", "declaration": "review"}
+
+
+def _summary_context(application: Application) -> dict:
+    language = get_language() or "en"
+    facts = application.facts
+    return {
+        "profile_rows": field_rows(application.applicant, PROFILE_FIELDS, language),
+        "facts_rows": field_rows(facts, facts_fields(application.channel), language),
+        "years_in_china": list(application.years_in_china.all()),
+        "dependants": list(application.dependants.select_related("profile")),
+    }
+
+
+def _step_review(request: HttpRequest, application: Application) -> HttpResponse:
+    form = DeclarationForm(request.POST or None, initial={"statement": application.applicant_statement})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.application_update(
+                    actor=request.user,
+                    application=application,
+                    applicant_statement=form.cleaned_data["statement"],
+                )
+                services.application_submit(
+                    actor=request.user, application=application, declaration=form.cleaned_data["declaration"]
+                )
+        except ValidationError as error:
+            problems = _problems(application, error)
+        except (TransitionConflict, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Your application is submitted. We will tell you about every step."))
+            return redirect("applications:detail", application.pk)
+    context = _base_context(application, "review") | _summary_context(application)
+    context["edit_urls"] = {
+        code: reverse("applications:step", args=[application.pk, code]) for code in STEP_CODES
+    }
+    return render(
+        request,
+        "applications/step_review.html",
+        context | {"form": form, "problems": problems, "slots": _document_slots(application)},
+    )
+
+
+def _problems(application: Application, error: ValidationError) -> list[dict]:
+    """The submission's errors, each linked to the step where the applicant can fix it."""
+    items = []
+    details = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    for name, texts in details.items():
+        if name.startswith("profile."):
+            step = "profile"
+        else:
+            step = STEP_OF_ERROR.get(
+                name, "facts" if name not in ("", "non_field_errors", "__all__") else None
+            )
+        url = reverse("applications:step", args=[application.pk, step]) if step else None
+        label = _field_label(application, name)
+        for text in texts:
+            items.append({"text": f"{label}: {text}" if label else text, "url": url})
+    return items
+
+
+def _field_label(application: Application, name: str) -> str:
+    from ..models import ApplicantProfile
+
+    model, field_name = (
+        (ApplicantProfile, name[len("profile.") :])
+        if name.startswith("profile.")
+        else (
+            CHANNELS[application.channel].model,
+            name,
+        )
+    )
+    try:
+        label = str(model._meta.get_field(field_name).verbose_name)
+    except Exception:  # noqa: BLE001 - not a model field: documents, dependants, declaration
+        return ""
+    return label[:1].upper() + label[1:]
+
+
+# --- after submission ---------------------------------------------------------------------------
+def _expectation(application: Application) -> str:
+    return {
+        Status.DRAFT: _("Finish the steps of your application and submit it."),
+        Status.RETURNED: _("Correct what the officer asks for, then submit the application again."),
+        Status.SUBMITTED: _(
+            "An intake officer checks that your application is complete. Nothing is needed from you now."
+        ),
+        Status.ACCEPTED: _("Your application was accepted. Nothing is needed from you now."),
+        Status.VERIFYING: _(
+            "Your facts are being checked with other agencies. Nothing is needed from you now."
+        ),
+        Status.IN_REVIEW: _("An officer reviews your application. Nothing is needed from you now."),
+        Status.EVIDENCE_REQUESTED: _(
+            "Send the evidence the officer asks for. The deadline is paused until you answer."
+        ),
+        Status.EVIDENCE_SUBMITTED: _(
+            "An officer reviews the evidence you sent. Nothing is needed from you now."
+        ),
+        Status.RECOMMENDED_APPROVAL: _(
+            "Your application waits for a decision. Nothing is needed from you now."
+        ),
+        Status.RECOMMENDED_REFUSAL: _(
+            "Your application waits for a decision. Nothing is needed from you now."
+        ),
+        Status.AWAITING_QUOTA: _("Your application waits for a place in this year's family quota."),
+        Status.APPROVED: _("Your application is approved. Your card is being prepared."),
+        Status.REFUSED: _("Your application was refused. The reason is in the history below."),
+        Status.CARD_ISSUED: _("Your permanent residence card has been issued."),
+        Status.WITHDRAWN: _("You withdrew this application."),
+    }[application.status]
+
+
+LATER_STAGES = {
+    Stage.INTAKE: ["verification", "review", "approval"],
+    Stage.VERIFICATION: ["review", "approval"],
+    Stage.REVIEW: ["approval"],
+    Stage.EVIDENCE: ["approval"],
+    Stage.APPROVAL: [],
+}
+
+
+def _expected_decision(application: Application) -> dt.date | None:
+    """The end of the current stage's deadline plus the policy's deadlines of the stages after it."""
+    if application.stage not in LATER_STAGES:
+        return None
+    if application.paused_remaining is not None:
+        end = timezone.now() + application.paused_remaining
+    elif application.stage_deadline and application.stage_deadline != FAR_FUTURE:
+        end = application.stage_deadline
+    else:
+        return None
+    days = sum(
+        int((application.stage_deadline_days or {}).get(key) or 0) for key in LATER_STAGES[application.stage]
+    )
+    return timezone.localdate(end + dt.timedelta(days=days))
+
+
+def _outcome_label(snapshot: dict | None) -> str:
+    if not snapshot:
+        return ""
+    return {
+        "eligible": _("Eligible"),
+        "not_eligible": _("Not eligible"),
+        "needs_judgement": _("Needs an officer's judgement"),
+    }.get(snapshot.get("outcome"), snapshot.get("outcome", ""))
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    actions = selectors.available_actions(user=request.user, application=application)
+    open_request = None
+    if application.status == Status.EVIDENCE_REQUESTED:
+        open_request = (
+            application.evidence_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        )
+    events = selectors.application_timeline(application=application)
+    return_reason = next((e.reason for e in reversed(events) if e.to_status == Status.RETURNED), "")
+    context = {
+        "application": application,
+        "events": events,
+        "expectation": _expectation(application),
+        "expected_decision": _expected_decision(application),
+        "can_edit": "edit" in actions,
+        "can_withdraw": "withdraw" in actions,
+        "open_request": open_request if "answer_evidence" in actions else None,
+        "return_reason": return_reason,
+        "snapshot": application.eligibility_snapshot,
+        "outcome_label": _outcome_label(application.eligibility_snapshot),
+        "checks": services.verification_checks_for(application),
+    }
+    return render(request, "applications/detail.html", context | _summary_context(application))
+
+
+@login_required
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (TransitionConflict, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+            return redirect("applications:detail", application.pk)
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+            return redirect("applications:detail", application.pk)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    evidence_request = (
+        application.evidence_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    )
+    if application.status != Status.EVIDENCE_REQUESTED or evidence_request is None:
+        messages.info(request, _("No evidence is requested for this application."))
+        return redirect("applications:detail", application.pk)
+    form = EvidenceAnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                upload = form.cleaned_data.get("files")
+                if upload:
+                    services.document_upload(
+                        actor=request.user, application=application, document_type="other", file=upload
+                    )
+                services.application_answer_evidence(
+                    actor=request.user, application=application, answer=form.cleaned_data["answer"]
+                )
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"file": "files", "document_type": "files"})
+        except (TransitionConflict, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+            return redirect("applications:detail", application.pk)
+        else:
+            messages.success(request, _("Your answer is sent. The officer will continue the review."))
+            return redirect("applications:detail", application.pk)
+    return render(
+        request,
+        "applications/evidence.html",
+        {"application": application, "evidence_request": evidence_request, "form": form},
+    )

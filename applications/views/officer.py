@@ -1,0 +1,286 @@
+"""The officers' pages: queues per stage, the case page and its actions, workload."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residence.accounts.models import Role
+
+from .. import selectors, services
+from ..access import is_officer
+from ..errors import TransitionConflict
+from ..forms import QueueFilterForm, ReasonForm
+from ..models import Stage
+from .applicant import _outcome_label, _summary_context
+
+# code: (label, reason required, shown as a dangerous action)
+ACTIONS = {
+    "accept": (gettext_lazy("Accept: the application is complete"), False, False),
+    "return": (gettext_lazy("Return to the applicant for correction"), True, True),
+    "request_evidence": (gettext_lazy("Request more evidence"), True, False),
+    "recommend_approval": (gettext_lazy("Recommend approval"), False, False),
+    "recommend_refusal": (gettext_lazy("Recommend refusal"), True, True),
+    "approve": (gettext_lazy("Approve"), False, False),
+    "refuse": (gettext_lazy("Refuse"), True, True),
+}
+QUEUE_STAGES = [Stage.INTAKE, Stage.VERIFICATION, Stage.REVIEW, Stage.EVIDENCE, Stage.APPROVAL, Stage.QUOTA]
+DEFAULT_STAGE_OF_ROLE = [
+    (Role.APPROVER, Stage.APPROVAL),
+    (Role.REVIEWER, Stage.REVIEW),
+    (Role.INTAKE_OFFICER, Stage.INTAKE),
+]
+PAGE_SIZE = 25
+
+
+def _require_officer(request: HttpRequest) -> None:
+    if not is_officer(request.user):
+        raise Http404
+
+
+def _default_stage(user) -> str:
+    for role, stage in DEFAULT_STAGE_OF_ROLE:
+        if user.has_role(role):
+            return stage
+    return Stage.INTAKE
+
+
+def stage_count_rows(user) -> list[dict]:
+    counts = selectors.stage_counts(officer=user)
+    return [{"stage": s.value, "label": s.label, "count": counts.get(s, 0)} for s in QUEUE_STAGES]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    data = request.GET.copy()
+    data.setdefault("stage", _default_stage(request.user))
+    form = QueueFilterForm(data)
+    rows, next_url, cursor_error = [], None, ""
+    stage = data["stage"] if data["stage"] in Stage.values else _default_stage(request.user)
+    if form.is_valid():
+        stage = form.cleaned_data["stage"] or stage
+        assigned = form.cleaned_data["assigned"]
+        filters = selectors.QueueFilters(
+            channel=form.cleaned_data["channel"] or None,
+            nationality=form.cleaned_data["nationality"] or None,
+            province=form.cleaned_data["province"] or None,
+            claimed_by={"me": request.user.pk, "none": 0}.get(assigned),
+            overdue=True if form.cleaned_data["overdue"] else None,
+        )
+        try:
+            page = selectors.officer_queue_page(
+                officer=request.user,
+                stage=stage,
+                filters=filters,
+                cursor=request.GET.get("cursor") or None,
+                page_size=PAGE_SIZE,
+            )
+        except ValidationError as error:
+            cursor_error = " ".join(error.messages)
+        else:
+            rows = page.items
+            if page.next_cursor:
+                params = {k: v for k, v in request.GET.items() if k != "cursor"} | {"stage": stage}
+                next_url = "?" + urlencode(params | {"cursor": page.next_cursor})
+    return render(
+        request,
+        "applications/queue.html",
+        {
+            "form": form,
+            "stage": stage,
+            "stage_label": Stage(stage).label,
+            "stage_counts": stage_count_rows(request.user),
+            "rows": rows,
+            "next_url": next_url,
+            "cursor_error": cursor_error,
+        },
+    )
+
+
+def _case_context(request: HttpRequest, application, *, bound: tuple[str, ReasonForm] | None = None) -> dict:
+    available = selectors.available_actions(user=request.user, application=application)
+    actions = []
+    for code, (label, reason_required, danger) in ACTIONS.items():
+        if code not in available:
+            continue
+        form = ReasonForm(reason_required=reason_required, prefix=code)
+        if bound and bound[0] == code:
+            form = bound[1]
+        actions.append(
+            {"code": code, "label": label, "reason_required": reason_required, "danger": danger, "form": form}
+        )
+    zh = (get_language() or "en").startswith("zh")
+    labels = {}
+    try:
+        labels = {
+            d.code: (d.name_zh if zh else d.name_en) for d in services.required_documents_for(application)
+        }
+    except Exception:  # noqa: BLE001 - a policy without this channel must not break the case page
+        labels = {}
+    documents = [
+        {
+            "document": d,
+            "label": labels.get(d.document_type)
+            or (_("Other document") if d.document_type == "other" else d.document_type),
+            "person": str(d.dependant.profile) if d.dependant_id else "",
+        }
+        for d in selectors.application_documents(application=application)
+    ]
+    return {
+        "application": application,
+        "actions": actions,
+        "can_claim": "claim" in available,
+        "can_release": "release" in available,
+        "documents": documents,
+        "evidence_requests": list(application.evidence_requests.all()),
+        "events": selectors.application_timeline(application=application),
+        "snapshot": application.eligibility_snapshot,
+        "outcome_label": _outcome_label(application.eligibility_snapshot),
+        "checks": services.verification_checks_for(application),
+    } | _summary_context(application)
+
+
+def _officer_case(request: HttpRequest, pk: int):
+    _require_officer(request)
+    application = selectors.application_get(user=request.user, pk=pk)
+    if application.submitted_at is None:
+        raise Http404
+    return application
+
+
+@login_required
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _officer_case(request, pk)
+    return render(request, "applications/case.html", _case_context(request, application))
+
+
+def _run_action(code: str, *, actor, application, reason: str):
+    if code == "accept":
+        return services.application_accept(actor=actor, application=application)
+    if code == "return":
+        return services.application_return(actor=actor, application=application, reason=reason)
+    if code == "request_evidence":
+        return services.application_request_evidence(actor=actor, application=application, message=reason)
+    if code in ("recommend_approval", "recommend_refusal"):
+        recommendation = "approve" if code == "recommend_approval" else "refuse"
+        return services.application_recommend(
+            actor=actor, application=application, recommendation=recommendation, reason=reason
+        )
+    if code == "approve":
+        return services.application_approve(actor=actor, application=application, reason=reason)
+    return services.application_refuse(actor=actor, application=application, reason=reason)
+
+
+DONE_MESSAGES = {
+    "accept": gettext_lazy("The case is accepted."),
+    "return": gettext_lazy("The case is returned to the applicant."),
+    "request_evidence": gettext_lazy("The applicant is asked for more evidence."),
+    "recommend_approval": gettext_lazy("Your recommendation is recorded: approval."),
+    "recommend_refusal": gettext_lazy("Your recommendation is recorded: refusal."),
+    "approve": gettext_lazy("The case is decided: approved."),
+    "refuse": gettext_lazy("The case is decided: refused."),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    if not is_officer(request.user):
+        # An applicant (or anyone else) posting an officer action: refused outright.
+        raise PermissionDenied(_("Only officers may do this."))
+    application = _officer_case(request, pk)
+    _label, reason_required, _danger = ACTIONS[action]
+    form = ReasonForm(request.POST, reason_required=reason_required, prefix=action)
+    status = 400
+    if form.is_valid():
+        try:
+            _run_action(
+                action, actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error(
+                    "reason" if hasattr(error, "error_dict") and "reason" in error.error_dict else None, text
+                )
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("You may not do this on this case."))
+            status = 403
+        except TransitionConflict as error:
+            messages.error(request, str(error.detail))
+            status = 409
+        else:
+            messages.success(request, DONE_MESSAGES[action])
+            return redirect("applications:case", application.pk)
+        application = selectors.application_get(user=request.user, pk=pk)
+    context = _case_context(request, application, bound=(action, form))
+    return render(request, "applications/case.html", context, status=status)
+
+
+@login_required
+@require_POST
+def case_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _officer_case(request, pk)
+    try:
+        services.application_claim(actor=request.user, application=application)
+    except (PermissionDenied, TransitionConflict, ValidationError) as error:
+        messages.error(
+            request, getattr(error, "detail", None) or " ".join(getattr(error, "messages", [str(error)]))
+        )
+    else:
+        messages.success(request, _("You hold this case now."))
+    return redirect("applications:case", application.pk)
+
+
+@login_required
+@require_POST
+def case_release(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _officer_case(request, pk)
+    try:
+        services.application_release(actor=request.user, application=application)
+    except (PermissionDenied, TransitionConflict, ValidationError) as error:
+        messages.error(
+            request, getattr(error, "detail", None) or " ".join(getattr(error, "messages", [str(error)]))
+        )
+    else:
+        messages.success(request, _("You released this case."))
+    return redirect("applications:case", application.pk)
+
+
+@login_required
+def workload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN):
+        raise Http404
+    figures = selectors.workload(officer=request.user)
+    stage_label = {s.value: s.label for s in Stage}
+    per_queue = [
+        {"week": row["week"], "queue": stage_label.get(row["stage"], row["stage"]), "count": row["count"]}
+        for row in figures["per_queue"]
+    ]
+    medians = [
+        {
+            "stage": stage_label.get(stage, stage),
+            "median": _("%(days)s days") % {"days": days},
+        }
+        for stage, days in figures["median_days_per_stage"].items()
+    ]
+    return render(
+        request,
+        "applications/workload.html",
+        {"per_officer": figures["per_officer"], "per_queue": per_queue, "medians": medians},
+    )
+
+
+def queue_url_for(stage: str) -> str:
+    return reverse("applications:queue") + "?" + urlencode({"stage": stage})
