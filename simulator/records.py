@@ -1,0 +1,92 @@
+"""Deterministic agency records.
+
+Each agency answers from a record derived from the person's passport number (and, for the facts
+the portal states, from those facts), so the same query always gets the same answer: about 70%
+of people have records that agree with what they stated, about 20% differ on a fact that matters,
+and about 10% have no record at that agency. ``DEMO_RECORDS`` pins the outcome for named demo and
+test passports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+MATCH, MISMATCH, NOT_FOUND = "match", "mismatch", "not_found"
+
+# passport number -> {agency: outcome}; agencies not named fall back to the hash rule.
+DEMO_RECORDS: dict[str, dict[str, str]] = {
+    # Test persons: everything agrees / nothing agrees / nobody knows them.
+    "TESTMATCH1": {a: MATCH for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
+    "TESTMISMATCH": {a: MISMATCH for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
+    "TESTNOTFOUND": {a: NOT_FOUND for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
+}
+
+
+def _bucket(*parts: str) -> int:
+    return int(hashlib.sha256(":".join(parts).encode()).hexdigest()[:8], 16) % 100
+
+
+def outcome_for(agency: str, passport_number: str) -> str:
+    """What this agency's record says compared with what is stated: match, mismatch or not_found."""
+    pinned = DEMO_RECORDS.get((passport_number or "").upper(), {}).get(agency)
+    if pinned:
+        return pinned
+    bucket = _bucket(agency, (passport_number or "").upper())
+    if agency == "mps":
+        # Criminal records: "not found" is not meaningful; most people have a clean record.
+        return MISMATCH if bucket < 8 else MATCH
+    if bucket < 10:
+        return NOT_FOUND
+    if bucket < 30:
+        return MISMATCH
+    return MATCH
+
+
+def _num(value: Any, default: float = 0.0) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def record_for(agency: str, subject: dict, stated: dict) -> dict | None:
+    """The agency's record for this person, or None when it holds none."""
+    passport = str(subject.get("passport_number", ""))
+    outcome = outcome_for(agency, passport)
+    if outcome == NOT_FOUND:
+        return None
+    off = outcome == MISMATCH
+    today = dt.date.today()
+    if agency == "sta":
+        tax = _num(stated.get("annual_income_tax_cny"), 100_000)
+        return {"tax_year": today.year - 1, "annual_income_tax_cny": round(tax * (0.4 if off else 1.0), 2)}
+    if agency == "mohrss":
+        salary = _num(stated.get("annual_salary_cny"), 300_000)
+        return {
+            "employer_credit_code": ("9" * 18) if off else stated.get("employer_credit_code") or "",
+            "annual_salary_cny": round(salary * (0.5 if off else 1.0), 2),
+            "social_insurance_months": 3 if off else 12,
+        }
+    if agency == "most":
+        return {"program_code": stated.get("talent_program_code") or "", "registered": not off}
+    if agency == "samr":
+        amount = _num(stated.get("amount_usd"), 1_000_000)
+        return {
+            "investment_amount_usd": round(amount * (0.3 if off else 1.0), 2),
+            "first_investment_date": stated.get("first_investment_date"),
+        }
+    if agency == "mps":
+        return {"convictions": 1 if off else 0}
+    if agency == "nia":
+        days = stated.get("days_in_china_by_year") or [300, 300, 300]
+        return {"days_in_china_by_year": [max(0, int(_num(d)) - (150 if off else 0)) for d in days]}
+    if agency == "mca":
+        return {
+            "relationship": "none" if off else stated.get("relationship") or "spouse",
+            "marriage_date": stated.get("marriage_date"),
+        }
+    if agency == "moe":
+        return {"education": "secondary" if off else stated.get("education")}
+    return None
