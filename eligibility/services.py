@@ -81,6 +81,9 @@ def eligibility_assess(
         ) from None
     except PolicyNotInEffect:
         raise ValidationError({"as_of": [_("This policy version is not in force on that date.")]}) from None
+    except (ArithmeticError, OverflowError, ValueError):
+        # Extreme values (a date in year 1, an amount of 1e999999) that no real case has.
+        raise ValidationError({"facts": [_("These facts cannot be evaluated; check the values.")]}) from None
     snapshot["policy_version_id"] = policy_version.pk
     snapshot["policy_version_label"] = policy_version.label
     if program_note is not None:

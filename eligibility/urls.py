@@ -1,6 +1,27 @@
 """HTML pages of the eligibility app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "eligibility"
-urlpatterns: list = []
+urlpatterns = [
+    path("eligibility/check/", views.self_check_start, name="self_check_start"),
+    path("eligibility/check/<slug:channel>/", views.self_check, name="self_check"),
+    path("routes/", views.routes, name="routes"),
+    path("routes/<slug:channel>/", views.route_detail, name="route_detail"),
+    path("policy/", views.policy_list, name="policy_list"),
+    path("policy/drafts/new/", views.policy_draft_create, name="policy_draft_create"),
+    path("policy/import/", views.policy_import, name="policy_import"),
+    path("policy/<int:pk>/", views.policy_detail, name="policy_detail"),
+    path("policy/<int:pk>/export.<str:fmt>", views.policy_export, name="policy_export"),
+    path("policy/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
+    path("policy/<int:pk>/thresholds/", views.policy_thresholds, name="policy_thresholds"),
+    path("policy/<int:pk>/publish/", views.policy_publish, name="policy_publish"),
+    path("policy/<int:pk>/delete/", views.policy_delete, name="policy_delete"),
+    path("policy/<int:pk>/impact/", views.policy_impact_view, name="policy_impact"),
+    path("policy/talent-programs/", views.talent_programs, name="talent_programs"),
+    path("policy/talent-programs/<int:pk>/", views.talent_program_edit, name="talent_program_edit"),
+    path("policy/family-quota/", views.family_quotas, name="family_quotas"),
+    path("policy/bans/", views.bans, name="bans"),
+]

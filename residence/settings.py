@@ -300,3 +300,28 @@ LOGGING = {
 # Portal-specific
 PORTAL_NAME = _("Permanent Residence Portal")
 HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=2.0)
+
+# --- cards ---
+# The CJK font embedded in every card and letter (Debian: fonts-wqy-microhei).
+CARDS_CJK_FONT = env("CARDS_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# Institutions' card checks per API key.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["card_verify"] = env("THROTTLE_CARD_VERIFY", default="60/minute")
+# Renewal may be asked for from this many days before expiry.
+CARDS_RENEWAL_WINDOW_DAYS = env.int("CARDS_RENEWAL_WINDOW_DAYS", default=183)
+# Days a holder has to ask for administrative reconsideration (Administrative Reconsideration Law art. 20).
+CARDS_RECONSIDERATION_DAYS = env.int("CARDS_RECONSIDERATION_DAYS", default=60)
+# The policy document's holder_residence.min_days_per_year wins; this is used if it has none.
+CARDS_RESIDENCE_MIN_DAYS_DEFAULT = env.int("CARDS_RESIDENCE_MIN_DAYS_DEFAULT", default=90)
+# Warn a holder when this few days abroad are left in the year.
+CARDS_RESIDENCE_WARNING_MARGIN_DAYS = env.int("CARDS_RESIDENCE_WARNING_MARGIN_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["cards-expire-due"] = {"task": "cards.tasks.cards_expire_due_task", "schedule": 6 * 3600}
+CELERY_BEAT_SCHEDULE["cards-residence-review"] = {"task": "cards.tasks.residence_review_task", "schedule": 24 * 3600}
+
+# --- eligibility ---
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PolicyVersionStatusEnum": "eligibility.models.PolicyVersion.Status",
+        "TalentProgramStatusEnum": "eligibility.models.TalentProgram.Status",
+        "BanGroundEnum": "eligibility.models.Ban.Ground",
+    }
+)

@@ -1,0 +1,104 @@
+"""Policy impact (R5): what a draft would change for cases already submitted. Pure: no database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .engine import CompiledPolicy, FactError, evaluate, load_policy
+from .engine.validation import CHANNELS
+
+OUTCOMES = ("eligible", "needs_judgement", "not_eligible")
+NOT_EVALUATED = "not_evaluated"
+# Ranked so a change reads as better or worse for the applicant.
+_RANK = {"not_eligible": 0, "needs_judgement": 1, "eligible": 2}
+
+
+@dataclass
+class ChannelImpact:
+    channel: str
+    cases: int = 0
+    unchanged: int = 0
+    # (current outcome, outcome under the draft) -> number of cases
+    changes: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.changes.values())
+
+    @property
+    def better(self) -> int:
+        return sum(n for (old, new), n in self.changes.items() if _RANK.get(new, -1) > _RANK.get(old, -1))
+
+    @property
+    def worse(self) -> int:
+        return self.changed - self.better
+
+    def change_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"from": old, "to": new, "cases": n}
+            for (old, new), n in sorted(self.changes.items(), key=lambda item: (-item[1], item[0]))
+        ]
+
+
+@dataclass
+class ImpactReport:
+    draft_label: str
+    channels: dict[str, ChannelImpact]
+
+    @property
+    def cases(self) -> int:
+        return sum(c.cases for c in self.channels.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(c.changed for c in self.channels.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "draft": self.draft_label,
+            "cases": self.cases,
+            "changed": self.changed,
+            "channels": [
+                {
+                    "channel": c.channel,
+                    "cases": c.cases,
+                    "unchanged": c.unchanged,
+                    "changed": c.changed,
+                    "better": c.better,
+                    "worse": c.worse,
+                    "changes": c.change_rows(),
+                }
+                for c in self.channels.values()
+            ],
+        }
+
+
+def _timeless(document: dict[str, Any]) -> CompiledPolicy:
+    """The draft compiled without its effective period, so it can judge cases submitted before it."""
+    return load_policy({**document, "effective_from": "1900-01-01", "effective_to": None})
+
+
+def policy_impact(*, draft, cases: Iterable[tuple[str, dict, date, str]]) -> ImpactReport:
+    """Re-evaluate (channel, facts, as_of, current outcome) cases under `draft`; count changes per channel.
+
+    A case the draft cannot evaluate (a fact it no longer knows, a channel it dropped) counts as a
+    change to "not_evaluated", so a draft that breaks old cases shows it.
+    """
+    policy = _timeless(draft.document)
+    report = ImpactReport(draft_label=draft.label, channels={name: ChannelImpact(name) for name in CHANNELS})
+    for channel, facts, as_of, current in cases:
+        impact = report.channels.setdefault(channel, ChannelImpact(channel))
+        impact.cases += 1
+        try:
+            new = evaluate(policy, channel=channel, facts=facts, as_of=as_of).outcome
+        except (FactError, ValueError, TypeError):
+            new = NOT_EVALUATED
+        if new == current:
+            impact.unchanged += 1
+        else:
+            impact.changes[(current, new)] += 1
+    return report

@@ -1,0 +1,60 @@
+"""Template helpers for policy data: pick the current language of an {"en", "zh"} text."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from eligibility.models import localized
+
+register = template.Library()
+
+
+@register.filter
+def loc(value):
+    """The current language's entry of an engine text, or the value itself."""
+    if isinstance(value, dict):
+        return localized(value)
+    return "" if value is None else value
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return {
+        "eligible": _("Eligible"),
+        "not_eligible": _("Not eligible"),
+        "needs_judgement": _("Needs an officer's judgement"),
+        "not_evaluated": _("Cannot be evaluated"),
+        "met": _("Met"),
+        "not_met": _("Not met"),
+        "unknown": _("Not known"),
+    }.get(outcome, outcome)
+
+
+@register.filter
+def outcome_badge(outcome: str) -> str:
+    return {"eligible": "ok", "met": "ok", "not_eligible": "bad", "not_met": "bad"}.get(outcome, "warn")
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    return {
+        "intake": _("Intake"),
+        "verification": _("Verification"),
+        "review": _("Review"),
+        "approval": _("Approval"),
+        "standard": _("Standard"),
+        "green_channel": _("Green channel"),
+    }.get(stage, stage)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return {"municipal": _("Municipal"), "provincial": _("Provincial"), "national": _("National")}.get(
+        level, level or "—"
+    )
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -1,0 +1,441 @@
+"""Pages: the public self-check and route pages (R13), and the policy administrators' pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residence.accounts.models import Role
+from residence.core.pagination import keyset_paginate
+
+from . import selectors, services
+from .documents import dump_policy_text, parse_policy_text, policy_errors
+from .forms import (
+    BanForm,
+    FamilyQuotaForm,
+    PolicyImportForm,
+    PolicyPublishForm,
+    PolicyTextForm,
+    PolicyThresholdsForm,
+    SelfCheckForm,
+    TalentProgramForm,
+)
+from .impact import policy_impact
+from .models import PolicyVersion, localized
+
+BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+
+
+def _lang() -> str:
+    return "zh" if (get_language() or "en").startswith("zh") else "en"
+
+
+def policy_admin_required(view):
+    """Policy pages are not advertised to anyone else: a 404, like the audit log."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not selectors.is_policy_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: by field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(
+                name if name in form.fields else None,
+                messages_ if name in form.fields else [f"{name}: {m}" for m in messages_],
+            )
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- public: self-check and route pages ---------------------------------------------------------------
+
+
+def _policy_in_force() -> PolicyVersion:
+    try:
+        return selectors.policy_version_in_force()
+    except PolicyVersion.DoesNotExist:
+        raise Http404 from None
+
+
+def _channel_or_404(compiled, channel: str):
+    if channel not in compiled.channels:
+        raise Http404
+    return compiled.channels[channel]
+
+
+def self_check_start(request):
+    version = _policy_in_force()
+    compiled = version.compiled()
+    return render(
+        request,
+        "eligibility/self_check_start.html",
+        {"version": version, "channels": compiled.channels.values()},
+    )
+
+
+def self_check(request, channel: str):
+    """Facts in, explained result out; nothing is stored."""
+    version = _policy_in_force()
+    compiled = version.compiled()
+    channel_policy = _channel_or_404(compiled, channel)
+    form = SelfCheckForm(request.POST or None, specs=channel_policy.env.specs)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.eligibility_assess(
+                channel=channel, facts=form.facts(), as_of=timezone.localdate(), policy_version=version
+            )
+            result = assessment.snapshot
+        except ValidationError as error:
+            _form_errors(form, error)
+    return render(
+        request,
+        "eligibility/self_check.html",
+        {"version": version, "channel": channel_policy, "form": form, "result": result},
+    )
+
+
+def routes(request):
+    version = _policy_in_force()
+    return render(
+        request,
+        "eligibility/routes.html",
+        {"version": version, "channels": version.compiled().channels.values()},
+    )
+
+
+def route_detail(request, channel: str):
+    version = _policy_in_force()
+    channel_policy = _channel_or_404(version.compiled(), channel)
+    return render(
+        request,
+        "eligibility/route_detail.html",
+        {"version": version, "channel": channel_policy, "doc": channel_policy.doc},
+    )
+
+
+# --- policy administration --------------------------------------------------------------------------
+
+
+@policy_admin_required
+def policy_list(request):
+    page = keyset_paginate(
+        selectors.policy_version_list(user=request.user),
+        ordering=["-created_at", "-id"],
+        cursor=request.GET.get("cursor") or None,
+        page_size=25,
+    )
+    try:
+        in_force = selectors.policy_version_in_force()
+    except PolicyVersion.DoesNotExist:
+        in_force = None
+    return render(
+        request,
+        "eligibility/policy_list.html",
+        {"page": page, "in_force": in_force, "import_form": PolicyImportForm()},
+    )
+
+
+@policy_admin_required
+@require_POST
+def policy_draft_create(request):
+    draft = services.policy_draft_create(actor=request.user)
+    messages.success(
+        request, _("Draft %(label)s created from the version in force.") % {"label": draft.label}
+    )
+    return redirect("eligibility:policy_detail", pk=draft.pk)
+
+
+@policy_admin_required
+def policy_import(request):
+    form = PolicyImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read(2 * 1024 * 1024 + 1)
+        try:
+            document = parse_policy_text(content, fmt=form.cleaned_data["fmt"])
+            errors = policy_errors(document)
+            if not errors:
+                draft = services.policy_import(
+                    actor=request.user, text=content, fmt=form.cleaned_data["fmt"], lang=_lang()
+                )
+                messages.success(request, _("Imported as draft %(label)s.") % {"label": draft.label})
+                return redirect("eligibility:policy_detail", pk=draft.pk)
+        except ValidationError as error:
+            _form_errors(form, error)
+    return render(request, "eligibility/policy_import.html", {"form": form, "errors": errors})
+
+
+def _reference_tables(document: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = []
+    for name, table in (document.get("reference", {}).get("tables") or {}).items():
+        values = table.get("values") or {}
+        if table.get("by_year"):
+            years = sorted({str(y) for by_year in values.values() for y in by_year})
+            rows = [
+                (key, [by_year.get(y, by_year.get(int(y)) if y.isdigit() else None) for y in years])
+                for key, by_year in values.items()
+            ]
+        else:
+            years = []
+            labels = table.get("value_labels") or {}
+            rows = [(key, [localized(labels.get(value)) or value]) for key, value in values.items()]
+        tables.append(
+            {
+                "name": name,
+                "label": localized(table.get("label")),
+                "unit": table.get("unit"),
+                "years": years,
+                "rows": rows,
+            }
+        )
+    return tables
+
+
+@policy_admin_required
+def policy_detail(request, pk: int):
+    version = selectors.policy_version_get(user=request.user, pk=pk)
+    document = version.document
+    context = {
+        "version": version,
+        "document_channels": [
+            (name, localized(ch.get("label")), (ch.get("points") or {}).get("pass_mark"))
+            for name, ch in (document.get("channels") or {}).items()
+        ],
+        "tables": _reference_tables(document),
+        "catalogues": [
+            (name, [(item.get("code"), localized(item.get("name"))) for item in items])
+            for name, items in (document.get("reference", {}).get("catalogues") or {}).items()
+        ],
+        "errors": policy_errors(document) if version.is_draft else [],
+        "publish_form": PolicyPublishForm(initial={"effective_from": timezone.localdate()})
+        if version.is_draft
+        else None,
+    }
+    return render(request, "eligibility/policy_detail.html", context)
+
+
+@policy_admin_required
+def policy_export(request, pk: int, fmt: str):
+    version = selectors.policy_version_get(user=request.user, pk=pk)
+    if fmt not in ("yaml", "json"):
+        raise Http404
+    content_type = "application/json" if fmt == "json" else "application/yaml"
+    response = HttpResponse(
+        dump_policy_text(version.document, fmt=fmt), content_type=f"{content_type}; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="policy-{version.label}.{fmt}"'
+    return response
+
+
+@policy_admin_required
+def policy_edit(request, pk: int):
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    errors: list[dict[str, Any]] = []
+    if request.method == "POST":
+        form = PolicyTextForm(request.POST)
+        if form.is_valid():
+            try:
+                document = parse_policy_text(form.cleaned_data["text"], fmt=form.cleaned_data["fmt"])
+                errors = policy_errors(document)
+                if not errors:
+                    services.policy_draft_update(
+                        actor=request.user, draft=draft, document=document, lang=_lang()
+                    )
+                    messages.success(request, _("The draft was saved."))
+                    return redirect("eligibility:policy_detail", pk=draft.pk)
+            except ValidationError as error:
+                _form_errors(form, error)
+    else:
+        fmt = request.GET.get("fmt") if request.GET.get("fmt") in ("yaml", "json") else "yaml"
+        form = PolicyTextForm(initial={"fmt": fmt, "text": dump_policy_text(draft.document, fmt=fmt)})
+    return render(request, "eligibility/policy_edit.html", {"version": draft, "form": form, "errors": errors})
+
+
+@policy_admin_required
+def policy_thresholds(request, pk: int):
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    form = PolicyThresholdsForm(request.POST or None, document=draft.document)
+    errors: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        document = form.apply()
+        errors = policy_errors(document)
+        if not errors:
+            try:
+                services.policy_draft_update(actor=request.user, draft=draft, document=document, lang=_lang())
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("eligibility:policy_detail", pk=draft.pk)
+    return render(
+        request, "eligibility/policy_thresholds.html", {"version": draft, "form": form, "errors": errors}
+    )
+
+
+@policy_admin_required
+@require_POST
+def policy_publish(request, pk: int):
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    form = PolicyPublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.policy_publish(
+                actor=request.user, draft=draft, effective_from=form.cleaned_data["effective_from"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Version %(label)s is published.") % {"label": draft.label})
+    else:
+        messages.error(request, _("Enter the date the version takes effect."))
+    return redirect("eligibility:policy_detail", pk=draft.pk)
+
+
+@policy_admin_required
+@require_POST
+def policy_delete(request, pk: int):
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    services.policy_draft_delete(actor=request.user, draft=draft)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("eligibility:policy_list")
+
+
+def submitted_cases():
+    """Cases from the applications app, if it offers them yet (the seam for R5)."""
+    try:
+        from applications.selectors import submitted_cases_for_impact
+    except ImportError:
+        return None
+    return submitted_cases_for_impact()
+
+
+@policy_admin_required
+def policy_impact_view(request, pk: int):
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    cases = submitted_cases()
+    report = policy_impact(draft=draft, cases=cases) if cases is not None else None
+    return render(request, "eligibility/policy_impact.html", {"version": draft, "report": report})
+
+
+# --- talent programs, family quota, bans ----------------------------------------------------------
+
+
+@policy_admin_required
+def talent_programs(request):
+    form = TalentProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = services.talent_program_create(
+                actor=request.user,
+                code=data["code"],
+                name_en=data["name_en"],
+                name_zh=data["name_zh"],
+                agency=data["agency"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Talent program %(code)s registered.") % {"code": program.code})
+            return redirect("eligibility:talent_programs")
+    page = keyset_paginate(
+        selectors.talent_program_list(),
+        ordering=["code", "id"],
+        cursor=request.GET.get("cursor") or None,
+        page_size=50,
+    )
+    return render(
+        request,
+        "eligibility/talent_programs.html",
+        {"page": page, "form": form, "today": timezone.localdate()},
+    )
+
+
+@policy_admin_required
+def talent_program_edit(request, pk: int):
+    program = selectors.talent_program_get(pk=pk)
+    form = TalentProgramForm(request.POST or None, instance=selectors.talent_program_get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.talent_program_update(
+                actor=request.user,
+                program=program,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Talent program %(code)s updated.") % {"code": program.code})
+            return redirect("eligibility:talent_programs")
+    return render(request, "eligibility/talent_program_edit.html", {"program": program, "form": form})
+
+
+@policy_admin_required
+def family_quotas(request):
+    form = FamilyQuotaForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_quota_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The quota was saved."))
+            return redirect("eligibility:family_quotas")
+    quotas = list(selectors.family_quota_list())
+    waiting = list(selectors.family_quota_waiting_list()[:200])
+    return render(
+        request, "eligibility/family_quotas.html", {"quotas": quotas, "waiting": waiting, "form": form}
+    )
+
+
+@login_required
+def bans(request):
+    if not request.user.has_role(*BAN_ROLES):
+        raise Http404
+    form = BanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ban_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _form_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        else:
+            messages.success(request, _("The ban was recorded."))
+            return redirect("eligibility:bans")
+    page = keyset_paginate(
+        selectors.ban_list(),
+        ordering=["-created_at", "-id"],
+        cursor=request.GET.get("cursor") or None,
+        page_size=50,
+    )
+    return render(
+        request,
+        "eligibility/bans.html",
+        {
+            "page": page,
+            "form": form,
+            "today": timezone.localdate(),
+            "policy_admin": selectors.is_policy_admin(request.user),
+        },
+    )
