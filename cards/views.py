@@ -1,0 +1,285 @@
+"""HTML pages: the public verification page, the holder's card, and the officers' pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from residence.accounts.models import Role
+
+from . import selectors, services
+from .forms import (
+    CardRequestForm,
+    CardRequestRefuseForm,
+    InstitutionForm,
+    PresenceImportForm,
+    RevocationDecideForm,
+    RevocationOpenForm,
+)
+from .models import Card, CardRequest, RevocationCase
+
+
+def _require(user, *roles) -> None:
+    if not user.has_role(*roles):
+        raise Http404
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- public -----------------------------------------------------------------------------------------
+@require_GET
+def public_verify(request, token: str):
+    """What a service window sees: the status, the holder's name and photo, the expiry. Nothing else."""
+    card = selectors.card_by_token(token=token)
+    response = render(
+        request, "cards/public_verify.html", {"card": card, "status": card.current_status, "token": token}
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def public_photo(request, token: str):
+    card = selectors.card_by_token(token=token)
+    response = FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- holder ---------------------------------------------------------------------------------------
+@login_required
+def my_card(request):
+    cards = list(selectors.card_list(user=request.user).filter(profile__owner=request.user).order_by("-issued_on", "-id"))
+    current = next((c for c in cards if c.status in (Card.Status.ISSUED, Card.Status.EXPIRED)), None)
+    form = CardRequestForm()
+    if request.method == "POST":
+        form = CardRequestForm(request.POST)
+        if current is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.card_request_create(actor=request.user, card=current, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your request has been sent to the management officers."))
+                return redirect("cards:my_card")
+    standings = services.residence_standings(profile=current.profile) if current else []
+    return render(
+        request,
+        "cards/my_card.html",
+        {
+            "cards": cards,
+            "current": current,
+            "form": form,
+            "documents": selectors.holder_documents(user=request.user, cards=cards),
+            "requests": CardRequest.objects.filter(card__in=cards).order_by("-requested_at"),
+            "revocations": selectors.holder_revocations(user=request.user),
+            "standings": standings[:3],
+            "margin": services.settings.CARDS_RESIDENCE_WARNING_MARGIN_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int):
+    document = selectors.document_get(user=request.user, pk=pk)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def card_photo(request, pk: int):
+    card = selectors.card_get(user=request.user, pk=pk)
+    return FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
+
+
+# --- renewal and replacement (management officers) ------------------------------------------------
+@login_required
+def card_requests(request):
+    _require(request.user, Role.MANAGEMENT_OFFICER)
+    return render(request, "cards/requests.html", {"requests": selectors.card_request_queue()[:200]})
+
+
+@login_required
+@require_POST
+def card_request_decide(request, pk: int):
+    card_request = selectors.card_request_get(user=request.user, pk=pk)
+    try:
+        if request.POST.get("decision") == "issue":
+            card = services.card_request_issue(actor=request.user, request=card_request)
+            messages.success(request, _("New card %(number)s issued.") % {"number": card.number})
+        else:
+            form = CardRequestRefuseForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the reason for the refusal."))
+                return redirect("cards:requests")
+            services.card_request_refuse(actor=request.user, request=card_request, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The request was refused."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("cards:requests")
+
+
+# --- revocation -----------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def revocations(request):
+    _require(request.user, Role.MANAGEMENT_OFFICER, Role.APPROVER)
+    form = RevocationOpenForm()
+    if request.method == "POST":
+        _require(request.user, Role.MANAGEMENT_OFFICER)
+        form = RevocationOpenForm(request.POST)
+        if form.is_valid():
+            card = Card.objects.filter(number=form.cleaned_data["card_number"]).first()
+            if card is None:
+                form.add_error("card_number", _("No card has this number."))
+            else:
+                try:
+                    case = services.revocation_open(
+                        actor=request.user,
+                        card=card,
+                        ground=form.cleaned_data["ground"],
+                        evidence=form.cleaned_data["evidence"],
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, _("Revocation case opened; another person must decide it."))
+                    return redirect("cards:revocation", pk=case.pk)
+    cases = selectors.revocation_list(user=request.user)
+    return render(
+        request,
+        "cards/revocations.html",
+        {
+            "form": form,
+            "open_cases": cases.filter(state=RevocationCase.State.OPEN).order_by("opened_at", "id")[:200],
+            "decided_cases": cases.exclude(state=RevocationCase.State.OPEN).order_by("-decided_at", "-id")[:50],
+            "may_open": request.user.has_role(Role.MANAGEMENT_OFFICER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revocation(request, pk: int):
+    case = selectors.revocation_get(user=request.user, pk=pk)
+    form = RevocationDecideForm()
+    if request.method == "POST":
+        form = RevocationDecideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.revocation_decide(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The decision was recorded."))
+                return redirect("cards:revocation", pk=case.pk)
+    may_decide = (
+        case.state == RevocationCase.State.OPEN
+        and request.user.has_role(Role.APPROVER)
+        and case.opened_by_id != request.user.pk
+    )
+    return render(request, "cards/revocation.html", {"case": case, "form": form, "may_decide": may_decide})
+
+
+# --- residence tracking ---------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def residence(request):
+    _require(request.user, Role.MANAGEMENT_OFFICER)
+    form = PresenceImportForm()
+    result = None
+    if request.method == "POST":
+        form = PresenceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > 5 * 1024 * 1024:
+                form.add_error("file", _("The file is larger than 5 MB; split it."))
+            else:
+                try:
+                    result = services.presence_import_csv(actor=request.user, data=upload.read())
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    if not result.errors:
+                        messages.success(
+                            request,
+                            _("%(created)s crossings recorded, %(duplicates)s already known.")
+                            % {"created": result.created, "duplicates": result.duplicates},
+                        )
+                        return redirect("cards:residence")
+    alerts = selectors.residence_alerts(user=request.user).order_by("-created_at", "-id")[:200]
+    return render(request, "cards/residence.html", {"form": form, "result": result, "alerts": alerts})
+
+
+# --- institutions (system administrators) ---------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def institutions(request):
+    _require(request.user, Role.SYSTEM_ADMIN)
+    form = InstitutionForm()
+    if request.method == "POST":
+        form = InstitutionForm(request.POST)
+        if form.is_valid():
+            try:
+                institution = services.institution_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("cards:institution", pk=institution.pk)
+    return render(
+        request, "cards/institutions.html", {"form": form, "institutions": selectors.institution_list()[:500]}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution(request, pk: int):
+    institution = selectors.institution_get(user=request.user, pk=pk)
+    new_key = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                key = selectors.api_key_get(user=request.user, pk=request.POST.get("key"))
+                if key.institution_id != institution.pk:
+                    raise Http404
+                services.institution_api_key_revoke(actor=request.user, api_key=key)
+                messages.success(request, _("The key was revoked; it no longer works."))
+                return redirect("cards:institution", pk=institution.pk)
+            _key, new_key = services.institution_api_key_issue(actor=request.user, institution=institution)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    response = render(
+        request,
+        "cards/institution.html",
+        {
+            "institution": institution,
+            "keys": selectors.api_key_list(institution=institution),
+            "new_key": new_key,
+            "queries": selectors.query_log(institution=institution)[:50],
+            "now": timezone.now(),
+        },
+    )
+    if new_key:
+        response["Cache-Control"] = "no-store"
+    return response
+
