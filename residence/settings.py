@@ -155,7 +155,7 @@ else:
     for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     # A broker that needs no server: messages are files; a real worker process consumes them.
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -325,3 +325,43 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "BanGroundEnum": "eligibility.models.Ban.Ground",
     }
 )
+
+# --- verification ---
+# Cross-agency verification (issue #6). Development defaults point every agency at the local agency
+# simulator (`python -m simulator`, started by `make run`); production sets each agency's URL and
+# credential: VERIFICATION_<AGENCY>_URL / _SECRET / _TIMEOUT (agency codes: most, mohrss, sta,
+# samr, mps, nia, mca, moe).
+VERIFICATION_BASE_URL = env("VERIFICATION_BASE_URL", default="http://127.0.0.1:8765")
+VERIFICATION_DEFAULT_SECRET = env("VERIFICATION_SECRET", default="dev-simulator-secret")
+VERIFICATION_CLIENT_ID = env("VERIFICATION_CLIENT_ID", default="CN/GOV/NIA/pr-portal")
+VERIFICATION_TIMEOUT_SECONDS = env.float("VERIFICATION_TIMEOUT_SECONDS", default=10.0)
+VERIFICATION_AGENCIES = {
+    code: {
+        "base_url": env(f"VERIFICATION_{code.upper()}_URL", default=""),
+        "secret": env(f"VERIFICATION_{code.upper()}_SECRET", default=""),
+        "timeout": env.float(f"VERIFICATION_{code.upper()}_TIMEOUT", default=0.0),
+    }
+    for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")
+}
+# Attempts per run before a check ends as `error` / `timed_out`; backoff base * 2^n with jitter.
+VERIFICATION_MAX_ATTEMPTS = env.int("VERIFICATION_MAX_ATTEMPTS", default=4)
+VERIFICATION_RETRY_BASE_SECONDS = env.float("VERIFICATION_RETRY_BASE_SECONDS", default=5.0)
+VERIFICATION_RETRY_MAX_SECONDS = env.float("VERIFICATION_RETRY_MAX_SECONDS", default=600.0)
+# A request not finished this long after it was sent is re-sent by the sweeper.
+VERIFICATION_STUCK_AFTER_SECONDS = env.float("VERIFICATION_STUCK_AFTER_SECONDS", default=300.0)
+# Failed checks (error, timed out) are run again automatically after this, this many times.
+VERIFICATION_RERUN_FAILED_AFTER_SECONDS = env.float("VERIFICATION_RERUN_FAILED_AFTER_SECONDS", default=3600.0)
+VERIFICATION_AUTO_RERUNS = env.int("VERIFICATION_AUTO_RERUNS", default=3)
+# Daily management (R21): each permanent resident is re-checked this often.
+VERIFICATION_MANAGEMENT_CADENCE_DAYS = env.int("VERIFICATION_MANAGEMENT_CADENCE_DAYS", default=365)
+VERIFICATION_MANAGEMENT_BATCH = env.int("VERIFICATION_MANAGEMENT_BATCH", default=500)
+# Used when the policy document has no holder_residence.min_days_per_year.
+VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT = env.int("VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT", default=90)
+CELERY_BEAT_SCHEDULE["verification-sweep"] = {
+    "task": "verification.tasks.verification_sweep_task",
+    "schedule": env.float("VERIFICATION_SWEEP_EVERY_SECONDS", default=60.0),
+}
+CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
+    "task": "verification.tasks.management_rechecks_due_task",
+    "schedule": 24 * 3600,
+}
