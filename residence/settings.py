@@ -268,6 +268,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema's own quality is tested (tests/residence/test_api_schema.py), so the deploy
+    # check stays about deployment.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # --- Security -------------------------------------------------------------------------------
