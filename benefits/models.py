@@ -1,1 +1,368 @@
-"""Models of the benefits app."""
+"""The benefits registry (R16-R19, R25): national-treatment items and integration services.
+
+Each agency keeps a working copy of every item it publishes (``BenefitItem``); publishing freezes
+that copy into an immutable ``BenefitItemVersion``, and the public only ever reads versions. So an
+edit to a published item is a pending revision that stays private until a supervisor publishes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from residence.accounts.models import Agency
+
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+SHORT_TEXT_MAX = 2_000
+
+
+class Kind(models.TextChoices):
+    TREATMENT = "treatment", _("National-treatment item")
+    SERVICE = "service", _("Integration service")
+
+
+class Category(models.TextChoices):
+    """The areas of articles 16-17 (treatment) and article 19 (integration services)."""
+
+    FINANCE = "finance", _("Finance and banking")
+    EDUCATION = "education", _("Education")
+    MEDICAL_CARE = "medical_care", _("Medical care")
+    TRANSPORT = "transport", _("Transport")
+    TELECOMS = "telecoms", _("Telecommunications")
+    EMPLOYMENT_SOCIAL_INSURANCE = "employment_social_insurance", _("Employment and social insurance")
+    HOUSING_FUND = "housing_fund", _("Housing provident fund")
+    PROPERTY_REGISTRATION = "property_registration", _("Property registration")
+    LITIGATION = "litigation", _("Litigation")
+    HOUSING_PURCHASE = "housing_purchase", _("Housing purchase")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    PROFESSIONAL_EXAMS = "professional_exams", _("Professional qualification exams")
+    CHILDRENS_SCHOOLING = "childrens_schooling", _("Children's schooling")
+    HOTEL_REGISTRATION = "hotel_registration", _("Hotel registration")
+    CUSTOMS = "customs", _("Customs")
+    WORK_PERMIT_EXEMPTION = "work_permit_exemption", _("Exemption from work permits")
+    RESIDENTS_INSURANCE_PENSION = "residents_insurance_pension", _("Residents' medical insurance and pension")
+    TAXATION = "taxation", _("Taxation")
+    INVESTMENT = "investment", _("Investment and business")
+    LANGUAGE_TRAINING = "language_training", _("Language training")
+    EMPLOYMENT_SERVICES = "employment_services", _("Employment services")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    COMMUNITY = "community", _("Community and settling in")
+
+
+# The areas articles 16-17 name: the coverage dashboard marks those no agency has published yet.
+TREATMENT_AREAS: tuple[str, ...] = (
+    Category.FINANCE,
+    Category.EDUCATION,
+    Category.MEDICAL_CARE,
+    Category.TRANSPORT,
+    Category.TELECOMS,
+    Category.EMPLOYMENT_SOCIAL_INSURANCE,
+    Category.HOUSING_FUND,
+    Category.PROPERTY_REGISTRATION,
+    Category.LITIGATION,
+    Category.HOUSING_PURCHASE,
+    Category.DRIVING_LICENCE,
+    Category.PROFESSIONAL_EXAMS,
+    Category.CHILDRENS_SCHOOLING,
+    Category.HOTEL_REGISTRATION,
+    Category.CUSTOMS,
+    Category.WORK_PERMIT_EXEMPTION,
+    Category.RESIDENTS_INSURANCE_PENSION,
+)
+SERVICE_CATEGORIES: tuple[str, ...] = (
+    Category.LANGUAGE_TRAINING,
+    Category.EMPLOYMENT_SERVICES,
+    Category.LEGAL_AID,
+    Category.COMMUNITY,
+)
+
+
+class AppliesTo(models.TextChoices):
+    ALL = "all", _("All card holders")
+    WORKING = "working", _("Card holders who work in China")
+    NOT_WORKING = "not_working", _("Card holders resident but not working")
+    MINORS = "minors", _("Card holders under 18")
+
+
+class BenefitContent(models.Model):
+    """What an agency says about one item, in both languages; shared by drafts and versions."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+    applies_to = models.CharField(
+        _("applies to"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.ALL
+    )
+    title_en = models.CharField(_("title (English)"), max_length=TITLE_MAX, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=TITLE_MAX, blank=True)
+    description_en = models.TextField(
+        _("description (English)"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    description_zh = models.TextField(
+        _("description (Chinese)"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    legal_basis_en = models.TextField(
+        _("legal basis (English)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    legal_basis_zh = models.TextField(
+        _("legal basis (Chinese)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    procedure_en = models.TextField(
+        _("how to use it (English)"),
+        blank=True,
+        max_length=TEXT_MAX,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
+    procedure_zh = models.TextField(
+        _("how to use it (Chinese)"),
+        blank=True,
+        max_length=TEXT_MAX,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
+    documents_en = models.TextField(
+        _("documents to bring (English)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    documents_zh = models.TextField(
+        _("documents to bring (Chinese)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    where_en = models.TextField(
+        _("where (English)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+        help_text=_("Offices or service windows, and when they are open."),
+    )
+    where_zh = models.TextField(
+        _("where (Chinese)"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    provider_en = models.CharField(
+        _("run by (English)"),
+        max_length=TITLE_MAX,
+        blank=True,
+        help_text=_("For integration services: the office or organisation that runs it."),
+    )
+    provider_zh = models.CharField(_("run by (Chinese)"), max_length=TITLE_MAX, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+
+    # The fields a version snapshots and the history compares, in the order pages show them.
+    CONTENT_FIELDS: tuple[str, ...] = (
+        "kind",
+        "category",
+        "applies_to",
+        "title_en",
+        "title_zh",
+        "description_en",
+        "description_zh",
+        "legal_basis_en",
+        "legal_basis_zh",
+        "procedure_en",
+        "procedure_zh",
+        "documents_en",
+        "documents_zh",
+        "where_en",
+        "where_zh",
+        "provider_en",
+        "provider_zh",
+        "link",
+        "effective_date",
+    )
+    # Pairs that must both be filled, or both empty, before publishing.
+    BILINGUAL_PAIRS: tuple[str, ...] = (
+        "title",
+        "description",
+        "legal_basis",
+        "procedure",
+        "documents",
+        "where",
+        "provider",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title or "—"
+
+    def _localised(self, name: str) -> str:
+        zh = (get_language() or "en").startswith("zh")
+        first, second = (f"{name}_zh", f"{name}_en") if zh else (f"{name}_en", f"{name}_zh")
+        return getattr(self, first) or getattr(self, second)
+
+    @property
+    def title(self) -> str:
+        return self._localised("title")
+
+    @property
+    def description(self) -> str:
+        return self._localised("description")
+
+    @property
+    def legal_basis(self) -> str:
+        return self._localised("legal_basis")
+
+    @property
+    def procedure(self) -> str:
+        return self._localised("procedure")
+
+    @property
+    def documents(self) -> str:
+        return self._localised("documents")
+
+    @property
+    def where(self) -> str:
+        return self._localised("where")
+
+    @property
+    def provider(self) -> str:
+        return self._localised("provider")
+
+    def content(self) -> dict:
+        """The content as plain JSON-safe values, for the audit log and diffs."""
+        values = {}
+        for name in self.CONTENT_FIELDS:
+            value = getattr(self, name)
+            values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return values
+
+
+class BenefitItem(BenefitContent):
+    """An agency's working copy of one item; the public reads its ``published_version``."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="benefit_items"
+    )
+    state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    published_version = models.ForeignKey(
+        "BenefitItemVersion",
+        verbose_name=_("published version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # True while the working copy differs from what the public sees.
+    has_pending_changes = models.BooleanField(_("unpublished changes"), default=True)
+    # Optimistic lock: an edit made against an older copy is refused rather than overwriting.
+    lock_version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=SHORT_TEXT_MAX)
+
+    class Meta:
+        verbose_name = _("benefit item")
+        verbose_name_plural = _("benefit items")
+        indexes = [models.Index(fields=["agency", "state", "id"])]
+
+    @transition(field=state, source=[State.DRAFT, State.PUBLISHED], target=State.PUBLISHED)
+    def publish(self, *, version: BenefitItemVersion, when) -> None:
+        self.published_version = version
+        self.published_at = when
+        self.has_pending_changes = False
+
+    @transition(field=state, source=State.PUBLISHED, target=State.WITHDRAWN)
+    def withdraw(self, *, when, reason: str) -> None:
+        self.withdrawn_at = when
+        self.withdrawal_reason = reason
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state != self.State.WITHDRAWN
+
+
+class BenefitItemVersion(BenefitContent):
+    """One published revision of an item: immutable, numbered, with what changed since the last."""
+
+    item = models.ForeignKey(BenefitItem, on_delete=models.PROTECT, related_name="versions")
+    # Denormalised from the item so public queries, filters and exports need no extra join.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    changed_fields = models.JSONField(_("changed fields"), default=list)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="benefit_version_unique_number")
+        ]
+        # On PostgreSQL, migration 0002 adds trigram indexes for the Chinese substring search.
+        indexes = [models.Index(fields=["category", "id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            # Versions are history: they are written once and never changed.
+            raise RuntimeError("a published version is immutable")
+        super().save(*args, **kwargs)
+
+
+class BenefitComment(models.Model):
+    """A review comment from the immigration administration's policy administrators (R18)."""
+
+    item = models.ForeignKey(BenefitItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(
+        _("comment"), max_length=SHORT_TEXT_MAX, validators=[MaxLengthValidator(SHORT_TEXT_MAX)]
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class HolderProfile(models.Model):
+    """A PR holder's situation, as far as treatment items care (the seam the cards app fills)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holder_profile"
+    )
+    card_number = models.CharField(_("card number"), max_length=40, blank=True)
+    is_working = models.BooleanField(_("works in China"), default=False)
+    is_minor = models.BooleanField(_("under 18"), default=False)
+    source = models.CharField(_("source"), max_length=40, default="manual")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("card holder's situation")
+        verbose_name_plural = _("card holders' situations")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,523 @@
+"""REST API of the benefits registry: the public catalogue, the agency workspace, coverage."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from residence.core.api import ErrorSerializer
+from residence.core.pagination import keyset_paginate
+
+from . import selectors, services
+from .models import AppliesTo, BenefitItem, BenefitItemVersion, Category, Kind
+
+PUBLIC_ORDERING = ("category", "id")
+WORKSPACE_ORDERING = ("-id",)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+def _service(call):
+    """Run a service, turning a state conflict into a 409 (other errors map in the core handler)."""
+    try:
+        return call()
+    except services.StateConflict as error:
+        raise Conflict(" ".join(error.messages)) from error
+
+
+# --- shared serializers ------------------------------------------------------------------------
+class BenefitAgencyOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+    website = serializers.CharField()
+
+
+class BenefitPublicItemOutputSerializer(serializers.Serializer):
+    """The public version of one item (what the catalogue, exports and holders read)."""
+
+    id = serializers.IntegerField(source="item_id")
+    version = serializers.IntegerField(source="number")
+    agency = BenefitAgencyOutputSerializer()
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    applies_to = serializers.CharField()
+    title_en = serializers.CharField()
+    title_zh = serializers.CharField()
+    description_en = serializers.CharField()
+    description_zh = serializers.CharField()
+    legal_basis_en = serializers.CharField()
+    legal_basis_zh = serializers.CharField()
+    procedure_en = serializers.CharField()
+    procedure_zh = serializers.CharField()
+    documents_en = serializers.CharField()
+    documents_zh = serializers.CharField()
+    where_en = serializers.CharField()
+    where_zh = serializers.CharField()
+    provider_en = serializers.CharField()
+    provider_zh = serializers.CharField()
+    link = serializers.CharField()
+    effective_date = serializers.DateField(allow_null=True)
+    published_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, version) -> str:
+        return reverse("benefits:item", args=[version.item_id])
+
+
+class BenefitPublicPageOutputSerializer(serializers.Serializer):
+    results = BenefitPublicItemOutputSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
+PUBLIC_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
+
+
+# --- the public catalogue -----------------------------------------------------------------------
+class BenefitCatalogueApi(APIView):
+    """Published items and services: search, filters; no login needed. Also the JSON export."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = PUBLIC_THROTTLES
+
+    class BenefitCatalogueFilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
+        agency = serializers.CharField(required=False, allow_blank=True, max_length=40)
+        applies_to = serializers.ChoiceField(choices=AppliesTo.choices, required=False, allow_blank=True)
+        kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
+        cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+    @extend_schema(
+        parameters=[BenefitCatalogueFilterSerializer],
+        responses={200: BenefitPublicPageOutputSerializer, **PUBLIC_ERRORS},
+        auth=[],
+    )
+    def get(self, request):
+        params = self.BenefitCatalogueFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = selectors.CatalogueFilters(
+            q=data.get("q", ""),
+            category=data.get("category", ""),
+            agency=data.get("agency", ""),
+            applies_to=data.get("applies_to", ""),
+            kind=data.get("kind", ""),
+        )
+        page = keyset_paginate(
+            selectors.published_versions(filters=filters),
+            ordering=PUBLIC_ORDERING,
+            cursor=data.get("cursor") or None,
+            page_size=data["page_size"],
+        )
+        return Response(
+            BenefitPublicPageOutputSerializer({"results": page.items, "next": page.next_cursor}).data
+        )
+
+
+class BenefitCatalogueItemApi(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = PUBLIC_THROTTLES
+
+    @extend_schema(responses={200: BenefitPublicItemOutputSerializer, **PUBLIC_ERRORS}, auth=[])
+    def get(self, request, item_id: int):
+        item = selectors.public_item_get(pk=item_id)
+        if item.state != BenefitItem.State.PUBLISHED:
+            raise Http404
+        return Response(BenefitPublicItemOutputSerializer(item.published_version).data)
+
+
+class BenefitVersionHistoryApi(APIView):
+    """Every published version of an item, newest first, with what changed field by field."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = PUBLIC_THROTTLES
+
+    class BenefitVersionHistoryFilterSerializer(serializers.Serializer):
+        cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=20)
+
+    class BenefitVersionPageOutputSerializer(serializers.Serializer):
+        class BenefitVersionEntryOutputSerializer(serializers.Serializer):
+            class BenefitVersionFieldChangeOutputSerializer(serializers.Serializer):
+                field = serializers.CharField()
+                label = serializers.CharField()
+                before = serializers.CharField()
+                after = serializers.CharField()
+
+            version = serializers.IntegerField()
+            published_at = serializers.DateTimeField()
+            title_en = serializers.CharField()
+            title_zh = serializers.CharField()
+            changes = BenefitVersionFieldChangeOutputSerializer(many=True)
+
+        results = BenefitVersionEntryOutputSerializer(many=True)
+        next = serializers.CharField(allow_null=True)
+
+    @extend_schema(
+        parameters=[BenefitVersionHistoryFilterSerializer],
+        responses={200: BenefitVersionPageOutputSerializer, **PUBLIC_ERRORS},
+        auth=[],
+    )
+    def get(self, request, item_id: int):
+        params = self.BenefitVersionHistoryFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        item = selectors.public_item_get(pk=item_id)
+        if item.state != BenefitItem.State.PUBLISHED:
+            raise Http404
+        page = keyset_paginate(
+            item.versions.all(),
+            ordering=("-number",),
+            cursor=params.validated_data.get("cursor") or None,
+            page_size=params.validated_data["page_size"],
+        )
+        # The version before each one on the page, in one query, to compare against.
+        wanted = {v.number - 1 for v in page.items}
+        previous = {v.number: v for v in BenefitItemVersion.objects.filter(item=item, number__in=wanted)}
+        results = []
+        for version in page.items:
+            changes = selectors.field_changes(previous.get(version.number - 1), version)
+            results.append(
+                {
+                    "version": version.number,
+                    "published_at": version.published_at,
+                    "title_en": version.title_en,
+                    "title_zh": version.title_zh,
+                    "changes": [
+                        {"field": c.name, "label": c.label, "before": c.before, "after": c.after}
+                        for c in changes
+                    ],
+                }
+            )
+        return Response(
+            self.BenefitVersionPageOutputSerializer({"results": results, "next": page.next_cursor}).data
+        )
+
+
+class BenefitHolderItemsApi(APIView):
+    """What my card lets me do: the published items that apply to the signed-in holder."""
+
+    permission_classes = [IsAuthenticated]
+
+    class BenefitHolderSituationOutputSerializer(serializers.Serializer):
+        is_working = serializers.BooleanField()
+        is_minor = serializers.BooleanField()
+        applies_to = serializers.ListField(child=serializers.CharField())
+
+    class BenefitHolderItemsOutputSerializer(serializers.Serializer):
+        situation = serializers.DictField(allow_null=True)
+        results = BenefitPublicItemOutputSerializer(many=True)
+        next = serializers.CharField(allow_null=True)
+
+    class BenefitHolderItemsFilterSerializer(serializers.Serializer):
+        cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+    @extend_schema(
+        parameters=[BenefitHolderItemsFilterSerializer],
+        responses={
+            200: BenefitHolderItemsOutputSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+    )
+    def get(self, request):
+        params = self.BenefitHolderItemsFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        situation = selectors.holder_situation(user=request.user)
+        if situation is None:
+            return Response(
+                self.BenefitHolderItemsOutputSerializer({"situation": None, "results": [], "next": None}).data
+            )
+        page = keyset_paginate(
+            selectors.items_for_holder(situation=situation),
+            ordering=PUBLIC_ORDERING,
+            cursor=params.validated_data.get("cursor") or None,
+            page_size=params.validated_data["page_size"],
+        )
+        return Response(
+            self.BenefitHolderItemsOutputSerializer(
+                {
+                    "situation": self.BenefitHolderSituationOutputSerializer(
+                        {
+                            "is_working": situation.is_working,
+                            "is_minor": situation.is_minor,
+                            "applies_to": situation.applies_to,
+                        }
+                    ).data,
+                    "results": page.items,
+                    "next": page.next_cursor,
+                }
+            ).data
+        )
+
+
+# --- the agency workspace ------------------------------------------------------------------------
+class BenefitWorkspaceItemOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency = serializers.CharField(source="agency.code")
+    state = serializers.CharField()
+    has_pending_changes = serializers.BooleanField()
+    lock_version = serializers.IntegerField()
+    published_version = serializers.IntegerField(
+        source="published_version.number", allow_null=True, default=None
+    )
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    applies_to = serializers.CharField()
+    title_en = serializers.CharField()
+    title_zh = serializers.CharField()
+    description_en = serializers.CharField()
+    description_zh = serializers.CharField()
+    legal_basis_en = serializers.CharField()
+    legal_basis_zh = serializers.CharField()
+    procedure_en = serializers.CharField()
+    procedure_zh = serializers.CharField()
+    documents_en = serializers.CharField()
+    documents_zh = serializers.CharField()
+    where_en = serializers.CharField()
+    where_zh = serializers.CharField()
+    provider_en = serializers.CharField()
+    provider_zh = serializers.CharField()
+    link = serializers.CharField()
+    effective_date = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawal_reason = serializers.CharField()
+
+
+class BenefitWorkspaceItemInputSerializer(serializers.ModelSerializer):
+    """The editable content; every field optional here, the service says what a draft needs."""
+
+    class Meta:
+        model = BenefitItem
+        fields = list(services.EDITABLE_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in services.EDITABLE_FIELDS}
+
+
+WORKSPACE_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+def _require_workspace(user) -> None:
+    if not selectors.user_has_workspace(user=user):
+        raise PermissionDenied(_("The workspace is for agency staff and policy administrators."))
+
+
+class BenefitWorkspaceItemListApi(APIView):
+    """The items of the caller's agency (every agency's, for policy administrators); drafting."""
+
+    permission_classes = [IsAuthenticated]
+
+    class BenefitWorkspaceFilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=BenefitItem.State.choices, required=False, allow_blank=True)
+        cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+    class BenefitWorkspacePageOutputSerializer(serializers.Serializer):
+        results = BenefitWorkspaceItemOutputSerializer(many=True)
+        next = serializers.CharField(allow_null=True)
+
+    @extend_schema(
+        parameters=[BenefitWorkspaceFilterSerializer],
+        responses={200: BenefitWorkspacePageOutputSerializer, **WORKSPACE_ERRORS},
+    )
+    def get(self, request):
+        _require_workspace(request.user)
+        params = self.BenefitWorkspaceFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        items = selectors.workspace_items(user=request.user)
+        if params.validated_data.get("state"):
+            items = items.filter(state=params.validated_data["state"])
+        page = keyset_paginate(
+            items,
+            ordering=WORKSPACE_ORDERING,
+            cursor=params.validated_data.get("cursor") or None,
+            page_size=params.validated_data["page_size"],
+        )
+        return Response(
+            self.BenefitWorkspacePageOutputSerializer({"results": page.items, "next": page.next_cursor}).data
+        )
+
+    @extend_schema(
+        request=BenefitWorkspaceItemInputSerializer,
+        responses={201: BenefitWorkspaceItemOutputSerializer, **WORKSPACE_ERRORS},
+    )
+    def post(self, request):
+        serializer = BenefitWorkspaceItemInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.benefit_item_create(actor=request.user, values=dict(serializer.validated_data))
+        item = selectors.workspace_item_get(user=request.user, pk=item.pk)
+        return Response(BenefitWorkspaceItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class BenefitWorkspaceItemApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class BenefitWorkspaceItemPatchSerializer(BenefitWorkspaceItemInputSerializer):
+        lock_version = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+        class Meta(BenefitWorkspaceItemInputSerializer.Meta):
+            fields = [*BenefitWorkspaceItemInputSerializer.Meta.fields, "lock_version"]
+
+    @extend_schema(responses={200: BenefitWorkspaceItemOutputSerializer, **WORKSPACE_ERRORS})
+    def get(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        return Response(BenefitWorkspaceItemOutputSerializer(item).data)
+
+    @extend_schema(
+        request=BenefitWorkspaceItemPatchSerializer,
+        responses={200: BenefitWorkspaceItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
+    )
+    def patch(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        serializer = self.BenefitWorkspaceItemPatchSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        lock_version = values.pop("lock_version", None)
+        _service(
+            lambda: services.benefit_item_update(
+                actor=request.user, item=item, values=values, lock_version=lock_version
+            )
+        )
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        return Response(BenefitWorkspaceItemOutputSerializer(item).data)
+
+
+class BenefitWorkspacePublishApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: BenefitPublicItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
+    )
+    def post(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        version = _service(lambda: services.benefit_item_publish(actor=request.user, item=item))
+        return Response(BenefitPublicItemOutputSerializer(version).data)
+
+
+class BenefitWorkspaceWithdrawApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class BenefitWithdrawInputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(
+        request=BenefitWithdrawInputSerializer,
+        responses={200: BenefitWorkspaceItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
+    )
+    def post(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        serializer = self.BenefitWithdrawInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service(
+            lambda: services.benefit_item_withdraw(
+                actor=request.user, item=item, reason=serializer.validated_data.get("reason", "")
+            )
+        )
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        return Response(BenefitWorkspaceItemOutputSerializer(item).data)
+
+
+class BenefitCommentApi(APIView):
+    """Review comments of the administration on one item: read by its agency, written by policy admins."""
+
+    permission_classes = [IsAuthenticated]
+
+    class BenefitCommentInputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=2000)
+
+    class BenefitCommentOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        author = serializers.CharField(source="author.email")
+        body = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(responses={200: BenefitCommentOutputSerializer(many=True), **WORKSPACE_ERRORS})
+    def get(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        # Comments on one item are few: a short list, newest first.
+        comments = selectors.item_comments(item=item)[:200]
+        return Response(self.BenefitCommentOutputSerializer(comments, many=True).data)
+
+    @extend_schema(
+        request=BenefitCommentInputSerializer,
+        responses={201: BenefitCommentOutputSerializer, **WORKSPACE_ERRORS},
+    )
+    def post(self, request, item_id: int):
+        item = selectors.workspace_item_get(user=request.user, pk=item_id)
+        serializer = self.BenefitCommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.benefit_comment_create(
+            actor=request.user, item=item, body=serializer.validated_data["body"]
+        )
+        return Response(self.BenefitCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class BenefitCoverageApi(APIView):
+    """Categories x agencies for the administration's supervision (R18)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class BenefitCoverageOutputSerializer(serializers.Serializer):
+        class BenefitCoverageRowOutputSerializer(serializers.Serializer):
+            category = serializers.CharField()
+            is_treatment_area = serializers.BooleanField()
+            is_gap = serializers.BooleanField()
+            published = serializers.IntegerField()
+            by_agency = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+
+        class BenefitCoverageStaleOutputSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            agency = serializers.CharField(source="agency.code")
+            title_en = serializers.CharField()
+            published_at = serializers.DateTimeField()
+
+        agencies = serializers.ListField(child=serializers.CharField())
+        rows = BenefitCoverageRowOutputSerializer(many=True)
+        stale = BenefitCoverageStaleOutputSerializer(many=True)
+
+    @extend_schema(
+        responses={200: BenefitCoverageOutputSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+    )
+    def get(self, request):
+        if not selectors.user_is_reviewer(user=request.user):
+            raise PermissionDenied(_("Coverage is for policy administrators."))
+        report = selectors.coverage()
+        codes = [a.code for a in report.agencies]
+        rows = [
+            {
+                "category": row.category,
+                "is_treatment_area": row.is_treatment_area,
+                "is_gap": row.is_gap,
+                "published": row.published,
+                "by_agency": {
+                    code: {"published": p, "drafts": d}
+                    for code, (p, d) in zip(codes, row.cells, strict=True)
+                    if p or d
+                },
+            }
+            for row in report.rows
+        ]
+        return Response(
+            self.BenefitCoverageOutputSerializer(
+                {"agencies": codes, "rows": rows, "stale": report.stale}
+            ).data
+        )
