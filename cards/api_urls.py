@@ -1,5 +1,10 @@
 """REST API of the cards app, mounted under /api/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("cards/verify/", apis.CardVerifyApi.as_view(), name="api_cards_verify"),
+    path("cards/mine/", apis.MyCardListApi.as_view(), name="api_cards_mine"),
+]

@@ -366,7 +366,8 @@ def card_verify(*, api_key: InstitutionApiKey, number: str, birth_date: dt.date)
     if card is None or card.birth_date != birth_date:
         answer, card = VerificationQuery.Answer.NO_MATCH, None
     else:
-        answer = card.current_status
+        status = card.current_status
+        answer = VerificationQuery.Answer.VALID if status == Card.Status.ISSUED else status
     query = VerificationQuery.objects.create(
         institution=api_key.institution,
         api_key=api_key,

@@ -17,7 +17,7 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture
 def holder(db):
-    return UserFactory(email="alice@example.org", full_name="Alice Martin", roles=["applicant"])
+    return UserFactory(email="holder@example.org", full_name="Alice Martin", roles=["applicant"])
 
 
 @pytest.fixture

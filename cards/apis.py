@@ -1,0 +1,142 @@
+"""REST API: institutions verify a card with their API key; holders list their own cards."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import authentication, exceptions, permissions, serializers, throttling
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from residence.core.api import ErrorSerializer, ValidationErrorSerializer
+from residence.core.pagination import keyset_paginate
+
+from . import selectors, services
+from .models import InstitutionApiKey, VerificationQuery
+from .numbers import validate_card_number
+
+API_KEY_HEADER = "X-Api-Key"
+
+
+class InstitutionKeyAuthentication(authentication.BaseAuthentication):
+    """``X-Api-Key: <prefix>.<secret>``; the key, not a user, is the credential."""
+
+    def authenticate(self, request):
+        raw = request.headers.get(API_KEY_HEADER)
+        if not raw:
+            return None
+        key = services.api_key_authenticate(raw)
+        if key is None:
+            raise exceptions.AuthenticationFailed("This API key is not valid.")
+        return (key, key)
+
+    def authenticate_header(self, request) -> str:
+        return "Api-Key"
+
+
+class InstitutionKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "cards.apis.InstitutionKeyAuthentication"
+    name = "institutionApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}
+
+
+class HasInstitutionKey(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, InstitutionApiKey)
+
+
+class PerInstitutionKeyThrottle(throttling.SimpleRateThrottle):
+    scope = "card_verify"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, InstitutionApiKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"key-{request.auth.pk}"}
+
+
+class CardVerifyApi(APIView):
+    authentication_classes = [InstitutionKeyAuthentication]
+    permission_classes = [HasInstitutionKey]
+    throttle_classes = [PerInstitutionKeyThrottle]
+
+    class CardVerifyInputSerializer(serializers.Serializer):
+        card_number = serializers.CharField(max_length=40, validators=[validate_card_number])
+        birth_date = serializers.DateField()
+
+    class CardVerifyOutputSerializer(serializers.Serializer):
+        answer = serializers.ChoiceField(choices=VerificationQuery.Answer.choices)
+        card_number = serializers.CharField(source="number_asked")
+        holder_name = serializers.SerializerMethodField()
+        expires_on = serializers.SerializerMethodField()
+        query_id = serializers.IntegerField(source="pk")
+        asked_at = serializers.DateTimeField()
+
+        def get_holder_name(self, query) -> str | None:
+            return query.card.latin_name if query.card else None
+
+        def get_expires_on(self, query) -> str | None:
+            return query.card.expires_on.isoformat() if query.card else None
+
+    @extend_schema(
+        operation_id="cards_verify",
+        summary="Verify a PR card (institutions)",
+        description=(
+            "Ask whether a card is valid, with its number and the holder's date of birth. Authenticate with "
+            f"the institution's key in the `{API_KEY_HEADER}` header. Every query is logged. An unknown number "
+            "and a wrong date of birth both answer `no_match`."
+        ),
+        request=CardVerifyInputSerializer,
+        responses={
+            200: CardVerifyOutputSerializer,
+            400: ValidationErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        auth=[{"institutionApiKey": []}],
+    )
+    def post(self, request):
+        data = self.CardVerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = services.card_verify(
+            api_key=request.auth, number=data.validated_data["card_number"], birth_date=data.validated_data["birth_date"]
+        )
+        return Response(self.CardVerifyOutputSerializer(query).data)
+
+
+class MyCardListApi(APIView):
+    class MyCardListOutputSerializer(serializers.Serializer):
+        class MyCardItemOutputSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            number = serializers.CharField()
+            status = serializers.CharField(source="current_status")
+            kind = serializers.CharField()
+            holder_name = serializers.CharField(source="latin_name")
+            chinese_name = serializers.CharField()
+            issued_on = serializers.DateField()
+            expires_on = serializers.DateField()
+
+        results = MyCardItemOutputSerializer(many=True)
+        next = serializers.CharField(allow_null=True)
+
+    @extend_schema(
+        operation_id="cards_mine",
+        summary="My PR cards, newest first",
+        parameters=[
+            OpenApiParameter("cursor", str, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
+        responses={200: MyCardListOutputSerializer, 400: ValidationErrorSerializer, 403: ErrorSerializer},
+    )
+    def get(self, request):
+        try:
+            page_size = int(request.query_params.get("page_size", 50))
+        except ValueError:
+            raise exceptions.ValidationError({"page_size": ["Enter a whole number."]}) from None
+        cards = selectors.card_list(user=request.user).filter(profile__owner=request.user)
+        page = keyset_paginate(
+            cards, ordering=["-issued_on", "-id"], cursor=request.query_params.get("cursor"), page_size=page_size
+        )
+        return Response(self.MyCardListOutputSerializer({"results": page.items, "next": page.next_cursor}).data)
