@@ -59,10 +59,15 @@ class ApplicantProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _dates_as_pickers(self)
-        self.fields["given_names"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["family_name"].widget.attrs["autocomplete"] = "family-name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        autocomplete = {
+            "given_names": "given-name",
+            "family_name": "family-name",
+            "email": "email",
+            "phone": "tel",
+        }
+        for name, token in autocomplete.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = token
 
     def clean_passport_number(self) -> str:
         return (self.cleaned_data.get("passport_number") or "").replace(" ", "").upper()

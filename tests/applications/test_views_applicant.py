@@ -293,3 +293,34 @@ def test_an_applicant_authorises_and_revokes_an_intermediary_by_email(client, al
     client.post(reverse("applications:authorisation_revoke", args=[authorisation.pk]))
     authorisation.refresh_from_db()
     assert authorisation.revoked_at is not None
+
+
+def test_a_child_is_added_as_a_dependant_and_removed_again(client):
+    profile = ProfileFactory()
+    application = services.application_create(actor=profile.owner, profile=profile, channel="work")
+    client.force_login(profile.owner)
+    url = reverse("applications:step", args=[application.pk, "dependants"])
+    assert client.get(url).status_code == 200
+    child = PROFILE_POST | {"given_names": "Tom", "birth_date": "2016-01-01", "passport_number": "C7654321"}
+    response = client.post(url, child | {"relationship": "child", "unmarried": "on"})
+    assert response.status_code == 302
+    dependant = application.dependants.get()
+    assert dependant.profile.given_names == "Tom"
+    documents_page = client.get(
+        reverse("applications:step", args=[application.pk, "documents"])
+    ).content.decode()
+    assert "NOVAK Tom" in documents_page
+    client.post(reverse("applications:dependant_remove", args=[application.pk, dependant.pk]))
+    assert not application.dependants.exists()
+
+
+def test_an_adult_cannot_be_added_as_a_child(client):
+    profile = ProfileFactory()
+    application = services.application_create(actor=profile.owner, profile=profile, channel="work")
+    client.force_login(profile.owner)
+    url = reverse("applications:step", args=[application.pk, "dependants"])
+    adult = PROFILE_POST | {"birth_date": "1990-01-01", "passport_number": "C7654322"}
+    response = client.post(url, adult | {"relationship": "child", "unmarried": "on"})
+    assert response.status_code == 200
+    assert "under 18" in response.content.decode()
+    assert not application.dependants.exists()
