@@ -1,0 +1,98 @@
+"""The kinds of check, the agency that holds each fact, and which checks each channel needs.
+
+Which checks a channel needs is policy data: the policy document's optional
+``verification.checks.<channel>`` list wins; ``DEFAULT_CHECKS`` applies when it has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckKind(models.TextChoices):
+    TALENT_PROGRAM = "talent_program", _("Talent-program registration")
+    EMPLOYMENT = "employment", _("Employment and social-insurance record")
+    INCOME_TAX = "income_tax", _("Income-tax record")
+    ENTERPRISE = "enterprise", _("Enterprise registration and investment")
+    CRIMINAL_RECORD = "criminal_record", _("Criminal record")
+    DAYS_IN_CHINA = "days_in_china", _("Days in China (entry and exit records)")
+    FAMILY_TIE = "family_tie", _("Marriage or kinship")
+    DEGREE = "degree", _("Degree")
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    code: str
+    name: Promise
+    service: str  # the path of the agency's service, after its base URL
+    stated_fields: tuple[str, ...]  # the stated facts sent with the query (what is asked)
+
+
+AGENCY_OF_KIND: dict[str, AgencySpec] = {
+    CheckKind.TALENT_PROGRAM: AgencySpec(
+        "most",
+        _("Ministry of Science and Technology (foreign experts)"),
+        "talent-program",
+        ("talent_program_code",),
+    ),
+    CheckKind.EMPLOYMENT: AgencySpec(
+        "mohrss",
+        _("Ministry of Human Resources and Social Security"),
+        "employment",
+        ("employer_credit_code", "annual_salary_cny"),
+    ),
+    CheckKind.INCOME_TAX: AgencySpec(
+        "sta", _("State Taxation Administration"), "income-tax", ("annual_income_tax_cny",)
+    ),
+    CheckKind.ENTERPRISE: AgencySpec(
+        "samr",
+        _("State Administration for Market Regulation"),
+        "enterprise",
+        ("amount_usd", "first_investment_date"),
+    ),
+    CheckKind.CRIMINAL_RECORD: AgencySpec("mps", _("Ministry of Public Security"), "criminal-record", ()),
+    CheckKind.DAYS_IN_CHINA: AgencySpec(
+        "nia", _("National Immigration Administration"), "entry-exit", ("days_in_china_by_year",)
+    ),
+    CheckKind.FAMILY_TIE: AgencySpec(
+        "mca", _("Ministry of Civil Affairs"), "civil-status", ("relationship", "marriage_date")
+    ),
+    CheckKind.DEGREE: AgencySpec("moe", _("Ministry of Education"), "degree", ("education",)),
+}
+AGENCY_NAMES: dict[str, Promise] = {spec.code: spec.name for spec in AGENCY_OF_KIND.values()}
+
+DEFAULT_CHECKS: dict[str, tuple[str, ...]] = {
+    "talent": (
+        CheckKind.TALENT_PROGRAM,
+        CheckKind.EMPLOYMENT,
+        CheckKind.INCOME_TAX,
+        CheckKind.CRIMINAL_RECORD,
+        CheckKind.DAYS_IN_CHINA,
+        CheckKind.DEGREE,
+    ),
+    "work": (
+        CheckKind.EMPLOYMENT,
+        CheckKind.INCOME_TAX,
+        CheckKind.CRIMINAL_RECORD,
+        CheckKind.DAYS_IN_CHINA,
+        CheckKind.DEGREE,
+    ),
+    "investment": (CheckKind.ENTERPRISE, CheckKind.INCOME_TAX, CheckKind.CRIMINAL_RECORD),
+    "contribution": (CheckKind.CRIMINAL_RECORD,),
+    "family": (CheckKind.FAMILY_TIE, CheckKind.CRIMINAL_RECORD, CheckKind.DAYS_IN_CHINA),
+}
+# Daily management (R21): what is re-checked for a permanent resident.
+MANAGEMENT_CHECKS: tuple[str, ...] = (CheckKind.INCOME_TAX, CheckKind.EMPLOYMENT, CheckKind.DAYS_IN_CHINA)
+
+
+def kinds_for_channel(channel: str, policy_document: dict | None) -> list[str]:
+    """The policy's list for the channel (unknown kinds ignored), else the defaults."""
+    configured = ((policy_document or {}).get("verification") or {}).get("checks") or {}
+    kinds = configured.get(channel)
+    if kinds is None:
+        kinds = DEFAULT_CHECKS.get(channel, ())
+    return [kind for kind in kinds if kind in AGENCY_OF_KIND]

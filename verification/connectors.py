@@ -1,0 +1,291 @@
+"""One adapter per agency behind one small interface: ask a signed HTTP+JSON query, compare.
+
+Every query carries X-Road-style headers (as between Estonian agencies): a unique query id, the
+asking client, the officer or system that asked and the application number, so each answer can
+be traced to one case. A 5xx, a refused connection or a timeout is an infrastructure error to
+retry, never read as "no record": only an answer that says ``found: false`` is "not found".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+
+from .checks import AGENCY_OF_KIND, CheckKind
+from .signing import sign
+
+VERIFIED, MISMATCH, NOT_FOUND = "verified", "mismatch", "not_found"
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    subject: dict
+    stated: dict
+    query_id: str
+    correlation_id: str
+    asked_by: str
+    issue: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str  # verified, mismatch or not_found
+    digest: str  # sha256 of the raw answer: what was answered, without keeping it
+    fields: dict = field(default_factory=dict)  # the fields that matter: stated, record, matches
+
+
+class AgencyError(Exception):
+    """The agency could not be asked (5xx, refused, bad answer): retry; never "no record"."""
+
+    reason = "agency_error"
+    retriable = True
+
+    def __init__(self, detail: str, *, http_status: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.http_status = http_status
+
+
+class AgencyTimeout(AgencyError):
+    reason = "timeout"
+
+
+class AgencyRefused(AgencyError):
+    """A 4xx: our query or credentials are wrong; retrying will not help."""
+
+    reason = "refused"
+    retriable = False
+
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    # One keep-alive session per thread: a connection per agency is reused across checks.
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _close(stated: Any, record: Any, tolerance: Decimal = Decimal("0.05")) -> bool:
+    a, b = _decimal(stated), _decimal(record)
+    if a is None or b is None:
+        return a is None
+    return abs(a - b) <= abs(a) * tolerance
+
+
+def _fact(stated: Any, record: Any, matches: bool) -> dict:
+    return {"stated": stated, "record": record, "matches": matches}
+
+
+class Connector:
+    """Ask one agency about one person; subclasses say how its record compares with the facts."""
+
+    agency: str = ""
+
+    def __init__(self, *, base_url: str, secret: str, timeout: float, client: str):
+        self.base_url = base_url.rstrip("/")
+        self.secret = secret
+        self.timeout = timeout
+        self.client = client
+
+    def ask(self, query: Query) -> Answer:
+        spec = AGENCY_OF_KIND[query.kind]
+        url = f"{self.base_url}/{spec.service}"
+        body = json.dumps({"subject": query.subject, "stated": query.stated}, sort_keys=True).encode()
+        timestamp = f"{time.time():.3f}"
+        path = urlsplit(url).path
+        headers = {
+            "Content-Type": "application/json",
+            "X-Road-Id": query.query_id,
+            "X-Road-Client": self.client,
+            "X-Road-Service": f"{self.agency}/{spec.service}",
+            "X-Road-UserId": query.asked_by,
+            "X-Road-Issue": query.issue,
+            "X-Correlation-Id": query.correlation_id,
+            "X-Timestamp": timestamp,
+            "Authorization": f"HMAC-SHA256 {sign(self.secret, 'POST', path, timestamp, body)}",
+        }
+        try:
+            response = _session().post(
+                url, data=body, headers=headers, timeout=(min(3.0, self.timeout), self.timeout)
+            )
+        except requests.Timeout as error:
+            raise AgencyTimeout(f"no answer within {self.timeout:g} s") from error
+        except requests.RequestException as error:
+            raise AgencyError(f"transport: {type(error).__name__}") from error
+        if response.status_code >= 500:
+            raise AgencyError(f"HTTP {response.status_code}", http_status=response.status_code)
+        if response.status_code != 200:
+            raise AgencyRefused(f"HTTP {response.status_code}", http_status=response.status_code)
+        raw = response.content
+        try:
+            payload = json.loads(raw)
+            found = payload["found"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise AgencyError("the answer is not the agreed JSON", http_status=200) from error
+        digest = hashlib.sha256(raw).hexdigest()
+        if not found:
+            return Answer(NOT_FOUND, digest, {})
+        facts = self.compare(query.stated, payload.get("record") or {})
+        status = VERIFIED if all(f["matches"] for f in facts.values()) else MISMATCH
+        return Answer(status, digest, facts)
+
+    def compare(self, stated: dict, record: dict) -> dict[str, dict]:
+        raise NotImplementedError
+
+
+class TalentProgramConnector(Connector):
+    agency = "most"
+
+    def compare(self, stated, record):
+        code = stated.get("talent_program_code") or ""
+        return {
+            "registered": _fact(True, bool(record.get("registered")), bool(record.get("registered"))),
+            "talent_program_code": _fact(
+                code, record.get("program_code"), not code or code == record.get("program_code")
+            ),
+        }
+
+
+class EmploymentConnector(Connector):
+    agency = "mohrss"
+
+    def compare(self, stated, record):
+        facts = {
+            "annual_salary_cny": _fact(
+                stated.get("annual_salary_cny"),
+                record.get("annual_salary_cny"),
+                _close(stated.get("annual_salary_cny"), record.get("annual_salary_cny")),
+            ),
+            "social_insurance_months": _fact(
+                12, record.get("social_insurance_months"), (record.get("social_insurance_months") or 0) >= 12
+            ),
+        }
+        code = stated.get("employer_credit_code")
+        if code:
+            facts["employer_credit_code"] = _fact(
+                code, record.get("employer_credit_code"), code == record.get("employer_credit_code")
+            )
+        return facts
+
+
+class IncomeTaxConnector(Connector):
+    agency = "sta"
+
+    def compare(self, stated, record):
+        tax = stated.get("annual_income_tax_cny")
+        return {
+            "annual_income_tax_cny": _fact(
+                tax, record.get("annual_income_tax_cny"), _close(tax, record.get("annual_income_tax_cny"))
+            )
+        }
+
+
+class EnterpriseConnector(Connector):
+    agency = "samr"
+
+    def compare(self, stated, record):
+        amount = stated.get("amount_usd")
+        return {
+            "amount_usd": _fact(
+                amount,
+                record.get("investment_amount_usd"),
+                _close(amount, record.get("investment_amount_usd")),
+            )
+        }
+
+
+class CriminalRecordConnector(Connector):
+    agency = "mps"
+
+    def compare(self, stated, record):
+        convictions = record.get("convictions")
+        return {"convictions": _fact(0, convictions, convictions == 0)}
+
+
+class EntryExitConnector(Connector):
+    agency = "nia"
+    TOLERANCE_DAYS = 10
+
+    def compare(self, stated, record):
+        mine = stated.get("days_in_china_by_year") or []
+        theirs = record.get("days_in_china_by_year") or []
+        matches = len(theirs) >= len(mine) and all(
+            abs(int(a) - int(b)) <= self.TOLERANCE_DAYS for a, b in zip(mine, theirs, strict=False)
+        )
+        return {"days_in_china_by_year": _fact(mine, theirs, matches)}
+
+
+class CivilStatusConnector(Connector):
+    agency = "mca"
+
+    def compare(self, stated, record):
+        relationship = stated.get("relationship")
+        return {
+            "relationship": _fact(
+                relationship,
+                record.get("relationship"),
+                not relationship or relationship == record.get("relationship"),
+            )
+        }
+
+
+class DegreeConnector(Connector):
+    agency = "moe"
+
+    def compare(self, stated, record):
+        education = stated.get("education")
+        return {
+            "education": _fact(
+                education, record.get("education"), not education or education == record.get("education")
+            )
+        }
+
+
+CONNECTORS: dict[str, type[Connector]] = {
+    CheckKind.TALENT_PROGRAM: TalentProgramConnector,
+    CheckKind.EMPLOYMENT: EmploymentConnector,
+    CheckKind.INCOME_TAX: IncomeTaxConnector,
+    CheckKind.ENTERPRISE: EnterpriseConnector,
+    CheckKind.CRIMINAL_RECORD: CriminalRecordConnector,
+    CheckKind.DAYS_IN_CHINA: EntryExitConnector,
+    CheckKind.FAMILY_TIE: CivilStatusConnector,
+    CheckKind.DEGREE: DegreeConnector,
+}
+
+
+def agency_settings(agency: str) -> dict:
+    """Base URL, credential and timeout of one agency, from settings (VERIFICATION_AGENCIES)."""
+    configured = settings.VERIFICATION_AGENCIES.get(agency, {})
+    return {
+        "base_url": configured.get("base_url") or f"{settings.VERIFICATION_BASE_URL.rstrip('/')}/{agency}",
+        "secret": configured.get("secret") or settings.VERIFICATION_DEFAULT_SECRET,
+        "timeout": float(configured.get("timeout") or settings.VERIFICATION_TIMEOUT_SECONDS),
+    }
+
+
+def connector_for(kind: str) -> Connector:
+    cls = CONNECTORS[kind]
+    return cls(client=settings.VERIFICATION_CLIENT_ID, **agency_settings(cls.agency))
