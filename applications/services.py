@@ -141,7 +141,7 @@ def _require_not_held_by_other(actor, application: Application) -> None:
 def _lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     try:
-        return Application.objects.select_for_update().select_related("applicant", "office").get(pk=pk)
+        return Application.objects.select_for_update(of=("self",)).select_related("applicant", "office").get(pk=pk)
     except Application.DoesNotExist:
         raise Http404 from None
 
@@ -755,8 +755,10 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
 
 # --- intake -------------------------------------------------------------------------------------
 def verification_checks_for(application: Application) -> list:
-    """The cross-agency checks of this case (seam for the verification issue: none yet)."""
-    return []
+    """The cross-agency checks of this case; entering verification writes them (verification app)."""
+    from verification.services import verification_requests_create
+
+    return verification_requests_create(application=application)
 
 
 @transaction.atomic

@@ -51,4 +51,9 @@ def health_report(*, worker_timeout: float) -> dict:
         if checks["broker"]["ok"]
         else {"ok": False, "detail": "broker unavailable", "ms": 0.0}
     )
-    return {"status": "ok" if all(c["ok"] for c in checks.values()) else "unavailable", "checks": checks}
+    status = "ok" if all(c["ok"] for c in checks.values()) else "unavailable"
+    # Figures only: the verification queue never decides the status (database, broker and worker do).
+    from verification.selectors import verification_health
+
+    checks["verification"] = _timed(verification_health)
+    return {"status": status, "checks": checks}
