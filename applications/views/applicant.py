@@ -569,7 +569,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "return_reason": return_reason,
         "snapshot": application.eligibility_snapshot,
         "outcome_label": _outcome_label(application.eligibility_snapshot),
-        "checks": services.verification_checks_for(application),
     }
     return render(request, "applications/detail.html", context | _summary_context(application))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -145,7 +146,8 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         "events": selectors.application_timeline(application=application),
         "snapshot": application.eligibility_snapshot,
         "outcome_label": _outcome_label(application.eligibility_snapshot),
-        "checks": services.verification_checks_for(application),
+        "checks": _verification_checks(application),
+        "checks_url": _checks_url(application),
     } | _summary_context(application)
 
 
@@ -155,6 +157,22 @@ def _officer_case(request: HttpRequest, pk: int):
     if application.submitted_at is None:
         raise Http404
     return application
+
+
+def _verification_checks(application) -> list:
+    """The case's cross-agency checks, read through the verification app (issue #6) when installed."""
+    if not apps.is_installed("verification"):
+        return []
+    from verification.selectors import checks_for_application
+
+    return checks_for_application(application=application)
+
+
+def _checks_url(application) -> str:
+    try:
+        return reverse("verification:application_checks", args=[application.pk])
+    except NoReverseMatch:
+        return ""
 
 
 @login_required

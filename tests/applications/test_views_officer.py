@@ -15,6 +15,16 @@ from .factories import ProfileFactory, submitted
 pytestmark = pytest.mark.django_db
 
 
+def accept_and_verify(application, intake_officer):
+    """Intake accepts; the verification stage then ends as the verification app ends it when its checks have results."""
+    services.application_accept(actor=intake_officer, application=application)
+    application.refresh_from_db()
+    if application.status == Status.VERIFYING:
+        services.application_verification_completed(application=application)
+    application.refresh_from_db()
+    return application
+
+
 def _action(client, application, code, reason=""):
     return client.post(
         reverse("applications:case_action", args=[application.pk, code]), {f"{code}-reason": reason}
@@ -28,6 +38,12 @@ def test_officers_take_a_case_from_intake_to_approval_through_the_case_page(clie
     assert "Accept: the application is complete" in page
     assert "Approve" not in page
     assert _action(client, application, "accept").status_code == 302
+    application.refresh_from_db()
+    if application.status == Status.VERIFYING:
+        # The verification app ends this stage when every check has its result.
+        page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
+        assert "Verification checks" in page
+        services.application_verification_completed(application=application)
     assert Application.objects.get(pk=application.pk).status == Status.IN_REVIEW
 
     client.force_login(rita)
@@ -85,7 +101,7 @@ def test_an_action_the_role_may_not_take_is_a_403_with_a_message_not_a_500(clien
 
 def test_a_stale_action_is_a_409_with_a_message(client, ivan):
     application = submitted(ProfileFactory())
-    services.application_accept(actor=ivan, application=application)
+    accept_and_verify(application, ivan)
     client.force_login(ivan)
     # The officer's page was opened before the case moved on; they press "Return" anyway.
     response = _action(client, application, "return", "Missing page")
@@ -98,7 +114,7 @@ def test_a_reviewer_who_is_also_an_approver_cannot_approve_their_own_recommendat
 ):
     both = UserFactory(email="both@example.org", roles=["reviewer", "approver"], office=office_tree["nia"])
     application = submitted(ProfileFactory())
-    services.application_accept(actor=ivan, application=application)
+    accept_and_verify(application, ivan)
     services.application_recommend(actor=both, application=application, recommendation="approve", reason="ok")
     client.force_login(both)
     page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
@@ -158,7 +174,7 @@ def test_the_officer_sees_a_document_inline_on_the_case_page(client, ivan):
 
 def test_the_workload_page_is_for_reviewers_and_approvers(client, ivan, nadia):
     application = submitted(ProfileFactory())
-    services.application_accept(actor=ivan, application=application)
+    accept_and_verify(application, ivan)
     client.force_login(ivan)
     assert client.get(reverse("applications:workload")).status_code == 404
     client.force_login(nadia)
