@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from .factories import offices, officer
+from .factories import officer, offices
 
 
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "private")}},
+    }
 
 
 @pytest.fixture

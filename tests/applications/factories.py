@@ -17,7 +17,7 @@ from residence.accounts.models import Office
 from tests.factories import UserFactory
 
 
-def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+def png_bytes(size: tuple[int, int] = (360, 450)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
@@ -61,14 +61,35 @@ def offices() -> dict[str, Office]:
         code="nia", defaults={"name_en": "National", "name_zh": "国家", "level": "national"}
     )
     gd, _ = Office.objects.get_or_create(
-        code="gd", defaults={"name_en": "Guangdong", "name_zh": "广东", "level": "provincial", "province": "CN-GD", "parent": nia}
+        code="gd",
+        defaults={
+            "name_en": "Guangdong",
+            "name_zh": "广东",
+            "level": "provincial",
+            "province": "CN-GD",
+            "parent": nia,
+        },
     )
     gz, _ = Office.objects.get_or_create(
         code="gd-gz",
-        defaults={"name_en": "Guangzhou", "name_zh": "广州", "level": "municipal", "province": "CN-GD", "city_code": "440100", "parent": gd},
+        defaults={
+            "name_en": "Guangzhou",
+            "name_zh": "广州",
+            "level": "municipal",
+            "province": "CN-GD",
+            "city_code": "440100",
+            "parent": gd,
+        },
     )
     sc, _ = Office.objects.get_or_create(
-        code="sc", defaults={"name_en": "Sichuan", "name_zh": "四川", "level": "provincial", "province": "CN-SC", "parent": nia}
+        code="sc",
+        defaults={
+            "name_en": "Sichuan",
+            "name_zh": "四川",
+            "level": "provincial",
+            "province": "CN-SC",
+            "parent": nia,
+        },
     )
     return {"nia": nia, "gd": gd, "gd-gz": gz, "sc": sc}
 
@@ -100,13 +121,28 @@ def complete_draft(profile: ApplicantProfile, *, channel: str = "work", facts: d
         actor=actor,
         application=application,
         facts=facts,
-        years_in_china=[(timezone.localdate().year - i, 300) for i in range(1, 6)] if channel in ("work", "family") else None,
+        years_in_china=[(timezone.localdate().year - i, 300) for i in range(1, 6)]
+        if channel in ("work", "family")
+        else None,
     )
     for doc in services.required_documents_for(application):
-        services.document_upload(actor=actor, application=application, document_type=doc.code, file=png_upload())
+        services.document_upload(
+            actor=actor, application=application, document_type=doc.code, file=png_upload()
+        )
     return application
 
 
 def submitted(profile: ApplicantProfile, **kwargs):
     application = complete_draft(profile, **kwargs)
     return services.application_submit(actor=profile.owner, application=application, declaration=True)
+
+
+def accept_and_verify(application, intake_officer):
+    """Intake accepts; the verification stage ends as the verification app would end it when its checks have results."""
+    from applications.models import Application, Status
+
+    services.application_accept(actor=intake_officer, application=application)
+    application = Application.objects.get(pk=application.pk)
+    if application.status == Status.VERIFYING:
+        services.application_verification_completed(application=application)
+    return Application.objects.get(pk=application.pk)

@@ -1,0 +1,50 @@
+"""Two officers act on the same case at the same moment: exactly one wins (PostgreSQL, two connections)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from applications import services
+from applications.errors import TransitionConflict
+from applications.models import Application, Status, StatusChange
+
+from .factories import ProfileFactory, officer, submitted
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_intake_officers_accepting_at_once_exactly_one_wins(postgres, office_tree):
+    first = officer("intake_officer", office_tree["gd-gz"])
+    second = officer("intake_officer", office_tree["gd-gz"])
+    application = submitted(ProfileFactory())
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(user, method, **kwargs):
+        try:
+            barrier.wait(timeout=10)
+            method(actor=user, application=Application.objects.get(pk=application.pk), **kwargs)
+            outcomes.append("won")
+        except TransitionConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=act, args=(first, services.application_accept)),
+        threading.Thread(
+            target=act, args=(second, services.application_return), kwargs={"reason": "Missing pages"}
+        ),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "won"]
+    final = Application.objects.get(pk=application.pk)
+    assert final.status in (Status.IN_REVIEW, Status.RETURNED)
+    # Only the winner's path is in the history: one move out of "submitted".
+    assert StatusChange.objects.filter(application=final, from_status=Status.SUBMITTED).count() == 1
