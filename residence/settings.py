@@ -352,6 +352,8 @@ VERIFICATION_RETRY_BASE_SECONDS = env.float("VERIFICATION_RETRY_BASE_SECONDS", d
 VERIFICATION_RETRY_MAX_SECONDS = env.float("VERIFICATION_RETRY_MAX_SECONDS", default=600.0)
 # A request not finished this long after it was sent is re-sent by the sweeper.
 VERIFICATION_STUCK_AFTER_SECONDS = env.float("VERIFICATION_STUCK_AFTER_SECONDS", default=300.0)
+# An attempt holds its check for the agency's timeout plus this; then another may take over.
+VERIFICATION_LEASE_MARGIN_SECONDS = env.float("VERIFICATION_LEASE_MARGIN_SECONDS", default=30.0)
 # Failed checks (error, timed out) are run again automatically after this, this many times.
 VERIFICATION_RERUN_FAILED_AFTER_SECONDS = env.float("VERIFICATION_RERUN_FAILED_AFTER_SECONDS", default=3600.0)
 VERIFICATION_AUTO_RERUNS = env.int("VERIFICATION_AUTO_RERUNS", default=3)

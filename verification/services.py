@@ -43,8 +43,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 HOLDER_STATUSES = ("approved", "card_issued")
-# The lease outlives the agency's timeout, so a live worker is never taken over.
-LEASE_MARGIN_SECONDS = 30.0
 
 
 # --- what to ask ------------------------------------------------------------------------------
@@ -220,7 +218,9 @@ def check_claim(*, check_id: int, run: int) -> Claim | None:
                 status=CheckStatus.IN_FLIGHT,
                 lease_token=token,
                 attempts=F("attempts") + 1,
-                deadline=now + dt.timedelta(seconds=_longest_timeout() + LEASE_MARGIN_SECONDS),
+                # The lease outlives the agency's timeout, so a live worker is never taken over.
+                deadline=now
+                + dt.timedelta(seconds=_longest_timeout() + settings.VERIFICATION_LEASE_MARGIN_SECONDS),
             )
         )
         if not claimed:
