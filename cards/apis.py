@@ -101,7 +101,9 @@ class CardVerifyApi(APIView):
         data = self.CardVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         query = services.card_verify(
-            api_key=request.auth, number=data.validated_data["card_number"], birth_date=data.validated_data["birth_date"]
+            api_key=request.auth,
+            number=data.validated_data["card_number"],
+            birth_date=data.validated_data["birth_date"],
         )
         return Response(self.CardVerifyOutputSerializer(query).data)
 
@@ -137,6 +139,11 @@ class MyCardListApi(APIView):
             raise exceptions.ValidationError({"page_size": ["Enter a whole number."]}) from None
         cards = selectors.card_list(user=request.user).filter(profile__owner=request.user)
         page = keyset_paginate(
-            cards, ordering=["-issued_on", "-id"], cursor=request.query_params.get("cursor"), page_size=page_size
+            cards,
+            ordering=["-issued_on", "-id"],
+            cursor=request.query_params.get("cursor"),
+            page_size=page_size,
         )
-        return Response(self.MyCardListOutputSerializer({"results": page.items, "next": page.next_cursor}).data)
+        return Response(
+            self.MyCardListOutputSerializer({"results": page.items, "next": page.next_cursor}).data
+        )

@@ -43,7 +43,10 @@ def _policy_basis(policy_version) -> tuple[str, str]:
 
 def _review(decided_on: dt.date) -> dict:
     days = settings.CARDS_RECONSIDERATION_DAYS
-    return {"reconsideration_days": days, "reconsideration_deadline": _date(decided_on + dt.timedelta(days=days))}
+    return {
+        "reconsideration_days": days,
+        "reconsideration_deadline": _date(decided_on + dt.timedelta(days=days)),
+    }
 
 
 def card_context(card) -> dict:
@@ -69,7 +72,9 @@ def context_for(document: CardDocument) -> dict:
         return card_context(document.card)
     if kind == CardDocument.Kind.APPROVAL_LETTER:
         card, application = document.card, document.application
-        decided = (application.decided_at or card.created_at).astimezone().date() if application else card.issued_on
+        decided = (
+            (application.decided_at or card.created_at).astimezone().date() if application else card.issued_on
+        )
         basis_en, basis_zh = _policy_basis(card.policy_version)
         return {
             **_person(card),

@@ -36,7 +36,10 @@ class RevocationOpenForm(forms.Form):
 class RevocationDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("revoke", _("Revoke the card and set the ban")), ("cancel", _("Cancel the case: the card stays valid"))],
+        choices=[
+            ("revoke", _("Revoke the card and set the ban")),
+            ("cancel", _("Cancel the case: the card stays valid")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reasons for the decision"), max_length=4000, widget=forms.Textarea)

@@ -44,7 +44,10 @@ class Card(models.Model):
     status = FSMField(_("status"), default=Status.ISSUED, choices=Status.choices, protected=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FIRST)
     profile = models.ForeignKey(
-        "applications.ApplicantProfile", verbose_name=_("holder"), on_delete=models.PROTECT, related_name="cards"
+        "applications.ApplicantProfile",
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="cards",
     )
     application = models.ForeignKey(
         "applications.Application",
@@ -78,7 +81,10 @@ class Card(models.Model):
     authority_en = models.CharField(_("issuing authority (English)"), max_length=200)
     authority_zh = models.CharField(_("issuing authority (Chinese)"), max_length=200)
     policy_version = models.ForeignKey(
-        "eligibility.PolicyVersion", verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
+        "eligibility.PolicyVersion",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -92,7 +98,9 @@ class Card(models.Model):
         verbose_name_plural = _("PR cards")
         indexes = [models.Index(fields=["profile", "-issued_on", "-id"], name="card_holder_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__gt=models.F("issued_on")), name="card_expires_after_issue")
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("issued_on")), name="card_expires_after_issue"
+            )
         ]
 
     def __str__(self) -> str:
@@ -153,11 +161,18 @@ class CardDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="card_documents"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="card_documents",
     )
     card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, null=True, blank=True, related_name="card_documents"
+        "applications.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="card_documents",
     )
     revocation = models.ForeignKey(
         "cards.RevocationCase", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -180,7 +195,9 @@ class CardDocument(models.Model):
 
     @property
     def filename(self) -> str:
-        subject = self.card.number if self.card_id else (self.application and self.application.reference) or self.pk
+        subject = (
+            self.card.number if self.card_id else (self.application and self.application.reference) or self.pk
+        )
         return f"{self.kind}-{subject}.pdf"
 
 
@@ -325,7 +342,9 @@ class RevocationCase(models.Model):
 
     Ground = Ban.Ground
 
-    card = models.ForeignKey(Card, verbose_name=_("card"), on_delete=models.PROTECT, related_name="revocations")
+    card = models.ForeignKey(
+        Card, verbose_name=_("card"), on_delete=models.PROTECT, related_name="revocations"
+    )
     ground = models.CharField(_("ground"), max_length=30, choices=Ban.Ground.choices)
     evidence = models.TextField(_("evidence"), max_length=8000)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
@@ -346,7 +365,9 @@ class RevocationCase(models.Model):
         verbose_name = _("revocation case")
         verbose_name_plural = _("revocation cases")
         constraints = [
-            models.UniqueConstraint(fields=["card"], condition=Q(state="open"), name="one_open_revocation_per_card")
+            models.UniqueConstraint(
+                fields=["card"], condition=Q(state="open"), name="one_open_revocation_per_card"
+            )
         ]
 
     def __str__(self) -> str:
@@ -367,7 +388,9 @@ class PresenceRecord(models.Model):
     profile = models.ForeignKey(
         "applications.ApplicantProfile", on_delete=models.PROTECT, related_name="presence_records"
     )
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="presence_records")
+    card = models.ForeignKey(
+        Card, on_delete=models.PROTECT, null=True, blank=True, related_name="presence_records"
+    )
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     on = models.DateField(_("date"))
     port = models.CharField(_("port"), max_length=100, blank=True)
@@ -382,7 +405,9 @@ class PresenceRecord(models.Model):
         verbose_name = _("entry or exit")
         verbose_name_plural = _("entries and exits")
         constraints = [
-            models.UniqueConstraint(fields=["profile", "on", "direction"], name="one_crossing_per_day_and_direction")
+            models.UniqueConstraint(
+                fields=["profile", "on", "direction"], name="one_crossing_per_day_and_direction"
+            )
         ]
 
     def __str__(self) -> str:
@@ -414,7 +439,9 @@ class ResidenceAlert(models.Model):
         verbose_name = _("residence alert")
         verbose_name_plural = _("residence alerts")
         constraints = [
-            models.UniqueConstraint(fields=["profile", "year", "kind"], name="one_residence_alert_per_year_and_kind")
+            models.UniqueConstraint(
+                fields=["profile", "year", "kind"], name="one_residence_alert_per_year_and_kind"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from residence.core.navigation import NavItem
 from residence.accounts.models import Role
+from residence.core.navigation import NavItem
 
 NAV_ITEMS = (
     NavItem(_("My card"), "cards:my_card", roles=frozenset({Role.APPLICANT})),

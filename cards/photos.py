@@ -34,7 +34,9 @@ def check_photo(data: bytes) -> str:
         raise ValidationError(
             {
                 "file": [
-                    _("The photo is %(width)s × %(height)s pixels; it must be at least %(min_w)s × %(min_h)s.")
+                    _(
+                        "The photo is %(width)s × %(height)s pixels; it must be at least %(min_w)s × %(min_h)s."
+                    )
                     % {"width": width, "height": height, "min_w": MIN_WIDTH, "min_h": MIN_HEIGHT}
                 ]
             }

@@ -14,7 +14,9 @@ from django_fsm.signals import post_transition
 def connect() -> None:
     from applications.models import Application
 
-    receiver(post_transition, sender=Application, dispatch_uid="cards.application_decided")(application_decided)
+    receiver(post_transition, sender=Application, dispatch_uid="cards.application_decided")(
+        application_decided
+    )
 
 
 def application_decided(sender, instance, name, source, target, **kwargs) -> None:

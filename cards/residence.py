@@ -21,7 +21,7 @@ def days_in_china_by_year(
     """Days in China in each calendar year between ``start`` and ``end`` (both included)."""
     # On one day, an exit sorts before an entry: a day trip out and back leaves the person in China.
     ordered = sorted(crossings, key=lambda c: (c[0], 0 if c[1] == EXIT else 1))
-    result = {year: 0 for year in range(start.year, end.year + 1)}
+    result = dict.fromkeys(range(start.year, end.year + 1), 0)
     if end < start:
         return result
     # No crossing on record: the holder never left. Otherwise the first record says where they were.
@@ -75,14 +75,18 @@ class YearStanding:
         return not self.broken and self.days_abroad_left <= margin
 
 
-def standing(*, year: int, days_in_china: int, min_days: int, counted_from: dt.date, today: dt.date) -> YearStanding:
+def standing(
+    *, year: int, days_in_china: int, min_days: int, counted_from: dt.date, today: dt.date
+) -> YearStanding:
     """Where a holder stands in ``year``: the days abroad the rule still allows."""
     first = max(dt.date(year, 1, 1), counted_from)
     last = min(dt.date(year, 12, 31), today)
     elapsed = max((last - first).days + 1, 0)
     span = (dt.date(year, 12, 31) - first).days + 1
     # A holder whose card started mid-year owes the rule in proportion to the part of the year.
-    required = min_days if first.month == 1 and first.day == 1 else round(min_days * span / days_in_year(year))
+    required = (
+        min_days if first.month == 1 and first.day == 1 else round(min_days * span / days_in_year(year))
+    )
     allowed = span - required
     abroad = max(elapsed - days_in_china, 0)
     return YearStanding(

@@ -81,7 +81,9 @@ def holder_documents(*, user, cards) -> QuerySet[CardDocument]:
 
 
 def card_request_queue() -> QuerySet[CardRequest]:
-    return CardRequest.objects.filter(state=CardRequest.State.REQUESTED).select_related("card", "requested_by")
+    return CardRequest.objects.filter(state=CardRequest.State.REQUESTED).select_related(
+        "card", "requested_by"
+    )
 
 
 def card_request_get(*, user, pk) -> CardRequest:
@@ -108,9 +110,9 @@ def revocation_get(*, user, pk) -> RevocationCase:
 
 def holder_revocations(*, user) -> QuerySet[RevocationCase]:
     """What the holder is told: decided revocations of their cards."""
-    return RevocationCase.objects.filter(card__profile__owner=user, state=RevocationCase.State.REVOKED).select_related(
-        "card", "ban"
-    )
+    return RevocationCase.objects.filter(
+        card__profile__owner=user, state=RevocationCase.State.REVOKED
+    ).select_related("card", "ban")
 
 
 def institution_list() -> QuerySet[Institution]:

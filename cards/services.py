@@ -201,7 +201,9 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     from applications.services import application_card_issued
 
     application = (
-        Application.objects.select_for_update().select_related("applicant__owner", "office").get(pk=application_id)
+        Application.objects.select_for_update()
+        .select_related("applicant__owner", "office")
+        .get(pk=application_id)
     )
     existing = Card.objects.filter(application=application).first()
     if existing is not None or application.status != Status.APPROVED:
@@ -221,7 +223,9 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
         application=application,
     )
     application_card_issued(application=application, actor=actor)
-    document_queue(kind=CardDocument.Kind.APPROVAL_LETTER, recipient=profile.owner, card=card, application=application)
+    document_queue(
+        kind=CardDocument.Kind.APPROVAL_LETTER, recipient=profile.owner, card=card, application=application
+    )
     return card
 
 
@@ -233,13 +237,17 @@ def refusal_letter_issue(*, application_id: int, actor=None) -> CardDocument | N
     application = Application.objects.select_related("applicant__owner").get(pk=application_id)
     if application.status != Status.REFUSED:
         return None
-    existing = CardDocument.objects.filter(application=application, kind=CardDocument.Kind.REFUSAL_LETTER).first()
+    existing = CardDocument.objects.filter(
+        application=application, kind=CardDocument.Kind.REFUSAL_LETTER
+    ).first()
     if existing is not None:
         return existing
     document = document_queue(
         kind=CardDocument.Kind.REFUSAL_LETTER, recipient=application.applicant.owner, application=application
     )
-    audit_record(actor=actor, action="cards.refusal_letter_issue", obj=document, after={"application": application.pk})
+    audit_record(
+        actor=actor, action="cards.refusal_letter_issue", obj=document, after={"application": application.pk}
+    )
     return document
 
 
@@ -287,7 +295,10 @@ def card_document_render(*, document_id: int) -> CardDocument:
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["file", "size", "sha256", "state", "error", "rendered_at"])
         audit_record(
-            actor=None, action="cards.document_render", obj=locked, after={"sha256": locked.sha256, "size": locked.size}
+            actor=None,
+            action="cards.document_render",
+            obj=locked,
+            after={"sha256": locked.sha256, "size": locked.size},
         )
     return locked
 
@@ -308,7 +319,10 @@ def institution_create(*, actor, name_en: str, name_zh: str, kind: str) -> Insti
         raise ValidationError(errors)
     institution = Institution.objects.create(name_en=name_en, name_zh=name_zh, kind=kind, created_by=actor)
     audit_record(
-        actor=actor, action="cards.institution_create", obj=institution, after={"name_en": name_en, "kind": kind}
+        actor=actor,
+        action="cards.institution_create",
+        obj=institution,
+        after={"name_en": name_en, "kind": kind},
     )
     return institution
 
@@ -395,17 +409,26 @@ def card_request_create(*, actor, card: Card, kind: str, reason: str, statement:
         kind == CardRequest.Kind.REPLACEMENT and card.current_status != Card.Status.ISSUED
     ):
         raise ValidationError(_("A new card can only be asked for in place of your current card."))
-    if kind == CardRequest.Kind.RENEWAL and (card.expires_on - today).days > settings.CARDS_RENEWAL_WINDOW_DAYS:
+    if (
+        kind == CardRequest.Kind.RENEWAL
+        and (card.expires_on - today).days > settings.CARDS_RENEWAL_WINDOW_DAYS
+    ):
         raise ValidationError(
             {
                 "kind": [
                     _("Renewal can be asked for from %(date)s, six months before the card expires.")
-                    % {"date": (card.expires_on - dt.timedelta(days=settings.CARDS_RENEWAL_WINDOW_DAYS)).isoformat()}
+                    % {
+                        "date": (
+                            card.expires_on - dt.timedelta(days=settings.CARDS_RENEWAL_WINDOW_DAYS)
+                        ).isoformat()
+                    }
                 ]
             }
         )
     if RevocationCase.objects.filter(card=card, state=RevocationCase.State.OPEN).exists():
-        raise ValidationError(_("A revocation case about this card is open; no new card can be asked for now."))
+        raise ValidationError(
+            _("A revocation case about this card is open; no new card can be asked for now.")
+        )
     try:
         with transaction.atomic():
             request = CardRequest.objects.create(
@@ -413,12 +436,16 @@ def card_request_create(*, actor, card: Card, kind: str, reason: str, statement:
             )
     except IntegrityError:
         raise ValidationError(_("You have already asked for a new card; it is being handled.")) from None
-    audit_record(actor=actor, action="cards.request_create", obj=request, after={"kind": kind, "reason": reason})
+    audit_record(
+        actor=actor, action="cards.request_create", obj=request, after={"kind": kind, "reason": reason}
+    )
     return request
 
 
 def _lock_request(request: CardRequest) -> CardRequest:
-    request = CardRequest.objects.select_for_update().select_related("card__profile__owner").get(pk=request.pk)
+    request = (
+        CardRequest.objects.select_for_update().select_related("card__profile__owner").get(pk=request.pk)
+    )
     if request.state != CardRequest.State.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
     return request
@@ -505,7 +532,9 @@ def revocation_open(*, actor, card: Card, ground: str, evidence: str) -> Revocat
             )
     except IntegrityError:
         raise ValidationError(_("A revocation case about this card is already open.")) from None
-    audit_record(actor=actor, action="cards.revocation_open", obj=case, after={"ground": ground, "card": card.number})
+    audit_record(
+        actor=actor, action="cards.revocation_open", obj=case, after={"ground": ground, "card": card.number}
+    )
     return case
 
 
@@ -538,7 +567,14 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     before = _card_state(card)
     card.revoke()
     card.save(update_fields=["status", "ended_at"])
-    audit_record(actor=actor, action="cards.card_revoke", obj=card, before=before, after=_card_state(card), reason=reason)
+    audit_record(
+        actor=actor,
+        action="cards.card_revoke",
+        obj=card,
+        before=before,
+        after=_card_state(card),
+        reason=reason,
+    )
     case.ban = ban_create(
         actor=actor,
         passport_number=card.passport_number,
@@ -579,7 +615,9 @@ def cards_expire_due(*, today: dt.date | None = None) -> int:
     """Mark issued cards past their date as expired; one short transaction per card."""
     today = today or timezone.localdate()
     count = 0
-    for pk in Card.objects.filter(status=Card.Status.ISSUED, expires_on__lt=today).values_list("pk", flat=True):
+    for pk in Card.objects.filter(status=Card.Status.ISSUED, expires_on__lt=today).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             card = Card.objects.select_for_update().get(pk=pk)
             if card.status != Card.Status.ISSUED:
@@ -618,7 +656,10 @@ def presence_record_add(
     )
     if created:
         audit_record(
-            actor=actor, action="cards.presence_record", obj=record, after={"direction": direction, "on": on.isoformat()}
+            actor=actor,
+            action="cards.presence_record",
+            obj=record,
+            after={"direction": direction, "on": on.isoformat()},
         )
     return record, created
 
@@ -629,7 +670,9 @@ def presence_record_from_check(*, card_number: str, direction: str, on: dt.date,
     card = _current_card_for(card_number)
     if card is None:
         return False
-    presence_record_add(actor=None, card=card, direction=direction, on=on, port=port, source=PresenceRecord.Source.CHECK)
+    presence_record_add(
+        actor=None, card=card, direction=direction, on=on, port=port, source=PresenceRecord.Source.CHECK
+    )
     transaction.on_commit(lambda: _review_later(card.profile_id))
     return True
 
@@ -658,7 +701,9 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text))
     expected = {"card_number", "direction", "date"}
     if not reader.fieldnames or not expected <= {f.strip() for f in reader.fieldnames}:
-        raise ValidationError({"file": [_("The first line must name the columns card_number, direction, date and port.")]})
+        raise ValidationError(
+            {"file": [_("The first line must name the columns card_number, direction, date and port.")]}
+        )
     rows, result = [], ImportResult()
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
@@ -684,13 +729,20 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
     with transaction.atomic():
         for card, direction, on, port in rows:
             _record, created = presence_record_add(
-                actor=actor, card=card, direction=direction, on=on, port=port, source=PresenceRecord.Source.IMPORT
+                actor=actor,
+                card=card,
+                direction=direction,
+                on=on,
+                port=port,
+                source=PresenceRecord.Source.IMPORT,
             )
             result.created += created
             result.duplicates += not created
             profiles.add(card.profile_id)
         audit_record(
-            actor=actor, action="cards.presence_import", after={"created": result.created, "duplicates": result.duplicates}
+            actor=actor,
+            action="cards.presence_import",
+            after={"created": result.created, "duplicates": result.duplicates},
         )
         for profile_id in profiles:
             transaction.on_commit(lambda pid=profile_id: _review_later(pid))
@@ -709,7 +761,11 @@ def residence_standings(*, profile, today: dt.date | None = None) -> list:
     )
     if card is None:
         return []
-    first = Card.objects.filter(profile=profile).order_by("issued_on", "id").values_list("issued_on", flat=True)[0]
+    first = (
+        Card.objects.filter(profile=profile)
+        .order_by("issued_on", "id")
+        .values_list("issued_on", flat=True)[0]
+    )
     min_days = residence_min_days(policy_version_in_force(on=today))
     crossings = list(PresenceRecord.objects.filter(profile=profile).values_list("on", "direction"))
     counted = days_in_china_by_year(crossings, start=first, end=today)
@@ -740,7 +796,10 @@ def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[R
             kind = ResidenceAlert.Kind.BREACH
         elif year_standing.warn(margin) and not year_standing.complete:
             kind = ResidenceAlert.Kind.WARNING
-        if kind is None or ResidenceAlert.objects.filter(profile=profile, year=year_standing.year, kind=kind).exists():
+        if (
+            kind is None
+            or ResidenceAlert.objects.filter(profile=profile, year=year_standing.year, kind=kind).exists()
+        ):
             continue
         alert = ResidenceAlert(
             profile=profile,

@@ -62,7 +62,11 @@ def public_photo(request, token: str):
 # --- holder ---------------------------------------------------------------------------------------
 @login_required
 def my_card(request):
-    cards = list(selectors.card_list(user=request.user).filter(profile__owner=request.user).order_by("-issued_on", "-id"))
+    cards = list(
+        selectors.card_list(user=request.user)
+        .filter(profile__owner=request.user)
+        .order_by("-issued_on", "-id")
+    )
     current = next((c for c in cards if c.status in (Card.Status.ISSUED, Card.Status.EXPIRED)), None)
     form = CardRequestForm()
     if request.method == "POST":
@@ -99,7 +103,10 @@ def my_card(request):
 def document_download(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
     )
 
 
@@ -130,7 +137,9 @@ def card_request_decide(request, pk: int):
             if not form.is_valid():
                 messages.error(request, _("Give the reason for the refusal."))
                 return redirect("cards:requests")
-            services.card_request_refuse(actor=request.user, request=card_request, reason=form.cleaned_data["reason"])
+            services.card_request_refuse(
+                actor=request.user, request=card_request, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("The request was refused."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -170,7 +179,9 @@ def revocations(request):
         {
             "form": form,
             "open_cases": cases.filter(state=RevocationCase.State.OPEN).order_by("opened_at", "id")[:200],
-            "decided_cases": cases.exclude(state=RevocationCase.State.OPEN).order_by("-decided_at", "-id")[:50],
+            "decided_cases": cases.exclude(state=RevocationCase.State.OPEN).order_by("-decided_at", "-id")[
+                :50
+            ],
             "may_open": request.user.has_role(Role.MANAGEMENT_OFFICER),
         },
     )
@@ -282,4 +293,3 @@ def institution(request, pk: int):
     if new_key:
         response["Cache-Control"] = "no-store"
     return response
-

@@ -8,6 +8,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from applications.models import ApplicantProfile, Application, ApplicationDocument, Status
 from tests.factories import OfficeFactory, UserFactory
@@ -48,7 +49,7 @@ def profile_for(owner, **overrides) -> ApplicantProfile:
         "birth_date": dt.date(1985, 4, 12),
         "nationality": "FRA",
         "passport_number": "18AB12345",
-        "passport_expiry": dt.date.today() + dt.timedelta(days=3000),
+        "passport_expiry": timezone.localdate() + dt.timedelta(days=3000),
         "email": owner.email,
         "address": "88 Tianhe Road, Guangzhou",
         "province": "CN-GD",
@@ -58,7 +59,9 @@ def profile_for(owner, **overrides) -> ApplicantProfile:
     return ApplicantProfile.objects.create(**values)
 
 
-def approved_application(profile, *, photo: bytes | None = None, status: str = Status.APPROVED) -> Application:
+def approved_application(
+    profile, *, photo: bytes | None = None, status: str = Status.APPROVED
+) -> Application:
     office = office_gd()
     application = Application.objects.create(
         channel="work",

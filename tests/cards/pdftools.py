@@ -28,6 +28,8 @@ def qr_codes(pdf: bytes) -> list[str]:
     found = []
     with tempfile.TemporaryDirectory() as folder:
         for page in pdf_pages_png(pdf, Path(folder)):
-            result = subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True)
+            result = subprocess.run(
+                ["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True
+            )
             found += [line for line in result.stdout.splitlines() if line]
     return found

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approver(db):
-    return UserFactory(email="arthur.gd@example.org", full_name="Arthur Li", roles=["approver"], office=office_gd())
+    return UserFactory(
+        email="arthur.gd@example.org", full_name="Arthur Li", roles=["approver"], office=office_gd()
+    )
 
 
 def recommended(holder, status=Status.RECOMMENDED_APPROVAL):
@@ -50,7 +52,9 @@ def test_a_refusal_makes_a_letter_with_the_reasons_and_the_right_of_review(
 
     application = recommended(holder, status=Status.RECOMMENDED_REFUSAL)
     with django_capture_on_commit_callbacks(execute=True):
-        application_refuse(actor=approver, application=application, reason="The salary evidence was not provided.")
+        application_refuse(
+            actor=approver, application=application, reason="The salary evidence was not provided."
+        )
     assert not Card.objects.exists()
     letter = CardDocument.objects.get(kind=CardDocument.Kind.REFUSAL_LETTER)
     with letter.file.open("rb") as handle:
@@ -85,7 +89,9 @@ def test_a_holder_under_18_gets_a_five_year_card(django_capture_on_commit_callba
 
     child = UserFactory(roles=["applicant"])
     today = timezone.localdate()
-    application = approved_application(profile_for(child, birth_date=today.replace(year=today.year - 10), passport_number="CH1234567"))
+    application = approved_application(
+        profile_for(child, birth_date=today.replace(year=today.year - 10), passport_number="CH1234567")
+    )
     card = card_issue_for_application(application_id=application.pk)
     assert card.expires_on.year - card.issued_on.year == 5
 
@@ -96,10 +102,18 @@ def test_after_revocation_the_person_cannot_submit_a_new_application_until_the_b
     import applications.services as application_services
     from applications.services import application_submit
 
-    case = revocation_open(actor=mona, card=card, ground="insufficient_residence", evidence="40 days in 2025.")
-    revocation_decide(actor=arthur, case=case, decision="revoke", reason="Fewer than 90 days in China in 2025.")
+    case = revocation_open(
+        actor=mona, card=card, ground="insufficient_residence", evidence="40 days in 2025."
+    )
+    revocation_decide(
+        actor=arthur, case=case, decision="revoke", reason="Fewer than 90 days in China in 2025."
+    )
     draft = Application.objects.create(
-        channel="work", applicant=card.profile, created_by=card.profile.owner, province="CN-GD", city_code="440100"
+        channel="work",
+        applicant=card.profile,
+        created_by=card.profile.owner,
+        province="CN-GD",
+        city_code="440100",
     )
     # The facts of the new draft are beside the point: the ban check is what must refuse it.
     monkeypatch.setattr(application_services, "_facts_errors", lambda application: {})

@@ -80,7 +80,9 @@ def test_a_long_absence_warns_then_opens_a_revocation_case(card, django_capture_
     Card.objects.filter(pk=card.pk).update(issued_on=dt.date(today.year - 2, 1, 1))
     last_year = today.year - 1
     assert presence_record_from_check(card_number=card.number, direction="exit", on=dt.date(last_year, 2, 1))
-    assert presence_record_from_check(card_number=card.number, direction="entry", on=dt.date(last_year, 12, 20))
+    assert presence_record_from_check(
+        card_number=card.number, direction="entry", on=dt.date(last_year, 12, 20)
+    )
     residence_review(profile_id=card.profile_id)
     alert = ResidenceAlert.objects.get(year=last_year)
     assert alert.kind == "breach" and alert.days_in_china < 90
@@ -92,5 +94,8 @@ def test_a_long_absence_warns_then_opens_a_revocation_case(card, django_capture_
 
 
 def test_an_unknown_card_at_the_border_records_nothing():
-    assert presence_record_from_check(card_number="FRA440019850412", direction="exit", on=dt.date(2024, 1, 1)) is False
+    assert (
+        presence_record_from_check(card_number="FRA440019850412", direction="exit", on=dt.date(2024, 1, 1))
+        is False
+    )
     assert PresenceRecord.objects.count() == 0

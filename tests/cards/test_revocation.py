@@ -50,17 +50,18 @@ def test_revocation_makes_the_card_invalid_and_sets_the_ban_in_one_transaction(
     card, mona, arthur, django_capture_on_commit_callbacks
 ):
     case = revocation_open(actor=mona, card=card, ground="fraud", evidence="Forged tax records.")
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            revocation_decide(actor=arthur, case=case, decision="revoke", reason="The tax certificates were forged.")
-            # Inside the decision's transaction: the card is revoked and the ban in force together.
-            assert Card.objects.get(pk=card.pk).status == Card.Status.REVOKED
-            assert active_ban(
-                passport_number=card.passport_number,
-                nationality=card.nationality,
-                birth_date=card.birth_date,
-                on=timezone.localdate(),
-            )
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        revocation_decide(
+            actor=arthur, case=case, decision="revoke", reason="The tax certificates were forged."
+        )
+        # Inside the decision's transaction: the card is revoked and the ban in force together.
+        assert Card.objects.get(pk=card.pk).status == Card.Status.REVOKED
+        assert active_ban(
+            passport_number=card.passport_number,
+            nationality=card.nationality,
+            birth_date=card.birth_date,
+            on=timezone.localdate(),
+        )
     case.refresh_from_db()
     ban = case.ban
     today = timezone.localdate()

@@ -23,7 +23,9 @@ def bank_key(sysadmin):
 
 def ask(raw_key, number, birth_date="1985-04-12"):
     client = APIClient()
-    return client.post(URL, {"card_number": number, "birth_date": birth_date}, format="json", HTTP_X_API_KEY=raw_key)
+    return client.post(
+        URL, {"card_number": number, "birth_date": birth_date}, format="json", HTTP_X_API_KEY=raw_key
+    )
 
 
 def test_a_valid_card_answers_valid_and_the_query_is_logged(card, bank_key):
@@ -38,7 +40,9 @@ def test_a_valid_card_answers_valid_and_the_query_is_logged(card, bank_key):
 
 def test_keys_are_stored_hashed_never_in_clear(bank_key):
     key, raw = bank_key
-    assert raw not in key.key_hash and raw.split(".", 1)[1] not in str(InstitutionApiKey.objects.values().get())
+    assert raw not in key.key_hash and raw.split(".", 1)[1] not in str(
+        InstitutionApiKey.objects.values().get()
+    )
 
 
 def test_a_bad_key_is_refused_and_nothing_is_logged(card, bank_key):
@@ -53,7 +57,10 @@ def test_a_user_token_is_not_an_institution_key(card, alice):
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
-    assert client.post(URL, {"card_number": card.number, "birth_date": "1985-04-12"}, format="json").status_code == 401
+    assert (
+        client.post(URL, {"card_number": card.number, "birth_date": "1985-04-12"}, format="json").status_code
+        == 401
+    )
 
 
 def test_a_revoked_key_no_longer_works(card, bank_key, sysadmin):
@@ -67,7 +74,9 @@ def test_a_revoked_key_no_longer_works(card, bank_key, sysadmin):
 def test_a_wrong_birth_date_and_an_unknown_number_give_the_same_answer(card, bank_key):
     _key, raw = bank_key
     wrong_date = ask(raw, card.number, birth_date="1985-04-13").json()
-    unknown = ask(raw, numbers.compose(province="CN-BJ", nationality="USA", birth_date=dt.date(1990, 1, 1), sequence=1)).json()
+    unknown = ask(
+        raw, numbers.compose(province="CN-BJ", nationality="USA", birth_date=dt.date(1990, 1, 1), sequence=1)
+    ).json()
     assert wrong_date["answer"] == unknown["answer"] == "no_match"
     assert wrong_date["holder_name"] is None and unknown["holder_name"] is None
     assert list(VerificationQuery.objects.values_list("answer", flat=True)) == ["no_match", "no_match"]
