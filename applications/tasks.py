@@ -1,0 +1,13 @@
+"""Thin Celery tasks: load by id, call a service, own the retries."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def application_verification_completed_task(application_id: int) -> None:
+    """For the verification app: end the verification stage once every check has its result."""
+    services.application_verification_completed(application=application_id)
