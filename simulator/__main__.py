@@ -9,7 +9,9 @@ from .server import make_server
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Simulator of the agencies' systems (not part of the portal).")
+    parser = argparse.ArgumentParser(
+        description="Simulator of the agencies' systems (not part of the portal)."
+    )
     parser.add_argument("--host", default=os.environ.get("SIMULATOR_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("SIMULATOR_PORT", 8765)))
     args = parser.parse_args()

@@ -18,9 +18,15 @@ MATCH, MISMATCH, NOT_FOUND = "match", "mismatch", "not_found"
 # passport number -> {agency: outcome}; agencies not named fall back to the hash rule.
 DEMO_RECORDS: dict[str, dict[str, str]] = {
     # Test persons: everything agrees / nothing agrees / nobody knows them.
-    "TESTMATCH1": {a: MATCH for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
-    "TESTMISMATCH": {a: MISMATCH for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
-    "TESTNOTFOUND": {a: NOT_FOUND for a in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")},
+    "TESTMATCH1": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), MATCH),
+    "TESTMISMATCH": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), MISMATCH),
+    "TESTNOTFOUND": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), NOT_FOUND),
+    # Demo people (applications/demo.py): Ana Silva's days in China do not match the entry and exit
+    # records; Rafael Costa, a permanent resident, paid much less tax and spent little time in China
+    # last year (daily management opens a case); Paul Martin's facts all agree.
+    "FX123457": {"nia": MISMATCH, "mca": MATCH, "mps": MATCH},
+    "CA123456": {"sta": MISMATCH, "nia": MISMATCH, "mohrss": MATCH},
+    "19AB23457": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), MATCH),
 }
 
 
@@ -58,7 +64,7 @@ def record_for(agency: str, subject: dict, stated: dict) -> dict | None:
     if outcome == NOT_FOUND:
         return None
     off = outcome == MISMATCH
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     if agency == "sta":
         tax = _num(stated.get("annual_income_tax_cny"), 100_000)
         return {"tax_year": today.year - 1, "annual_income_tax_cny": round(tax * (0.4 if off else 1.0), 2)}
@@ -81,7 +87,7 @@ def record_for(agency: str, subject: dict, stated: dict) -> dict | None:
         return {"convictions": 1 if off else 0}
     if agency == "nia":
         days = stated.get("days_in_china_by_year") or [300, 300, 300]
-        return {"days_in_china_by_year": [max(0, int(_num(d)) - (150 if off else 0)) for d in days]}
+        return {"days_in_china_by_year": [int(_num(d)) // 4 if off else int(_num(d)) for d in days]}
     if agency == "mca":
         return {
             "relationship": "none" if off else stated.get("relationship") or "spouse",

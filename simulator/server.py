@@ -158,11 +158,15 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError):
             return self._send(400, {"error": "body must be JSON with subject and stated"})
         record = record_for(agency, subject, stated)
-        return self._send(200, {"agency": agency, "service": parts[1], "found": record is not None, "record": record})
+        return self._send(
+            200, {"agency": agency, "service": parts[1], "found": record is not None, "record": record}
+        )
 
 
 def make_server(host: str, port: int, *, secret: str | None = None, faults: Faults | None = None):
-    state = State(secret or os.environ.get("SIMULATOR_SECRET", "dev-simulator-secret"), faults or Faults.from_env())
+    state = State(
+        secret or os.environ.get("SIMULATOR_SECRET", "dev-simulator-secret"), faults or Faults.from_env()
+    )
     handler = type("BoundHandler", (Handler,), {"state": state})
     return _Server((host, port), handler)
 
