@@ -16,7 +16,7 @@ from residence.accounts.models import Agency
 from .engine import CompiledPolicy, load_policy
 
 _COMPILED_CACHE_SIZE = 32
-_compiled: OrderedDict[tuple[int, int], CompiledPolicy] = OrderedDict()
+_compiled: OrderedDict[tuple, CompiledPolicy] = OrderedDict()
 _compiled_lock = threading.Lock()
 
 
@@ -95,7 +95,8 @@ class PolicyVersion(models.Model):
 
     def compiled(self) -> CompiledPolicy:
         """The engine's compiled policy, cached per (id, revision) in this process."""
-        key = (self.pk, self.revision)
+        # created_at too: a flushed test database hands out the same ids and revisions again.
+        key = (self.pk, self.revision, self.created_at)
         with _compiled_lock:
             policy = _compiled.get(key)
             if policy is not None:

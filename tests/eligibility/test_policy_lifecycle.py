@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -52,7 +52,9 @@ def test_a_draft_is_a_copy_of_the_version_in_force():
     assert draft.based_on == current
     assert draft.document["channels"] == current.document["channels"]
     assert draft.document["version"] == draft.label
-    assert AuditEntry.objects.filter(action="eligibility.policy_draft_create", object_id=str(draft.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="eligibility.policy_draft_create", object_id=str(draft.pk)
+    ).exists()
 
 
 def test_publishing_a_new_threshold_changes_a_new_check_but_not_a_stored_snapshot():
@@ -69,11 +71,15 @@ def test_publishing_a_new_threshold_changes_a_new_check_but_not_a_stored_snapsho
     old.refresh_from_db()
     assert old.effective_to == today + timedelta(days=1)
     assert old.status == "retired"
-    tomorrow = eligibility_assess(channel="investment", facts=investor("500000"), as_of=today + timedelta(days=1))
+    tomorrow = eligibility_assess(
+        channel="investment", facts=investor("500000"), as_of=today + timedelta(days=1)
+    )
     assert tomorrow.result.outcome == "not_eligible"
     assert tomorrow.policy_version == draft
     # The decision already made keeps its version and result.
-    again = eligibility_assess(channel="investment", facts=investor("500000"), as_of=today, policy_version=old)
+    again = eligibility_assess(
+        channel="investment", facts=investor("500000"), as_of=today, policy_version=old
+    )
     assert again.snapshot["outcome"] == stored["outcome"] == "eligible"
     assert stored["policy_version_label"] == old.label
     assert PolicyVersion.objects.get(pk=old.pk).document == old.document
@@ -163,17 +169,41 @@ def _missing_translation(document):
     ("text", "fmt", "path", "words"),
     [
         ("version: [unclosed", "yaml", "document", "Not valid YAML"),
-        ("{\"version\": ", "json", "document", "Not valid JSON"),
+        ('{"version": ', "json", "document", "Not valid JSON"),
         ("- just\n- a list\n", "yaml", "document", "mapping"),
-        (_with_channel_change(_overlap), "yaml", "document.channels.talent.points.criteria[3].brackets[1]", "overlap"),
-        (_with_channel_change(_unknown_fact), "yaml", "document.channels.investment.requirements.all[0].fact", "unknown fact"),
-        (_with_channel_change(_missing_translation), "yaml", "document.channels.family.label.zh", "translation"),
+        (
+            _with_channel_change(_overlap),
+            "yaml",
+            "document.channels.talent.points.criteria[3].brackets[1]",
+            "overlap",
+        ),
+        (
+            _with_channel_change(_unknown_fact),
+            "yaml",
+            "document.channels.investment.requirements.all[0].fact",
+            "unknown fact",
+        ),
+        (
+            _with_channel_change(_missing_translation),
+            "yaml",
+            "document.channels.family.label.zh",
+            "translation",
+        ),
         (_default_yaml(effective_from="someday"), "yaml", "document.effective_from", "not a date"),
         (_default_yaml(surprise=1), "yaml", "document.surprise", "unknown key"),
         (_default_yaml(version="2016.1-default"), "yaml", "document.version", "already has this label"),
     ],
-    ids=["bad-yaml", "bad-json", "not-a-mapping", "overlapping-brackets", "unknown-fact", "missing-translation",
-         "bad-date", "unknown-key", "duplicate-label"],
+    ids=[
+        "bad-yaml",
+        "bad-json",
+        "not-a-mapping",
+        "overlapping-brackets",
+        "unknown-fact",
+        "missing-translation",
+        "bad-date",
+        "unknown-key",
+        "duplicate-label",
+    ],
 )
 def test_an_invalid_policy_file_is_refused_with_a_clear_message_and_nothing_stored(text, fmt, path, words):
     before = PolicyVersion.objects.count()
