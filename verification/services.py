@@ -227,13 +227,14 @@ def check_claim(*, check_id: int, run: int) -> Claim | None:
             return None
         check = VerificationCheck.objects.select_related("requested_by", "application").get(pk=check_id)
         # An attempt whose worker died (its lease ran out) will never report: say so.
-        VerificationAttempt.objects.filter(
-            verification_check_id=check_id, outcome=VerificationAttempt.Outcome.IN_FLIGHT
-        ).update(
-            outcome=VerificationAttempt.Outcome.SUPERSEDED,
-            detail="lease expired: the worker was lost",
-            finished_at=now,
-        )
+        if check.attempts > 1:
+            VerificationAttempt.objects.filter(
+                verification_check_id=check_id, outcome=VerificationAttempt.Outcome.IN_FLIGHT
+            ).update(
+                outcome=VerificationAttempt.Outcome.SUPERSEDED,
+                detail="lease expired: the worker was lost",
+                finished_at=now,
+            )
         asked_by = check.requested_by.email if check.requested_by_id else "system"
         query_id = uuid.uuid4()
         attempt = VerificationAttempt.objects.create(
@@ -288,7 +289,10 @@ def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyErr
     """Record one attempt's outcome; returns "recorded", "retry" or "superseded"."""
     now = timezone.now()
     latency = int((time.monotonic() - claim.started) * 1000)
-    parent_status = _lock_parent(claim)
+    if claim.purpose != Purpose.APPLICATION:
+        HolderReview.objects.select_for_update().filter(pk=claim.review_id).values_list(
+            "pk", flat=True
+        ).first()
     check = VerificationCheck.objects.select_for_update().get(pk=claim.check_id)
     attempts = VerificationAttempt.objects.filter(pk=claim.attempt_id)
     if check.lease_token != claim.token or check.status != CheckStatus.IN_FLIGHT or check.run != claim.run:
@@ -368,37 +372,40 @@ def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyErr
         reason=check.reason_asked,
     )
     if claim.purpose == Purpose.APPLICATION:
-        _application_maybe_complete(claim.application_id, parent_status)
+        # Read after commit: whichever result commits last sees every other result, so exactly
+        # the last one moves the case on (a crash in between is caught by the sweeper).
+        transaction.on_commit(lambda: application_complete_if_done(application_id=claim.application_id))
     elif claim.review_id:
         _review_maybe_complete(claim.review_id)
     return "recorded"
 
 
-def _lock_parent(claim: Claim) -> str | None:
-    """Lock the application (or holder review) first, so the last result of a case is seen as last."""
-    if claim.purpose == Purpose.APPLICATION:
-        from applications.models import Application
+def application_complete_if_done(*, application_id: int) -> bool:
+    """Move a case in verification on to review once none of its checks is unfinished."""
+    from applications.models import Application
 
-        return (
-            Application.objects.select_for_update()
-            .filter(pk=claim.application_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-    HolderReview.objects.select_for_update().filter(pk=claim.review_id).values_list("pk", flat=True).first()
-    return None
-
-
-def _application_maybe_complete(application_id: int, status: str | None) -> None:
-    if status != "verifying":
-        return
     if VerificationCheck.objects.filter(
         application_id=application_id, purpose=Purpose.APPLICATION, status__in=UNFINISHED
     ).exists():
-        return
-    from applications.services import application_verification_completed
+        return False
+    with transaction.atomic():
+        status = (
+            Application.objects.select_for_update()
+            .filter(pk=application_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if (
+            status != "verifying"
+            or VerificationCheck.objects.filter(
+                application_id=application_id, purpose=Purpose.APPLICATION, status__in=UNFINISHED
+            ).exists()
+        ):
+            return False
+        from applications.services import application_verification_completed
 
-    application_verification_completed(application=application_id)
+        application_verification_completed(application=application_id)
+    return True
 
 
 # --- re-sending and re-running --------------------------------------------------------------
@@ -507,6 +514,17 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
                 reason="automatic re-run after a failure",
             )
         _send_after_commit([(c.pk, c.run) for c in stuck + failed])
+    # A worker lost between a last result and moving its case on leaves the case waiting: move it.
+    from applications.models import Application
+
+    waiting = (
+        Application.objects.filter(status="verifying", verification_checks__purpose=Purpose.APPLICATION)
+        .exclude(verification_checks__status__in=UNFINISHED)
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
+    )
+    for application_id in list(waiting):
+        application_complete_if_done(application_id=application_id)
     return {"resent": len(stuck), "rerun": len(failed)}
 
 

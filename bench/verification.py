@@ -1,0 +1,268 @@
+"""Benchmark of cross-agency verification: python bench/verification.py
+
+10,000 real checks (outbox rows, attempts, results and audit entries in PostgreSQL) against the
+agency simulator answering in 50 ms, through Redis and real Celery workers with 32 checks in
+flight in total. The floor is what 32 parallel 50 ms answers allow: 10,000 x 50 ms / 32 = 15.6 s.
+
+Needs DATABASE_URL (PostgreSQL; use a database of its own: the script migrates it and leaves its
+rows there) and redis-server on the PATH (a private one is started on a free port, so the shared
+Redis is untouched). Prints checks per second and finally `verification_over_floor=<ratio>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the app it measures: keep bench/ off the path so `verification` is the app.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checks", type=int, default=10_000)
+    parser.add_argument(
+        "--in-flight", type=int, default=32, help="checks in flight in total (workers x threads)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes sharing the in-flight checks"
+    )
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    args = parser.parse_args()
+
+    redis_port, simulator_port = free_port(), free_port()
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "residence.settings",
+            "REDIS_URL": redis_url,
+            "VERIFICATION_BASE_URL": f"http://127.0.0.1:{simulator_port}",
+            "VERIFICATION_SECRET": "bench-secret",
+            "CELERY_BROKER_MAX_CONNECTIONS": str(args.in_flight * 2 + 16),
+            "DEBUG": os.environ.get("DEBUG", "1"),
+        }
+    )
+    processes = [
+        subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--bind",
+                "127.0.0.1",
+            ],
+            stdout=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [sys.executable, "-m", "simulator", "--port", str(simulator_port)],
+            cwd=ROOT,
+            env=os.environ
+            | {"SIMULATOR_SECRET": "bench-secret", "SIMULATOR_LATENCY_MS": str(args.latency_ms)},
+            stdout=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        wait_port(redis_port)
+        wait_port(simulator_port)
+        run(args, processes)
+    finally:
+        for process in reversed(processes):
+            process.kill()
+            process.wait()
+
+
+def run(args, processes) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.USING_POSTGRES:
+        raise SystemExit("set DATABASE_URL=postgres://... (the benchmark measures PostgreSQL)")
+    call_command("migrate", verbosity=0)
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from applications.models import ApplicantProfile, Application
+    from residence.accounts.models import User
+    from verification import services
+    from verification.checks import AGENCY_OF_KIND
+    from verification.models import UNFINISHED, Purpose, VerificationCheck
+    from verification.tasks import verification_check_run_task
+
+    kinds = list(AGENCY_OF_KIND)
+    n_apps = -(-args.checks // len(kinds))
+    stamp = timezone.now().strftime("%H%M%S")
+    print(
+        f"checks={args.checks} applications={n_apps} in_flight={args.in_flight} workers={args.workers} latency_ms={args.latency_ms:g}"
+    )
+
+    started = time.perf_counter()
+    owner, _ = User.objects.get_or_create(email="bench@bench.example", defaults={"full_name": "Bench"})
+    profiles = ApplicantProfile.objects.bulk_create(
+        [
+            ApplicantProfile(
+                owner=owner,
+                family_name="Bench",
+                given_names=f"P{i}",
+                sex="F",
+                birth_date=dt.date(1980, 1, 1),
+                nationality="FRA",
+                passport_number=f"B{stamp}{i:05d}"[-12:],
+                passport_expiry=dt.date(2035, 1, 1),
+                email="bench@bench.example",
+                address="1 Bench Road",
+                province="CN-GD",
+                city_code="440100",
+                is_active=False,
+            )
+            for i in range(n_apps)
+        ]
+    )
+    now = timezone.now()
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                channel="work",
+                applicant=p,
+                created_by=owner,
+                province="CN-GD",
+                city_code="440100",
+                submitted_at=now,
+            )
+            for p in profiles
+        ]
+    )
+    # Straight into verification (setup only; the FSM field is protected from direct assignment).
+    Application.objects.filter(pk__in=[a.pk for a in applications]).update(
+        status="verifying", stage="verification"
+    )
+    remaining = args.checks
+    pairs = []
+    for application in Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
+        "applicant"
+    ):
+        batch = kinds[: min(len(kinds), remaining)]
+        remaining -= len(batch)
+        with transaction.atomic():
+            subject = services._subject(application)
+            checks = VerificationCheck.objects.bulk_create(
+                [
+                    services._new_check(
+                        application=application,
+                        kind=kind,
+                        purpose=Purpose.APPLICATION,
+                        actor=None,
+                        reason="benchmark",
+                        now=now,
+                        subject=subject,
+                        stated={
+                            "annual_income_tax_cny": 100000,
+                            "annual_salary_cny": 500000,
+                            "education": "master",
+                        },
+                    )
+                    for kind in batch
+                ]
+            )
+            services._audit_requests(checks, None)
+        pairs += [(c.pk, c.run) for c in checks]
+    print(
+        f"setup_seconds={time.perf_counter() - started:.1f} (outbox rows and request audit entries, not timed)"
+    )
+
+    threads = max(1, args.in_flight // args.workers)
+    workers = []
+    for n in range(args.workers):
+        log = open(ROOT / "var" / f"bench-worker-{n}.log", "wb")  # noqa: SIM115 - closed with the process
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "residence",
+                    "worker",
+                    "--pool=threads",
+                    f"--concurrency={threads}",
+                    f"--hostname=bench{n}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=WARNING",
+                ],
+                cwd=ROOT,
+                env=os.environ | {"DATABASE_URL": os.environ["DATABASE_URL"]},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        processes.append(workers[-1])
+    from residence.celery import app
+
+    names = {f"bench{n}@{socket.gethostname()}" for n in range(args.workers)}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        answered = {name for reply in app.control.ping(timeout=0.5) for name in reply}
+        if names <= answered:
+            break
+
+    started = time.perf_counter()
+    with app.producer_or_acquire() as producer:
+        for check_id, run_ in pairs:
+            verification_check_run_task.apply_async((check_id, run_), producer=producer)
+    sent = time.perf_counter() - started
+    ids = [pk for pk, _ in pairs]
+    while VerificationCheck.objects.filter(pk__in=ids, status__in=UNFINISHED).exists():
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - started
+
+    floor = args.checks * args.latency_ms / 1000 / args.in_flight
+    statuses = dict(
+        VerificationCheck.objects.filter(pk__in=ids)
+        .values_list("status")
+        .annotate(n=django.db.models.Count("id"))
+    )
+    moved = Application.objects.filter(pk__in=[a.pk for a in applications], status="in_review").count()
+    print(f"statuses={','.join(f'{k}:{v}' for k, v in sorted(statuses.items()))}")
+    print(f"applications_moved_to_review={moved}")
+    print(f"send_seconds={sent:.2f}")
+    print(f"elapsed_seconds={elapsed:.2f} floor_seconds={floor:.2f}")
+    print(f"checks_per_second={args.checks / elapsed:.0f}")
+    print(f"verification_over_floor={elapsed / floor:.2f}")
+
+
+if __name__ == "__main__":
+    import django.db.models  # noqa: F401 - used in run()
+
+    main()
