@@ -233,5 +233,10 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Officers of the user's area, so a supervisor can see who holds what.
+        self.fields["assigned"].choices += [(str(o.pk), str(o)) for o in officers]
+
     def clean_nationality(self) -> str:
         return (self.cleaned_data.get("nationality") or "").strip().upper()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/read/", views.inbox_read_all, name="inbox_read_all"),
     path("cases/", views.queue, name="queue"),
     path("cases/workload/", views.workload, name="workload"),
+    path("cases/assign/", views.queue_assign, name="queue_assign"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/claim/", views.case_claim, name="case_claim"),
     path("cases/<int:pk>/release/", views.case_release, name="case_release"),

@@ -10,7 +10,7 @@ from .applicant import (
     dependant_remove,
     evidence_answer,
 )
-from .officer import case, case_action, case_claim, case_release, queue, workload
+from .officer import case, case_action, case_claim, case_release, queue, queue_assign, workload
 from .other import authorisation_revoke, authorisations, clients, document, inbox, inbox_read_all
 
 __all__ = [
@@ -33,5 +33,6 @@ __all__ = [
     "inbox",
     "inbox_read_all",
     "queue",
+    "queue_assign",
     "workload",
 ]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from residence.accounts.models import Role
 
 from .. import selectors, services
-from ..access import is_officer
+from ..access import is_officer, is_supervisor
 from ..errors import TransitionConflict
 from ..forms import QueueFilterForm, ReasonForm
 from ..models import Stage
@@ -64,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require_officer(request)
     data = request.GET.copy()
     data.setdefault("stage", _default_stage(request.user))
-    form = QueueFilterForm(data)
+    form = QueueFilterForm(data, officers=selectors.officers_for_assignment(supervisor=request.user))
     rows, next_url, cursor_error = [], None, ""
     stage = data["stage"] if data["stage"] in Stage.values else _default_stage(request.user)
     if form.is_valid():
@@ -74,7 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             channel=form.cleaned_data["channel"] or None,
             nationality=form.cleaned_data["nationality"] or None,
             province=form.cleaned_data["province"] or None,
-            claimed_by={"me": request.user.pk, "none": 0}.get(assigned),
+            claimed_by={"me": request.user.pk, "none": 0}.get(assigned, int(assigned) if assigned else None),
             overdue=True if form.cleaned_data["overdue"] else None,
         )
         try:
@@ -103,8 +103,47 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "next_url": next_url,
             "cursor_error": cursor_error,
+            "can_assign": is_supervisor(request.user) and bool(rows),
+            "assignable": selectors.officers_for_assignment(supervisor=request.user) if rows else [],
         },
     )
+
+
+@login_required
+@require_POST
+def queue_assign(request: HttpRequest) -> HttpResponse:
+    """A supervisor hands the ticked cases to one officer (all or none, checked by the service)."""
+    _require_officer(request)
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith(
+        "/"
+    ):
+        back = reverse("applications:queue")
+    try:
+        ids = [int(value) for value in request.POST.getlist("cases")]
+        officer = selectors.officers_for_assignment(supervisor=request.user).get(
+            pk=int(request.POST.get("officer", ""))
+        )
+    except (ValueError, TypeError):
+        messages.error(request, _("Tick the cases and choose the officer to give them to."))
+        return redirect(back)
+    except Exception:  # noqa: BLE001 - the user model's DoesNotExist: not an officer of this area
+        raise Http404 from None
+    if not ids:
+        messages.error(request, _("Tick the cases and choose the officer to give them to."))
+        return redirect(back)
+    try:
+        assigned = services.applications_assign(actor=request.user, application_ids=ids, officer=officer)
+    except (PermissionDenied, ValidationError, TransitionConflict) as error:
+        messages.error(
+            request, getattr(error, "detail", None) or " ".join(getattr(error, "messages", [str(error)]))
+        )
+    else:
+        messages.success(
+            request,
+            _("%(count)s case(s) given to %(officer)s.") % {"count": len(assigned), "officer": officer},
+        )
+    return redirect(back)
 
 
 def _case_context(request: HttpRequest, application, *, bound: tuple[str, ReasonForm] | None = None) -> dict:

@@ -188,3 +188,31 @@ def test_the_officer_home_page_shows_the_queue_counts(client, ivan):
     client.force_login(ivan)
     page = client.get(reverse("home")).content.decode()
     assert "Open the case queue" in page
+
+
+def test_a_supervisor_assigns_ticked_cases_and_filters_the_queue_by_officer(client, ivan, nadia):
+    first, second = submitted(ProfileFactory()), submitted(ProfileFactory())
+    client.force_login(nadia)
+    page = client.get(reverse("applications:queue"), {"stage": "intake"}).content.decode()
+    assert "Give the ticked cases to" in page
+    response = client.post(
+        reverse("applications:queue_assign"),
+        {"cases": [first.pk], "officer": ivan.pk, "back": "/cases/?stage=intake"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/cases/?stage=intake"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.claimed_by == ivan
+    assert second.claimed_by is None
+    rows = client.get(reverse("applications:queue"), {"stage": "intake", "assigned": ivan.pk}).context["rows"]
+    assert [row.id for row in rows] == [first.pk]
+
+
+def test_an_intake_officer_cannot_assign_cases(client, ivan, rita):
+    application = submitted(ProfileFactory())
+    client.force_login(ivan)
+    assert "Give the ticked cases to" not in client.get(reverse("applications:queue")).content.decode()
+    client.post(reverse("applications:queue_assign"), {"cases": [application.pk], "officer": ivan.pk})
+    application.refresh_from_db()
+    assert application.claimed_by is None
