@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -31,6 +33,22 @@ from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependan
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ACTION_ERRORS = {**ERRORS, 409: ErrorSerializer}
+
+
+class OfficerTokenAuthentication(TokenAuthentication):
+    """Token authentication that loads the officer's office with the user (jurisdiction needs it)."""
+
+    def authenticate_credentials(self, key):
+        try:
+            token = self.get_model().objects.select_related("user", "user__office").get(key=key)
+        except self.get_model().DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return (token.user, token)
+
+
+OFFICER_AUTHENTICATION = [SessionAuthentication, OfficerTokenAuthentication]
 
 
 class IsOfficer(BasePermission):
@@ -58,6 +76,7 @@ def _int_or_404(value: Any) -> int:
 class PingApi(APIView):
     """A constant small answer through the same authentication and officer check as the queue."""
 
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class PingOutputSerializer(serializers.Serializer):
@@ -548,6 +567,7 @@ class QueueRowOutputSerializer(serializers.Serializer):
 class QueueApi(APIView):
     """The officer's queue for a stage, in queue order, by keyset: one query per page whatever its size."""
 
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class QueueFilterInputSerializer(serializers.Serializer):
@@ -620,6 +640,7 @@ class QueueApi(APIView):
 
 
 class QueueCountsApi(APIView):
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(
@@ -681,6 +702,7 @@ class OfficerActionApi(APIView):
 
 
 class ClaimApi(APIView):
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(request=None, responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS})
@@ -691,6 +713,7 @@ class ClaimApi(APIView):
 
 
 class ReleaseApi(APIView):
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(request=None, responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS})
@@ -701,6 +724,7 @@ class ReleaseApi(APIView):
 
 
 class AssignApi(APIView):
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class AssignInputSerializer(serializers.Serializer):
@@ -744,6 +768,7 @@ class AssignApi(APIView):
 
 
 class WorkloadApi(APIView):
+    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(
