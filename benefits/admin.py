@@ -23,7 +23,7 @@ def _sees_registry(user) -> bool:
 
 
 class BenefitItemAdminForm(forms.ModelForm):
-    link = forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = BenefitItem

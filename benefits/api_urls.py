@@ -6,9 +6,9 @@ from . import apis
 
 urlpatterns = [
     path("benefits/items/", apis.BenefitCatalogueApi.as_view(), name="api_benefits_catalogue"),
-    path("benefits/items/<int:item_id>/", apis.BenefitCatalogueItemApi.as_view(), name="api_benefits_item"),
+    path("benefits/items/<str:item_id>/", apis.BenefitCatalogueItemApi.as_view(), name="api_benefits_item"),
     path(
-        "benefits/items/<int:item_id>/versions/",
+        "benefits/items/<str:item_id>/versions/",
         apis.BenefitVersionHistoryApi.as_view(),
         name="api_benefits_item_versions",
     ),
@@ -19,22 +19,22 @@ urlpatterns = [
         name="api_benefits_workspace_items",
     ),
     path(
-        "benefits/workspace/items/<int:item_id>/",
+        "benefits/workspace/items/<str:item_id>/",
         apis.BenefitWorkspaceItemApi.as_view(),
         name="api_benefits_workspace_item",
     ),
     path(
-        "benefits/workspace/items/<int:item_id>/publish/",
+        "benefits/workspace/items/<str:item_id>/publish/",
         apis.BenefitWorkspacePublishApi.as_view(),
         name="api_benefits_workspace_publish",
     ),
     path(
-        "benefits/workspace/items/<int:item_id>/withdraw/",
+        "benefits/workspace/items/<str:item_id>/withdraw/",
         apis.BenefitWorkspaceWithdrawApi.as_view(),
         name="api_benefits_workspace_withdraw",
     ),
     path(
-        "benefits/workspace/items/<int:item_id>/comments/",
+        "benefits/workspace/items/<str:item_id>/comments/",
         apis.BenefitCommentApi.as_view(),
         name="api_benefits_workspace_comments",
     ),

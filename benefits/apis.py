@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -27,6 +28,32 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Conflict."
     default_code = "conflict"
+
+
+class BenefitPageSizeField(serializers.IntegerField):
+    """A page size: an empty value is an error, not the default (the schema says integer)."""
+
+    def get_value(self, dictionary):
+        # DRF turns an empty query parameter of an optional field into "absent"; here it is invalid.
+        if self.field_name in dictionary and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+    def validate_empty_values(self, data):
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
+def _paginate(queryset, *, ordering, cursor, page_size):
+    """A page, or a 404 for a cursor we did not hand out (as DRF's own cursor pagination does)."""
+    try:
+        return keyset_paginate(queryset, ordering=ordering, cursor=cursor or None, page_size=page_size)
+    except DjangoValidationError as error:
+        raise exceptions.NotFound(" ".join(error.messages)) from error
+
+
+ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH, description="The item's permanent number")
 
 
 def _service(call):
@@ -100,7 +127,7 @@ class BenefitCatalogueApi(APIView):
         applies_to = serializers.ChoiceField(choices=AppliesTo.choices, required=False, allow_blank=True)
         kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
         cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+        page_size = BenefitPageSizeField(required=False, min_value=1, max_value=200, default=50)
 
     @extend_schema(
         parameters=[BenefitCatalogueFilterSerializer],
@@ -118,10 +145,10 @@ class BenefitCatalogueApi(APIView):
             applies_to=data.get("applies_to", ""),
             kind=data.get("kind", ""),
         )
-        page = keyset_paginate(
+        page = _paginate(
             selectors.published_versions(filters=filters),
             ordering=PUBLIC_ORDERING,
-            cursor=data.get("cursor") or None,
+            cursor=data.get("cursor"),
             page_size=data["page_size"],
         )
         return Response(
@@ -133,7 +160,9 @@ class BenefitCatalogueItemApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = PUBLIC_THROTTLES
 
-    @extend_schema(responses={200: BenefitPublicItemOutputSerializer, **PUBLIC_ERRORS}, auth=[])
+    @extend_schema(
+        parameters=[ITEM_ID], responses={200: BenefitPublicItemOutputSerializer, **PUBLIC_ERRORS}, auth=[]
+    )
     def get(self, request, item_id: int):
         item = selectors.public_item_get(pk=item_id)
         if item.state != BenefitItem.State.PUBLISHED:
@@ -149,7 +178,7 @@ class BenefitVersionHistoryApi(APIView):
 
     class BenefitVersionHistoryFilterSerializer(serializers.Serializer):
         cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=20)
+        page_size = BenefitPageSizeField(required=False, min_value=1, max_value=200, default=20)
 
     class BenefitVersionPageOutputSerializer(serializers.Serializer):
         class BenefitVersionEntryOutputSerializer(serializers.Serializer):
@@ -169,7 +198,7 @@ class BenefitVersionHistoryApi(APIView):
         next = serializers.CharField(allow_null=True)
 
     @extend_schema(
-        parameters=[BenefitVersionHistoryFilterSerializer],
+        parameters=[ITEM_ID, BenefitVersionHistoryFilterSerializer],
         responses={200: BenefitVersionPageOutputSerializer, **PUBLIC_ERRORS},
         auth=[],
     )
@@ -179,10 +208,10 @@ class BenefitVersionHistoryApi(APIView):
         item = selectors.public_item_get(pk=item_id)
         if item.state != BenefitItem.State.PUBLISHED:
             raise Http404
-        page = keyset_paginate(
+        page = _paginate(
             item.versions.all(),
             ordering=("-number",),
-            cursor=params.validated_data.get("cursor") or None,
+            cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
         # The version before each one on the page, in one query, to compare against.
@@ -225,7 +254,7 @@ class BenefitHolderItemsApi(APIView):
 
     class BenefitHolderItemsFilterSerializer(serializers.Serializer):
         cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+        page_size = BenefitPageSizeField(required=False, min_value=1, max_value=200, default=50)
 
     @extend_schema(
         parameters=[BenefitHolderItemsFilterSerializer],
@@ -234,6 +263,7 @@ class BenefitHolderItemsApi(APIView):
             400: ErrorSerializer,
             401: ErrorSerializer,
             403: ErrorSerializer,
+            404: ErrorSerializer,
         },
     )
     def get(self, request):
@@ -244,10 +274,10 @@ class BenefitHolderItemsApi(APIView):
             return Response(
                 self.BenefitHolderItemsOutputSerializer({"situation": None, "results": [], "next": None}).data
             )
-        page = keyset_paginate(
+        page = _paginate(
             selectors.items_for_holder(situation=situation),
             ordering=PUBLIC_ORDERING,
-            cursor=params.validated_data.get("cursor") or None,
+            cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
         return Response(
@@ -328,7 +358,7 @@ class BenefitWorkspaceItemListApi(APIView):
     class BenefitWorkspaceFilterSerializer(serializers.Serializer):
         state = serializers.ChoiceField(choices=BenefitItem.State.choices, required=False, allow_blank=True)
         cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+        page_size = BenefitPageSizeField(required=False, min_value=1, max_value=200, default=50)
 
     class BenefitWorkspacePageOutputSerializer(serializers.Serializer):
         results = BenefitWorkspaceItemOutputSerializer(many=True)
@@ -345,10 +375,10 @@ class BenefitWorkspaceItemListApi(APIView):
         items = selectors.workspace_items(user=request.user)
         if params.validated_data.get("state"):
             items = items.filter(state=params.validated_data["state"])
-        page = keyset_paginate(
+        page = _paginate(
             items,
             ordering=WORKSPACE_ORDERING,
-            cursor=params.validated_data.get("cursor") or None,
+            cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
         return Response(
@@ -376,12 +406,15 @@ class BenefitWorkspaceItemApi(APIView):
         class Meta(BenefitWorkspaceItemInputSerializer.Meta):
             fields = [*BenefitWorkspaceItemInputSerializer.Meta.fields, "lock_version"]
 
-    @extend_schema(responses={200: BenefitWorkspaceItemOutputSerializer, **WORKSPACE_ERRORS})
+    @extend_schema(
+        parameters=[ITEM_ID], responses={200: BenefitWorkspaceItemOutputSerializer, **WORKSPACE_ERRORS}
+    )
     def get(self, request, item_id: int):
         item = selectors.workspace_item_get(user=request.user, pk=item_id)
         return Response(BenefitWorkspaceItemOutputSerializer(item).data)
 
     @extend_schema(
+        parameters=[ITEM_ID],
         request=BenefitWorkspaceItemPatchSerializer,
         responses={200: BenefitWorkspaceItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
     )
@@ -404,6 +437,7 @@ class BenefitWorkspacePublishApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        parameters=[ITEM_ID],
         request=None,
         responses={200: BenefitPublicItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
     )
@@ -420,6 +454,7 @@ class BenefitWorkspaceWithdrawApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     @extend_schema(
+        parameters=[ITEM_ID],
         request=BenefitWithdrawInputSerializer,
         responses={200: BenefitWorkspaceItemOutputSerializer, 409: ErrorSerializer, **WORKSPACE_ERRORS},
     )
@@ -450,7 +485,9 @@ class BenefitCommentApi(APIView):
         body = serializers.CharField()
         created_at = serializers.DateTimeField()
 
-    @extend_schema(responses={200: BenefitCommentOutputSerializer(many=True), **WORKSPACE_ERRORS})
+    @extend_schema(
+        parameters=[ITEM_ID], responses={200: BenefitCommentOutputSerializer(many=True), **WORKSPACE_ERRORS}
+    )
     def get(self, request, item_id: int):
         item = selectors.workspace_item_get(user=request.user, pk=item_id)
         # Comments on one item are few: a short list, newest first.
@@ -458,6 +495,7 @@ class BenefitCommentApi(APIView):
         return Response(self.BenefitCommentOutputSerializer(comments, many=True).data)
 
     @extend_schema(
+        parameters=[ITEM_ID],
         request=BenefitCommentInputSerializer,
         responses={201: BenefitCommentOutputSerializer, **WORKSPACE_ERRORS},
     )

@@ -40,7 +40,7 @@ LANGUAGE_GROUPS = (
 
 
 def _link_field() -> forms.URLField:
-    return forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
+    return forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
 
 
 class BenefitItemForm(forms.ModelForm):

@@ -92,7 +92,7 @@ class AppliesTo(models.TextChoices):
 class BenefitContent(models.Model):
     """What an agency says about one item, in both languages; shared by drafts and versions."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
+    kind = models.CharField(_("item type"), max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
     applies_to = models.CharField(
         _("applies to"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.ALL

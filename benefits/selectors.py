@@ -185,6 +185,10 @@ class FieldChange:
     after: str
     segments: list[Segment]
 
+    @property
+    def lang(self) -> str:
+        return "zh-Hans" if self.name.endswith("_zh") else "en" if self.name.endswith("_en") else ""
+
 
 @dataclass(frozen=True)
 class VersionChanges:

@@ -91,6 +91,15 @@ def _validate_publishable(item: BenefitItem) -> None:
         raise ValidationError(errors)
 
 
+def publish_problems(item: BenefitItem) -> dict[str, list[str]]:
+    """What stands between a working copy and publication, for the workspace to show beforehand."""
+    try:
+        _validate_publishable(item)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def _audit_state(item: BenefitItem) -> dict:
     return {"state": item.state, **item.content()}
 

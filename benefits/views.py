@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -314,10 +315,18 @@ def workspace_item(request, pk: int):
             "can_draft": selectors.user_can_draft(user=user, agency_id=item.agency_id) and item.is_editable,
             "can_publish": selectors.user_can_publish(user=user, agency_id=item.agency_id),
             "is_reviewer": selectors.user_is_reviewer(user=user),
+            "publish_problems": _publish_problems(item),
             "withdraw_form": WithdrawForm(),
             "comment_form": CommentForm(),
         },
     )
+
+
+def _publish_problems(item: BenefitItem) -> list[str]:
+    if not item.is_editable or (item.state == BenefitItem.State.PUBLISHED and not item.has_pending_changes):
+        return []
+    problems = services.publish_problems(item)
+    return _messages(ValidationError(problems)) if problems else []
 
 
 def _run(request, item: BenefitItem, call, success: str):
@@ -337,7 +346,7 @@ def _messages(error: ValidationError) -> list[str]:
         out = []
         for name, errors in error.message_dict.items():
             try:
-                label = str(BenefitContent._meta.get_field(name).verbose_name)
+                label = capfirst(str(BenefitContent._meta.get_field(name).verbose_name))
             except FieldDoesNotExist:
                 label = ""
             out.extend(f"{label}: {e}" if label else e for e in errors)

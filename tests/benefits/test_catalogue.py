@@ -179,9 +179,11 @@ def test_the_catalogue_pages_with_a_constant_number_of_queries(
         assert client.get(reverse("benefits:catalogue")).status_code == 200
 
 
-def test_a_broken_cursor_starts_again_on_the_page_and_is_a_400_in_the_api(client, published):
+def test_a_broken_cursor_starts_again_on_the_page_and_is_a_404_in_the_api(client, published):
     assert client.get(reverse("benefits:catalogue"), {"cursor": "!!!"}).status_code == 200
-    assert client.get(reverse("api_benefits_catalogue"), {"cursor": "!!!"}).status_code == 400
+    assert client.get(reverse("api_benefits_catalogue"), {"cursor": "!!!"}).status_code == 404
+    assert client.get(reverse("api_benefits_catalogue"), {"page_size": ""}).status_code == 400
+    assert client.get("/api/benefits/items/null,null/").json() == {"detail": "Not found."}
 
 
 def test_json_export_is_the_api_with_no_login(client, published):
