@@ -211,3 +211,34 @@ def test_a_nul_byte_in_the_search_is_harmless(client, published):
 def test_the_items_state_is_never_public_for_drafts_in_the_api(client, draft):
     assert client.get(reverse("api_benefits_item", args=[draft.pk])).status_code == 404
     assert BenefitItem.objects.get(pk=draft.pk).state == "draft"
+
+
+def test_workspace_and_history_pages_cost_the_same_however_many_rows(
+    client, sam, sue, django_assert_max_num_queries
+):
+    def make(n):
+        for i in range(n):
+            item = services.benefit_item_create(
+                actor=sam,
+                values={
+                    "category": "taxation",
+                    "title_en": f"T{i}",
+                    "title_zh": f"标题{i}",
+                    "description_en": "d",
+                    "description_zh": "描述",
+                },
+            )
+            services.benefit_item_publish(actor=sue, item=item)
+            services.benefit_item_update(actor=sam, item=item, values={"description_en": "d2"})
+            services.benefit_item_publish(actor=sue, item=item)
+        return item
+
+    item = make(3)
+    client.force_login(sam)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("api_benefits_workspace_items"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("api_benefits_item_versions", args=[item.pk]))
+    make(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("api_benefits_workspace_items"))
