@@ -216,3 +216,24 @@ def test_an_intake_officer_cannot_assign_cases(client, ivan, rita):
     client.post(reverse("applications:queue_assign"), {"cases": [application.pk], "officer": ivan.pk})
     application.refresh_from_db()
     assert application.claimed_by is None
+
+
+def test_a_pdf_is_framed_inline_on_the_case_page_and_served_to_the_frame(client, ivan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import complete_draft, pdf_bytes
+
+    profile = ProfileFactory()
+    application = complete_draft(profile)
+    pdf = SimpleUploadedFile("passport.pdf", pdf_bytes(), content_type="application/pdf")
+    document = services.document_upload(
+        actor=profile.owner, application=application, document_type="passport", file=pdf
+    )
+    services.application_submit(actor=profile.owner, application=application, declaration=True)
+    client.force_login(ivan)
+    page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
+    url = reverse("applications:document", args=[application.pk, document.pk])
+    assert f'<iframe class="doc-view" src="{url}"' in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
