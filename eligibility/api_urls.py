@@ -18,28 +18,28 @@ urlpatterns = [
         "eligibility/policy-versions/validate/", apis.PolicyValidateApi.as_view(), name="api_policy_validate"
     ),
     path(
-        "eligibility/policy-versions/<int:pk>/",
+        "eligibility/policy-versions/<str:pk>/",
         apis.PolicyVersionDetailApi.as_view(),
         name="api_policy_version",
     ),
     path(
-        "eligibility/policy-versions/<int:pk>/export/",
+        "eligibility/policy-versions/<str:pk>/export/",
         apis.PolicyVersionExportApi.as_view(),
         name="api_policy_export",
     ),
     path(
-        "eligibility/policy-versions/<int:pk>/document/",
+        "eligibility/policy-versions/<str:pk>/document/",
         apis.PolicyDraftDocumentApi.as_view(),
         name="api_policy_document",
     ),
     path(
-        "eligibility/policy-versions/<int:pk>/publish/",
+        "eligibility/policy-versions/<str:pk>/publish/",
         apis.PolicyPublishApi.as_view(),
         name="api_policy_publish",
     ),
     path("eligibility/talent-programs/", apis.TalentProgramListApi.as_view(), name="api_talent_programs"),
     path(
-        "eligibility/talent-programs/<int:pk>/",
+        "eligibility/talent-programs/<str:pk>/",
         apis.TalentProgramDetailApi.as_view(),
         name="api_talent_program",
     ),

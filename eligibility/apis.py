@@ -8,10 +8,11 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-from rest_framework.views import APIView
+from rest_framework.views import APIView as BaseAPIView
 
 from residence.accounts.models import Agency, Role
 from residence.core.api import ErrorSerializer, ValidationErrorSerializer
@@ -29,6 +30,12 @@ CURSOR = [
     OpenApiParameter("cursor", str, description="Cursor from the previous page's `next`"),
 ]
 BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+
+
+class APIView(BaseAPIView):
+    """JSON in, JSON out: one documented content type for every eligibility endpoint."""
+
+    parser_classes = [JSONParser]
 
 
 def _lang() -> str:
@@ -100,7 +107,7 @@ class PolicyVersionDetailApi(APIView):
         summary="One policy version with its document",
         responses={200: PolicyVersionDetailOutputSerializer, 403: E403, 404: E404},
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         version = selectors.policy_version_get(user=request.user, pk=pk)
         return Response(PolicyVersionDetailOutputSerializer(version).data)
 
@@ -118,7 +125,7 @@ class PolicyVersionExportApi(APIView):
         ],
         responses={200: PolicyVersionExportOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         version = selectors.policy_version_get(user=request.user, pk=pk)
         fmt = request.query_params.get("file_format", "yaml")
         if fmt not in ("yaml", "json"):
@@ -188,7 +195,7 @@ class PolicyDraftDocumentApi(APIView):
         request=PolicyDraftDocumentInputSerializer,
         responses={200: PolicyVersionDetailOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
-    def put(self, request, pk: int):
+    def put(self, request, pk: str):
         _require_admin(request)
         draft = selectors.policy_draft_get(user=request.user, pk=pk)
         data = self.PolicyDraftDocumentInputSerializer(data=request.data)
@@ -245,7 +252,7 @@ class PolicyPublishApi(APIView):
         request=PolicyPublishInputSerializer,
         responses={200: PolicyVersionDetailOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         _require_admin(request)
         draft = selectors.policy_draft_get(user=request.user, pk=pk)
         data = self.PolicyPublishInputSerializer(data=request.data)
@@ -316,7 +323,7 @@ class TalentProgramDetailApi(APIView):
     @extend_schema(
         summary="One talent program", responses={200: TalentProgramOutputSerializer, 403: E403, 404: E404}
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         return Response(TalentProgramOutputSerializer(selectors.talent_program_get(pk=pk)).data)
 
     @extend_schema(
@@ -324,7 +331,7 @@ class TalentProgramDetailApi(APIView):
         request=TalentProgramUpdateInputSerializer,
         responses={200: TalentProgramOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
-    def patch(self, request, pk: int):
+    def patch(self, request, pk: str):
         _require_admin(request)
         program = selectors.talent_program_get(pk=pk)
         data = self.TalentProgramUpdateInputSerializer(data=request.data)
@@ -471,7 +478,6 @@ class SelfCheckApi(APIView):
     class SelfCheckInputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=list(CHANNELS))
         facts = serializers.DictField(child=serializers.JSONField(allow_null=True), allow_empty=True)
-        as_of = serializers.DateField(required=False, help_text="Defaults to today.")
 
     class SelfCheckOutputSerializer(serializers.Serializer):
         channel = serializers.CharField()
@@ -494,10 +500,7 @@ class SelfCheckApi(APIView):
     def post(self, request):
         data = self.SelfCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        today = timezone.localdate()
-        as_of = data.validated_data.get("as_of") or today
-        if abs((as_of - today).days) > 366 * 5:
-            raise ValidationError({"as_of": ["Choose a date within five years of today."]})
+        as_of = timezone.localdate()
         facts = dict(data.validated_data["facts"])
         facts.pop("talent_program_registered", None)
         assessment = services.eligibility_assess(
