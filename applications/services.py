@@ -141,7 +141,11 @@ def _require_not_held_by_other(actor, application: Application) -> None:
 def _lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     try:
-        return Application.objects.select_for_update(of=("self",)).select_related("applicant", "office").get(pk=pk)
+        return (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant", "office")
+            .get(pk=pk)
+        )
     except Application.DoesNotExist:
         raise Http404 from None
 
