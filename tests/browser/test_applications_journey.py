@@ -238,3 +238,48 @@ def test_the_queue_and_the_form_fit_a_320_pixel_phone(phone_page):
     log_in(phone_page, "ivan@example.org")
     go(phone_page, "/cases/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_other_pages_are_accessible_intermediaries_withdraw_dependants_supervisor_queue(page):
+    from tests.applications.factories import ProfileFactory, submitted
+
+    tree = offices()
+    applicant = UserFactory(email="eve@example.org", full_name="Eve Adams", roles=["applicant"])
+    UserFactory(email="agent@example.org", full_name="Agent Ames", roles=["intermediary"])
+    officer("intake_officer", tree["gd-gz"], email="ivan@example.org", full_name="Ivan Intake")
+    officer("approver", tree["nia"], email="nadia@example.org", full_name="Nadia Approve")
+    application = submitted(ProfileFactory(owner=applicant))
+    draft = services.application_create(
+        actor=applicant, profile=ProfileFactory(owner=applicant), channel="family"
+    )
+
+    log_in(page, applicant.email)
+    go(page, "/intermediaries/")
+    page.get_by_label("The intermediary's e-mail address").fill("agent@example.org")
+    submit_and_check(page, page.get_by_role("button", name="Authorise", exact=True))
+    assert page.get_by_role("button", name="Revoke Agent Ames").is_visible()
+    go(page, f"/applications/{draft.pk}/steps/dependants/")
+    page.get_by_text("Add a family member").click()
+    submit_and_check(page, page.get_by_role("button", name="Add this family member"))
+    assert page.get_by_role("alert").first.is_visible()
+    go(page, f"/applications/{draft.pk}/steps/facts/")
+    go(page, f"/applications/{application.pk}/withdraw/")
+    submit_and_check(page, page.get_by_role("button", name="Yes, withdraw it"))
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+    log_out(page)
+
+    log_in(page, "agent@example.org")
+    assert_accessible(page)
+    go(page, "/clients/")
+    assert page.get_by_role("link", name=application.reference).is_visible()
+    log_out(page)
+
+    other = submitted(ProfileFactory())
+    log_in(page, "nadia@example.org")
+    go(page, "/cases/?stage=intake")
+    page.get_by_label(f"Select {other.reference}").check()
+    page.get_by_label("Give the ticked cases to").select_option(label="Ivan Intake")
+    submit_and_check(page, page.get_by_role("button", name="Assign"))
+    other.refresh_from_db()
+    assert other.claimed_by.email == "ivan@example.org"
