@@ -51,7 +51,9 @@ def qr_png(text: str) -> bytes:
 
     # A fixed mask pattern: choosing the "best" of eight costs more than the rest of the card and
     # every mask decodes alike.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2, mask_pattern=2)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2, mask_pattern=2
+    )
     code.add_data(text)
     code.make(fit=True)
     buffer = io.BytesIO()

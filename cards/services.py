@@ -201,7 +201,7 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     from applications.services import application_card_issued
 
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("applicant__owner", "office")
         .get(pk=application_id)
     )
