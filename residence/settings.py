@@ -318,7 +318,10 @@ CARDS_RESIDENCE_MIN_DAYS_DEFAULT = env.int("CARDS_RESIDENCE_MIN_DAYS_DEFAULT", d
 # Warn a holder when this few days abroad are left in the year.
 CARDS_RESIDENCE_WARNING_MARGIN_DAYS = env.int("CARDS_RESIDENCE_WARNING_MARGIN_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["cards-expire-due"] = {"task": "cards.tasks.cards_expire_due_task", "schedule": 6 * 3600}
-CELERY_BEAT_SCHEDULE["cards-residence-review"] = {"task": "cards.tasks.residence_review_task", "schedule": 24 * 3600}
+CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
+    "task": "cards.tasks.residence_review_task",
+    "schedule": 24 * 3600,
+}
 
 # --- eligibility ---
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(

@@ -50,3 +50,5 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("", include("cards.urls")),
 ]
+
+handler404 = "residence.core.views.page_not_found"

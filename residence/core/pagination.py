@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 200
+
+
+class InvalidCursor(Http404):
+    """A cursor we did not hand out names no page: a 404, as DRF's own cursor pagination answers."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,9 @@ def _decode(cursor: str, size: int) -> list[Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = [typed(v) for v in json.loads(base64.urlsafe_b64decode(padded.encode()))]
     except (ValueError, TypeError, ArithmeticError) as error:
-        raise ValidationError(
-            {"cursor": [_("This cursor is not valid. Start again from the first page.")]}
-        ) from error
+        raise InvalidCursor(_("This cursor is not valid. Start again from the first page.")) from error
     if len(values) != size:
-        raise ValidationError({"cursor": [_("This cursor is not valid. Start again from the first page.")]})
+        raise InvalidCursor(_("This cursor is not valid. Start again from the first page."))
     return values
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -72,3 +73,13 @@ def audit_log(request):
         "core/audit_log.html",
         {"entries": rows[:AUDIT_PAGE_SIZE], "query": query, "next_before": next_before},
     )
+
+
+def page_not_found(request, exception):
+    """API clients get the API's JSON error shape for any 404, including URLs that match no route."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(exception) if isinstance(exception, Http404) and exception.args else "Not found."},
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)
