@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from applications import services as application_services
 from applications.models import Application
 from residence.accounts.models import Role
-from tests.applications.factories import ProfileFactory, offices, officer, submitted
+from tests.applications.factories import ProfileFactory, officer, offices, submitted
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import UserFactory
 from tests.verification.conftest import SECRET, Simulator
@@ -40,7 +40,9 @@ def world(settings, tmp_path):
     admin = UserFactory(email="root@example.org", roles=["system_admin"], is_staff=True, is_superuser=True)
     case = submitted(ProfileFactory(passport_number="TESTMISMATCH"))
     application_services.application_accept(actor=ivan, application=case)
-    resident = submitted(ProfileFactory(passport_number="CA123456", family_name="Costa", given_names="Rafael"))
+    resident = submitted(
+        ProfileFactory(passport_number="CA123456", family_name="Costa", given_names="Rafael")
+    )
     Application.objects.filter(pk=resident.pk).update(status="card_issued", stage="closed")
     services.management_rechecks_start()
     yield {"case": case, "rita": rita, "mona": mona, "admin": admin}
@@ -65,7 +67,9 @@ def test_an_administrator_sees_figures_per_agency_and_the_failing_checks(world, 
     shoot(phone_page, "monitor-en-320")
 
 
-def test_a_reviewer_sees_each_check_with_what_was_stated_and_what_the_record_says(world, page, browser, live_server):
+def test_a_reviewer_sees_each_check_with_what_was_stated_and_what_the_record_says(
+    world, page, browser, live_server
+):
     log_in(page, "rita@example.org")
     page.goto(f"/verification/applications/{world['case'].pk}/")
     assert page.get_by_role("heading", name="Income-tax record Mismatch").is_visible()
@@ -74,7 +78,9 @@ def test_a_reviewer_sees_each_check_with_what_was_stated_and_what_the_record_say
     page.get_by_label("Reason for asking again").first.fill("The applicant sent a corrected return")
     page.get_by_role("button", name="Run this check again").first.click()
     assert page.get_by_text("The check was sent to the agency again.").is_visible()
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    )
     zh = context.new_page()
     log_in_zh(zh, "rita@example.org")
     zh.goto(f"/verification/applications/{world['case'].pk}/")
@@ -100,7 +106,10 @@ def test_a_management_officer_works_the_queue_of_findings(world, page, phone_pag
     assert_accessible(page)
     shoot(page, "management-queue-en-1280")
     page.get_by_role("link", name="COSTA Rafael").click()
-    assert page.get_by_role("heading", name="Evidence").first.is_visible() or page.get_by_text("Evidence").first.is_visible()
+    assert (
+        page.get_by_role("heading", name="Evidence").first.is_visible()
+        or page.get_by_text("Evidence").first.is_visible()
+    )
     assert_accessible(page)
     shoot(page, "management-case-en-1280")
     log_in(phone_page, "mona@example.org")

@@ -37,7 +37,9 @@ def test_a_holder_whose_records_changed_gets_a_management_case_with_the_evidence
     assert AuditEntry.objects.filter(action="verification.management_case_open").count() == 1
 
 
-def test_holders_reviewed_within_the_cadence_are_not_asked_again(simulator, office_tree, django_capture_on_commit_callbacks):
+def test_holders_reviewed_within_the_cadence_are_not_asked_again(
+    simulator, office_tree, django_capture_on_commit_callbacks
+):
     holder("TESTMATCH1")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.management_rechecks_start() == 1
@@ -65,7 +67,10 @@ def test_the_management_queue_lists_cases_in_the_officers_area_and_a_case_can_be
     assert refused.status_code == 200
     case.refresh_from_db()
     assert case.status == ManagementCase.Status.OPEN
-    client.post(f"/verification/management/{case.pk}/", {"resolution": "Interviewed the holder; travel records explained."})
+    client.post(
+        f"/verification/management/{case.pk}/",
+        {"resolution": "Interviewed the holder; travel records explained."},
+    )
     case.refresh_from_db()
     assert case.status == ManagementCase.Status.CLOSED and case.closed_by == mona
     client.force_login(sam)
