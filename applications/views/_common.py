@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -24,9 +24,7 @@ def add_service_errors(
         name = rename.get(name, name)
         field = name if name in form.fields else None
         for message in messages:
-            form.add_error(
-                field, message if field or name in (NON_FIELD_ERRORS, "non_field_errors") else message
-            )
+            form.add_error(field, message)
 
 
 def error_text(error: Exception) -> str:

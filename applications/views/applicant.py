@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role
+from residence.accounts.models import Role, User
 
 from .. import selectors, services
 from ..channels import CHANNELS, facts_fields
@@ -130,10 +130,8 @@ def _owner_for(request: HttpRequest):
         return request.user
     try:
         return selectors.clients_of(intermediary=request.user).get(pk=int(client_id))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, User.DoesNotExist):
         raise Http404 from None
-    except Exception as error:  # DoesNotExist of the user model
-        raise Http404 from error
 
 
 @login_required

@@ -14,7 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role
+from residence.accounts.models import Role, User
+from residence.core.pagination import InvalidCursor
 
 from .. import selectors, services
 from ..access import is_officer, is_supervisor
@@ -85,8 +86,8 @@ def queue(request: HttpRequest) -> HttpResponse:
                 cursor=request.GET.get("cursor") or None,
                 page_size=PAGE_SIZE,
             )
-        except ValidationError as error:
-            cursor_error = " ".join(error.messages)
+        except InvalidCursor as error:
+            cursor_error = str(error)
         else:
             rows = page.items
             if page.next_cursor:
@@ -127,7 +128,8 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
     except (ValueError, TypeError):
         messages.error(request, _("Tick the cases and choose the officer to give them to."))
         return redirect(back)
-    except Exception:  # noqa: BLE001 - the user model's DoesNotExist: not an officer of this area
+    except User.DoesNotExist:
+        # Not an officer of this supervisor's area.
         raise Http404 from None
     if not ids:
         messages.error(request, _("Tick the cases and choose the officer to give them to."))

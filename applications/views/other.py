@@ -13,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role
-from residence.core.pagination import keyset_paginate
+from residence.core.pagination import InvalidCursor, keyset_paginate
 
 from .. import selectors, services
 from ..forms import AuthoriseIntermediaryForm
@@ -107,7 +107,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             cursor=request.GET.get("cursor") or None,
             page_size=INBOX_PAGE_SIZE,
         )
-    except ValidationError:
+    except InvalidCursor:
         return redirect("applications:inbox")
     next_url = reverse("applications:inbox") + f"?cursor={page.next_cursor}" if page.next_cursor else None
     return render(

@@ -335,3 +335,10 @@ def test_an_adult_cannot_be_added_as_a_child(client):
     assert response.status_code == 200
     assert "under 18" in response.content.decode()
     assert not application.dependants.exists()
+
+
+def test_a_forged_inbox_cursor_starts_again_from_the_first_page(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("applications:inbox"), {"cursor": "forged"})
+    assert response.status_code == 302
+    assert response.url == reverse("applications:inbox")
