@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 
+from residence.accounts.models import Role
 from residence.celery import app as celery_app
 
 from .factories import UserFactory
@@ -53,6 +55,21 @@ def _eager_celery_unless_worker(request):
     celery_app.conf.task_eager_propagates = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """Transactional tests flush every table, so the role groups of migration 0002 go too: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+        "celery_worker",
+    } & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for role in Role.values:
+            Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture(scope="session", autouse=True)
