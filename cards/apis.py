@@ -130,7 +130,13 @@ class MyCardListApi(APIView):
             OpenApiParameter("cursor", str, required=False),
             OpenApiParameter("page_size", int, required=False),
         ],
-        responses={200: MyCardListOutputSerializer, 400: ValidationErrorSerializer, 403: ErrorSerializer},
+        responses={
+            200: MyCardListOutputSerializer,
+            400: ValidationErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,  # a cursor that is not one of ours
+        },
     )
     def get(self, request):
         try:
