@@ -32,6 +32,19 @@ TOP_LEVEL_KEYS = (
     "reference",
     "facts",
     "channels",
+    "holder_residence",
+    "verification",
+)
+# The cross-agency checks the verification app knows (R15); the engine only names them.
+VERIFICATION_CHECK_KINDS = (
+    "talent_program",
+    "employment",
+    "income_tax",
+    "enterprise",
+    "criminal_record",
+    "days_in_china",
+    "family_tie",
+    "degree",
 )
 CHANNEL_KEYS = (
     "label",
@@ -116,6 +129,41 @@ class _Validator:
 
     # --- top level ----------------------------------------------------------------------------
 
+    def holder_rules(self, doc: dict) -> None:
+        """Optional rules for after approval: the residence rule (R22) and the checks per channel (R15)."""
+        residence = doc.get("holder_residence")
+        if residence is not None and self.mapping(residence, "holder_residence"):
+            if self.required(residence, ("min_days_per_year",), "holder_residence"):
+                days = residence["min_days_per_year"]
+                if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:
+                    self.bad(
+                        "holder_residence.min_days_per_year",
+                        "must be a whole number of days from 0 to 366",
+                        "须为0至366之间的整数天数",
+                    )
+            for key in residence:
+                if key not in ("min_days_per_year", "legal_basis"):
+                    self.add(f"holder_residence.{key}", "unknown_key", key=key)
+            if "legal_basis" in residence:
+                self.translated(residence["legal_basis"], "holder_residence.legal_basis")
+        verification = doc.get("verification")
+        if verification is not None and self.mapping(verification, "verification"):
+            checks = verification.get("checks", {})
+            for key in verification:
+                if key != "checks":
+                    self.add(f"verification.{key}", "unknown_key", key=key)
+            if self.mapping(checks, "verification.checks"):
+                for channel, kinds in checks.items():
+                    path = f"verification.checks.{channel}"
+                    if channel not in CHANNELS:
+                        self.add(path, "unknown_channel", name=channel, known=", ".join(CHANNELS))
+                    if not isinstance(kinds, list):
+                        self.bad(path, "must be a list of check kinds", "须为核查类型列表")
+                        continue
+                    for kind in kinds:
+                        if kind not in VERIFICATION_CHECK_KINDS:
+                            self.bad(path, f"unknown check kind {kind!r}", f"未知核查类型“{kind}”")
+
     def policy(self, doc: Any) -> None:
         if not self.mapping(doc, "(policy)"):
             return
@@ -157,6 +205,7 @@ class _Validator:
             and self.required(quota, ("annual",), "family_quota")
         ):
             self.positive_int(quota["annual"], "family_quota.annual", allow_zero=True)
+        self.holder_rules(doc)
         tables = self.reference(doc["reference"]) if "reference" in doc else {}
         facts = self.facts(doc["facts"]) if "facts" in doc else {}
         if "channels" in doc and self.mapping(doc["channels"], "channels"):
