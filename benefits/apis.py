@@ -130,6 +130,7 @@ class BenefitCatalogueApi(APIView):
         page_size = BenefitPageSizeField(required=False, min_value=1, max_value=200, default=50)
 
     @extend_schema(
+        operation_id="benefits_items_list",
         parameters=[BenefitCatalogueFilterSerializer],
         responses={200: BenefitPublicPageOutputSerializer, **PUBLIC_ERRORS},
         auth=[],
@@ -365,6 +366,7 @@ class BenefitWorkspaceItemListApi(APIView):
         next = serializers.CharField(allow_null=True)
 
     @extend_schema(
+        operation_id="benefits_workspace_items_list",
         parameters=[BenefitWorkspaceFilterSerializer],
         responses={200: BenefitWorkspacePageOutputSerializer, **WORKSPACE_ERRORS},
     )

@@ -271,6 +271,18 @@ SPECTACULAR_SETTINGS = {
     # The schema's own quality is tested (tests/residence/test_api_schema.py), so the deploy
     # check stays about deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Choice sets that share a field name across apps get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationChannelEnum": "applications.models.Channel",
+        "ApplicationStatusEnum": "applications.models.Status",
+        "BenefitKindEnum": "benefits.models.Kind",
+        "CardStatusEnum": "cards.models.Card.Status",
+        "CardKindEnum": "cards.models.Card.Kind",
+        "PolicyVersionStatusEnum": "eligibility.models.PolicyVersion.Status",
+        "TalentProgramStatusEnum": "eligibility.models.TalentProgram.Status",
+        "ManagementCaseStatusEnum": "verification.models.ManagementCase.Status",
+        "CheckStatusEnum": "verification.models.CheckStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
