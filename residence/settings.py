@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "CardKindEnum": "cards.models.Card.Kind",
         "PolicyVersionStatusEnum": "eligibility.models.PolicyVersion.Status",
         "TalentProgramStatusEnum": "eligibility.models.TalentProgram.Status",
+        "BanGroundEnum": "eligibility.models.Ban.Ground",
         "ManagementCaseStatusEnum": "verification.models.ManagementCase.Status",
         "CheckStatusEnum": "verification.models.CheckStatus",
     },
@@ -335,22 +336,16 @@ CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
     "schedule": 24 * 3600,
 }
 
-# --- eligibility ---
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "PolicyVersionStatusEnum": "eligibility.models.PolicyVersion.Status",
-        "TalentProgramStatusEnum": "eligibility.models.TalentProgram.Status",
-        "BanGroundEnum": "eligibility.models.Ban.Ground",
-    }
-)
-
 # --- verification ---
 # Cross-agency verification (issue #6). Development defaults point every agency at the local agency
 # simulator (`python -m simulator`, started by `make run`); production sets each agency's URL and
 # credential: VERIFICATION_<AGENCY>_URL / _SECRET / _TIMEOUT (agency codes: most, mohrss, sta,
 # samr, mps, nia, mca, moe).
 VERIFICATION_BASE_URL = env("VERIFICATION_BASE_URL", default="http://127.0.0.1:8765")
-VERIFICATION_DEFAULT_SECRET = env("VERIFICATION_SECRET", default="dev-simulator-secret")
+# The shared signing secret: a development default only; production must set it.
+VERIFICATION_DEFAULT_SECRET = env("VERIFICATION_SECRET", default="dev-simulator-secret" if (DEBUG or TESTING) else "")
+if not VERIFICATION_DEFAULT_SECRET:
+    raise ImproperlyConfigured("VERIFICATION_SECRET must be set in the environment when DEBUG is off.")
 VERIFICATION_CLIENT_ID = env("VERIFICATION_CLIENT_ID", default="CN/GOV/NIA/pr-portal")
 VERIFICATION_TIMEOUT_SECONDS = env.float("VERIFICATION_TIMEOUT_SECONDS", default=10.0)
 VERIFICATION_AGENCIES = {

@@ -62,6 +62,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
         | {
             "SECRET_KEY": "k" * 20 + "-Xy9#pQ2$vT7&mL4!zR8^nB3*wJ6@cF1",
             "ALLOWED_HOSTS": "pr.example.gov",
+            "VERIFICATION_SECRET": "s" * 40,
             "VAR_DIR": str(tmp_path),
         },
         capture_output=True,
