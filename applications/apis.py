@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from residence.accounts.models import User
 from residence.core.api import ErrorSerializer
+from residence.regions import PROVINCES
 
 from . import selectors, services
 from .access import is_officer, is_supervisor
@@ -33,6 +34,35 @@ from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependan
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ACTION_ERRORS = {**ERRORS, 409: ErrorSerializer}
+
+
+class OptionalBooleanField(serializers.BooleanField):
+    """In a query string an absent boolean means "no filter", not False (DRF's form default)."""
+
+    default_empty_html = serializers.empty
+
+
+class PageInputSerializer(serializers.Serializer):
+    cursor = serializers.CharField(required=False, max_length=500)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+def query_params(serializer_class, request) -> dict:
+    """Validated query parameters; a blank value is an error unless the field allows it (DRF skips it)."""
+    serializer = serializer_class(data=request.query_params)
+    blank = [
+        name
+        for name, field in serializer.fields.items()
+        if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
+    ]
+    if blank:
+        raise ValidationError({name: ["This value may not be blank."] for name in blank})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _page_params(request) -> dict:
+    return query_params(PageInputSerializer, request)
 
 
 class OfficerTokenAuthentication(TokenAuthentication):
@@ -94,6 +124,16 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
         fields = ["id", *services.PROFILE_FIELDS, "created_at"]
 
 
+PROVINCE_BY_PREFIX = {p.gb_prefix: p.code for p in PROVINCES}
+CITY_CODE_PATTERN = r"^(" + "|".join(p.gb_prefix for p in PROVINCES) + r")[0-9]{2}00$"
+
+
+def _with_province(data: dict) -> dict:
+    if "city_code" in data:
+        data["province"] = PROVINCE_BY_PREFIX[data["city_code"][:2]]
+    return data
+
+
 class ProfileInputSerializer(serializers.Serializer):
     family_name = serializers.CharField(max_length=100)
     given_names = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -101,15 +141,17 @@ class ProfileInputSerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField()
     nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES)
-    passport_number = serializers.CharField(max_length=20)
+    passport_number = serializers.RegexField(r"^[A-Z0-9]{6,12}$", max_length=12)
     passport_expiry = serializers.DateField()
     email = serializers.EmailField()
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=300)
-    province = serializers.ChoiceField(
-        choices=[c for c, _ in ApplicantProfile._meta.get_field("province").choices]
+    phone = serializers.RegexField(
+        r"^\+?[0-9][0-9 \-]{5,19}$", max_length=20, required=False, allow_blank=True, default=""
     )
-    city_code = serializers.CharField(max_length=6)
+    address = serializers.CharField(max_length=300)
+    # The province follows from the city's code (its first two digits), so it is not asked for.
+    city_code = serializers.RegexField(
+        CITY_CODE_PATTERN, max_length=6, help_text="GB/T 2260 code of the city, e.g. 440100"
+    )
     residence_permit_type = serializers.ChoiceField(
         choices=ApplicantProfile._meta.get_field("residence_permit_type").choices,
         required=False,
@@ -134,7 +176,7 @@ class ProfileListApi(APIView):
     def post(self, request):
         serializer = ProfileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = _with_province(dict(serializer.validated_data))
         owner_id = data.pop("owner", None)
         owner = None
         if owner_id is not None and owner_id != request.user.pk:
@@ -160,7 +202,7 @@ class ProfileDetailApi(APIView):
         profile = selectors.profile_get(user=request.user, pk=_int_or_404(pk))
         serializer = ProfileInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = _with_province(dict(serializer.validated_data))
         data.pop("owner", None)
         profile = services.profile_update(actor=request.user, profile=profile, **data)
         return Response(ProfileOutputSerializer(profile).data)
@@ -264,10 +306,7 @@ def _detail(request, application: Application) -> dict:
 class ApplicationListApi(APIView):
     @extend_schema(
         operation_id="applications_list",
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        parameters=[PageInputSerializer],
         responses={
             200: inline_serializer(
                 "ApplicationListPageOutputSerializer",
@@ -282,11 +321,12 @@ class ApplicationListApi(APIView):
     def get(self, request):
         from residence.core.pagination import keyset_paginate
 
+        paging = _page_params(request)
         page = keyset_paginate(
             selectors.applications_for_applicant(user=request.user),
             ordering=("-id",),
-            cursor=request.query_params.get("cursor"),
-            page_size=_page_size(request, 50),
+            cursor=paging.get("cursor"),
+            page_size=paging["page_size"],
         )
         return Response(
             {
@@ -435,6 +475,10 @@ class DocumentOutputSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class DocumentListInputSerializer(serializers.Serializer):
+    all_versions = serializers.BooleanField(required=False, default=False)
+
+
 class DocumentListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -444,12 +488,12 @@ class DocumentListApi(APIView):
         dependant = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     @extend_schema(
-        parameters=[OpenApiParameter("all_versions", bool, required=False)],
+        parameters=[DocumentListInputSerializer],
         responses={200: DocumentOutputSerializer(many=True), **ERRORS},
     )
     def get(self, request, pk: int):
         application = selectors.application_get(user=request.user, pk=_int_or_404(pk))
-        include = request.query_params.get("all_versions") in ("1", "true", "True")
+        include = query_params(DocumentListInputSerializer, request)["all_versions"]
         documents = selectors.application_documents(application=application, include_superseded=include)[:500]
         return Response(DocumentOutputSerializer(documents, many=True).data)
 
@@ -502,10 +546,7 @@ class NotificationOutputSerializer(serializers.Serializer):
 
 class NotificationListApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        parameters=[PageInputSerializer],
         responses={
             200: inline_serializer(
                 "NotificationPageOutputSerializer",
@@ -520,11 +561,12 @@ class NotificationListApi(APIView):
     def get(self, request):
         from residence.core.pagination import keyset_paginate
 
+        paging = _page_params(request)
         page = keyset_paginate(
             selectors.notifications_for(user=request.user),
             ordering=("-created_at", "-id"),
-            cursor=request.query_params.get("cursor"),
-            page_size=_page_size(request, 50),
+            cursor=paging.get("cursor"),
+            page_size=paging["page_size"],
         )
         return Response(
             {"results": NotificationOutputSerializer(page.items, many=True).data, "next": page.next_cursor}
@@ -542,11 +584,6 @@ class NotificationReadApi(APIView):
 
 
 # --- officer -----------------------------------------------------------------------------------
-def _page_size(request, default: int) -> int:
-    try:
-        return max(1, min(int(request.query_params.get("page_size", default)), 200))
-    except (TypeError, ValueError):
-        return default
 
 
 class QueueRowOutputSerializer(serializers.Serializer):
@@ -580,7 +617,7 @@ class QueueApi(APIView):
         claimed_by = serializers.IntegerField(
             required=False, min_value=0, max_value=2**31 - 1, help_text="0: not held"
         )
-        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        overdue = OptionalBooleanField(required=False)
         cursor = serializers.CharField(required=False, max_length=500)
         page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
@@ -598,9 +635,7 @@ class QueueApi(APIView):
         },
     )
     def get(self, request):
-        params = self.QueueFilterInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = query_params(self.QueueFilterInputSerializer, request)
         filters = selectors.QueueFilters(
             channel=data.get("channel"),
             nationality=data.get("nationality"),
@@ -768,11 +803,14 @@ class AssignApi(APIView):
 
 
 class WorkloadApi(APIView):
+    class WorkloadInputSerializer(serializers.Serializer):
+        weeks = serializers.IntegerField(required=False, min_value=1, max_value=104, default=8)
+
     authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("weeks", int, required=False)],
+        parameters=[WorkloadInputSerializer],
         responses={
             200: inline_serializer(
                 "WorkloadOutputSerializer",
@@ -802,9 +840,6 @@ class WorkloadApi(APIView):
         },
     )
     def get(self, request):
-        try:
-            weeks = max(1, min(int(request.query_params.get("weeks", 8)), 104))
-        except (TypeError, ValueError):
-            weeks = 8
+        weeks = query_params(self.WorkloadInputSerializer, request)["weeks"]
         data = selectors.workload(officer=request.user, weeks=weeks)
         return Response(data)

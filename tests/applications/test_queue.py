@@ -143,9 +143,9 @@ def test_an_officer_outside_the_area_sees_an_empty_queue(sam):
     assert client_for(sam).get("/api/queue/", {"stage": "review"}).json()["results"] == []
 
 
-def test_a_bad_cursor_is_a_400(rita):
+def test_a_forged_cursor_is_a_404(rita):
     response = client_for(rita).get("/api/queue/", {"stage": "review", "cursor": "not-a-cursor"})
-    assert response.status_code == 400
+    assert response.status_code == 404
 
 
 def test_one_officer_holds_a_case_at_a_time_and_the_hold_lapses(ivan, office_tree):
