@@ -557,6 +557,10 @@ def document_upload(
     if dependant is not None and dependant.application_id != application.pk:
         raise ValidationError({"dependant": [_("This person is not a dependant of the application.")]})
     checked = uploads.check_upload(file)
+    if (document_type or "").strip() == "photo":
+        # The photo is printed on the card: refuse one too small for it now, not at issue.
+        file.seek(0)
+        uploads.check_photo(file.read())
     application = _lock(application)
     if application.status not in (*EDITABLE_STATUSES, Status.EVIDENCE_REQUESTED):
         raise TransitionConflict(

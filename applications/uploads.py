@@ -121,3 +121,41 @@ def check_upload(file) -> CheckedUpload:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# --- the applicant's photo (also printed on the card) -----------------------------------------
+# A 26 x 32 mm card photo printed at 300 dpi, rounded down: the minimum the card can be made from.
+PHOTO_MIN_WIDTH = 300
+PHOTO_MIN_HEIGHT = 370
+
+
+def check_photo(data: bytes) -> str:
+    """A JPEG or PNG of at least the card's size: the content type, or ValidationError({"file": [...]})."""
+    from PIL import Image
+
+    if data.startswith(b"\xff\xd8\xff"):
+        content_type, fmt = "image/jpeg", "JPEG"
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        content_type, fmt = "image/png", "PNG"
+    else:
+        raise ValidationError({"file": [_("The photo must be a JPEG or PNG image.")]})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != fmt:
+                raise ValueError(image.format)
+            image.load()
+            width, height = image.size
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds for broken files
+        raise ValidationError({"file": [_("The photo cannot be read: it is damaged.")]}) from error
+    if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The photo is %(width)s × %(height)s pixels; it must be at least %(min_w)s × %(min_h)s."
+                    )
+                    % {"width": width, "height": height, "min_w": PHOTO_MIN_WIDTH, "min_h": PHOTO_MIN_HEIGHT}
+                ]
+            }
+        )
+    return content_type

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.uploads import check_photo
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
 from residence.core.tasks import send_email_task
@@ -36,7 +37,6 @@ from .models import (
     RevocationCase,
     VerificationQuery,
 )
-from .photos import check_photo
 from .residence import days_in_china_by_year, standing
 
 logger = logging.getLogger(__name__)

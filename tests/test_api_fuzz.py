@@ -15,10 +15,16 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.factories import OfficeFactory, UserFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+# Rules that depend on today's date or on other records (an expired passport, a birth date in the
+# future, an e-mail already taken) cannot be written into OpenAPI, so a schema-valid request they
+# refuse is a 400 by design; the bad-input tests cover those rules one by one.
+EXCLUDED_CHECKS = [positive_data_acceptance]
 
 FUZZ = settings(
     max_examples=15,
@@ -85,10 +91,10 @@ def officer(db):
 @schema.parametrize()
 @FUZZ
 def test_the_api_answers_an_applicant_without_server_errors_and_as_documented(case, applicant):
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=EXCLUDED_CHECKS)
 
 
 @schema.parametrize()
 @FUZZ
 def test_the_api_answers_an_officer_without_server_errors_and_as_documented(case, officer):
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=EXCLUDED_CHECKS)

@@ -290,3 +290,16 @@ def test_submission_without_the_documents_names_what_is_missing():
     )
     assert response.status_code == 400
     assert "Passport" in str(response.json()["errors"]["documents"])
+
+
+def test_a_photo_too_small_for_the_card_is_refused_at_upload_and_nothing_is_stored():
+    profile = ProfileFactory()
+    application = services.application_create(actor=profile.owner, profile=profile, channel="work")
+    response = client_for(profile.owner).post(
+        f"/api/applications/{application.pk}/documents/",
+        {"document_type": "photo", "file": SimpleUploadedFile("me.png", png_bytes((120, 160)))},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "120 × 160" in response.json()["errors"]["file"][0]
+    assert not ApplicationDocument.objects.exists()

@@ -15,7 +15,8 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PNG = {"name": "scan.png", "mimeType": "image/png", "buffer": png_bytes((40, 40))}
+# Large enough to serve as the card photo too (at least 300 x 370 pixels).
+PNG = {"name": "scan.png", "mimeType": "image/png", "buffer": png_bytes((360, 450))}
 
 
 @pytest.fixture(autouse=True)
