@@ -380,3 +380,7 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
     "task": "verification.tasks.management_rechecks_due_task",
     "schedule": 24 * 3600,
 }
+
+# --- applications ---
+# An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
+APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
