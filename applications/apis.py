@@ -12,11 +12,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -65,22 +63,6 @@ def _page_params(request) -> dict:
     return query_params(PageInputSerializer, request)
 
 
-class OfficerTokenAuthentication(TokenAuthentication):
-    """Token authentication that loads the officer's office with the user (jurisdiction needs it)."""
-
-    def authenticate_credentials(self, key):
-        try:
-            token = self.get_model().objects.select_related("user", "user__office").get(key=key)
-        except self.get_model().DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return (token.user, token)
-
-
-OFFICER_AUTHENTICATION = [SessionAuthentication, OfficerTokenAuthentication]
-
-
 class IsOfficer(BasePermission):
     message = "Only officers may do this."
 
@@ -106,7 +88,6 @@ def _int_or_404(value: Any) -> int:
 class PingApi(APIView):
     """A constant small answer through the same authentication and officer check as the queue."""
 
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class PingOutputSerializer(serializers.Serializer):
@@ -604,7 +585,6 @@ class QueueRowOutputSerializer(serializers.Serializer):
 class QueueApi(APIView):
     """The officer's queue for a stage, in queue order, by keyset: one query per page whatever its size."""
 
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class QueueFilterInputSerializer(serializers.Serializer):
@@ -675,7 +655,6 @@ class QueueApi(APIView):
 
 
 class QueueCountsApi(APIView):
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(
@@ -737,7 +716,6 @@ class OfficerActionApi(APIView):
 
 
 class ClaimApi(APIView):
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(request=None, responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS})
@@ -748,7 +726,6 @@ class ClaimApi(APIView):
 
 
 class ReleaseApi(APIView):
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(request=None, responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS})
@@ -759,7 +736,6 @@ class ReleaseApi(APIView):
 
 
 class AssignApi(APIView):
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     class AssignInputSerializer(serializers.Serializer):
@@ -806,7 +782,6 @@ class WorkloadApi(APIView):
     class WorkloadInputSerializer(serializers.Serializer):
         weeks = serializers.IntegerField(required=False, min_value=1, max_value=104, default=8)
 
-    authentication_classes = OFFICER_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsOfficer]
 
     @extend_schema(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,11 +45,8 @@ class BenefitPageSizeField(serializers.IntegerField):
 
 
 def _paginate(queryset, *, ordering, cursor, page_size):
-    """A page, or a 404 for a cursor we did not hand out (as DRF's own cursor pagination does)."""
-    try:
-        return keyset_paginate(queryset, ordering=ordering, cursor=cursor or None, page_size=page_size)
-    except DjangoValidationError as error:
-        raise exceptions.NotFound(" ".join(error.messages)) from error
+    """A page; a cursor we did not hand out is a 404 (residence.core.pagination.InvalidCursor)."""
+    return keyset_paginate(queryset, ordering=ordering, cursor=cursor or None, page_size=page_size)
 
 
 ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH, description="The item's permanent number")

@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from residence.core.pagination import keyset_paginate
+from residence.core.pagination import InvalidCursor, keyset_paginate
 
 from . import selectors, services
 from .forms import BenefitItemForm, CatalogueSearchForm, CommentForm, WithdrawForm
@@ -31,7 +31,7 @@ def _page(queryset, request, ordering, size=PAGE_SIZE):
         return keyset_paginate(
             queryset, ordering=ordering, cursor=request.GET.get("cursor") or None, page_size=size
         )
-    except ValidationError:
+    except InvalidCursor:
         # A broken or stale cursor: start again from the first page rather than fail.
         return keyset_paginate(queryset, ordering=ordering, cursor=None, page_size=size)
 

@@ -95,7 +95,7 @@ class PolicyVersionListApi(APIView):
         summary="Policy versions (drafts only for policy administrators)",
         operation_id="eligibility_policy_versions_list",
         parameters=CURSOR,
-        responses={200: PolicyVersionListOutputSerializer, 400: E400, 403: E403},
+        responses={200: PolicyVersionListOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
     def get(self, request):
         versions = selectors.policy_version_list(user=request.user)
@@ -291,7 +291,7 @@ class TalentProgramListApi(APIView):
         summary="Registered talent programs",
         operation_id="eligibility_talent_programs_list",
         parameters=CURSOR,
-        responses={200: TalentProgramListOutputSerializer, 400: E400, 403: E403},
+        responses={200: TalentProgramListOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
     def get(self, request):
         return _page(selectors.talent_program_list(), request, ["code", "id"], TalentProgramOutputSerializer)
@@ -365,7 +365,7 @@ class FamilyQuotaListApi(APIView):
     @extend_schema(
         summary="Family-reunion quotas with places used and cases waiting (officers)",
         parameters=CURSOR,
-        responses={200: FamilyQuotaListOutputSerializer, 400: E400, 403: E403},
+        responses={200: FamilyQuotaListOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
     def get(self, request):
         if not request.user.is_officer:
@@ -427,7 +427,7 @@ class BanListApi(APIView):
     @extend_schema(
         summary="Bans on reapplying",
         parameters=CURSOR,
-        responses={200: BanListOutputSerializer, 400: E400, 403: E403},
+        responses={200: BanListOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
     def get(self, request):
         self._check(request)

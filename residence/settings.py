@@ -247,7 +247,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "residence.core.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -343,7 +343,9 @@ CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
 # samr, mps, nia, mca, moe).
 VERIFICATION_BASE_URL = env("VERIFICATION_BASE_URL", default="http://127.0.0.1:8765")
 # The shared signing secret: a development default only; production must set it.
-VERIFICATION_DEFAULT_SECRET = env("VERIFICATION_SECRET", default="dev-simulator-secret" if (DEBUG or TESTING) else "")
+VERIFICATION_DEFAULT_SECRET = env(
+    "VERIFICATION_SECRET", default="dev-simulator-secret" if (DEBUG or TESTING) else ""
+)
 if not VERIFICATION_DEFAULT_SECRET:
     raise ImproperlyConfigured("VERIFICATION_SECRET must be set in the environment when DEBUG is off.")
 VERIFICATION_CLIENT_ID = env("VERIFICATION_CLIENT_ID", default="CN/GOV/NIA/pr-portal")

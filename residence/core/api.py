@@ -31,7 +31,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         exc = _django_validation_to_drf(exc)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
