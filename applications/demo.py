@@ -25,6 +25,8 @@ from .models import ApplicantProfile, Application, Authorisation, Status
 
 THIS_YEAR = timezone.localdate().year
 
+# Listed (and printed) with the other demo logins in residence/core/demo.py; made here too so this
+# seed also runs on its own.
 EXTRA_USERS = [
     # email, full name, role, office code
     ("nadia@approve.demo", "Nadia Gao", Role.APPROVER, "nia"),

@@ -150,10 +150,14 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("alice@applicant.demo", "Alice Martin", (Role.APPLICANT,)),
     DemoUser("bruno@applicant.demo", "Bruno Silva", (Role.APPLICANT,)),
+    DemoUser("carla@applicant.demo", "Carla Rossi", (Role.APPLICANT,)),
+    DemoUser("dmitri@applicant.demo", "Dmitri Petrov", (Role.APPLICANT,)),
     DemoUser("ines@intermediary.demo", "Ines Keller", (Role.INTERMEDIARY,)),
     DemoUser("ivan@intake.demo", "Ivan Zhou", (Role.INTAKE_OFFICER,), office="gd-gz"),
     DemoUser("rita@review.demo", "Rita Chen", (Role.REVIEWER,), office="gd"),
     DemoUser("arthur@approve.demo", "Arthur Li", (Role.APPROVER,), office="gd"),
+    # The default policy has approval taken at national level: Nadia approves the demo cases.
+    DemoUser("nadia@approve.demo", "Nadia Gao", (Role.APPROVER,), office="nia"),
     DemoUser("mona@manage.demo", "Mona Wang", (Role.MANAGEMENT_OFFICER,), office="gd"),
     DemoUser("paula@policy.demo", "Paula Huang", (Role.POLICY_ADMIN,), office="nia"),
     DemoUser("sam@tax.demo", "Sam Zhao", (Role.AGENCY_STAFF,), agency="sta"),
