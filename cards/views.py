@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from residence.accounts.models import Role
+from residence.core.pagination import keyset_page_for_request
 
 from . import selectors, services
 from .forms import (
@@ -121,7 +122,8 @@ def card_photo(request, pk: int):
 @login_required
 def card_requests(request):
     _require(request.user, Role.MANAGEMENT_OFFICER)
-    return render(request, "cards/requests.html", {"requests": selectors.card_request_queue()[:200]})
+    page = keyset_page_for_request(request, selectors.card_request_queue(), ordering=["requested_at", "id"])
+    return render(request, "cards/requests.html", {"requests": page.items, "page": page})
 
 
 @login_required
@@ -173,12 +175,16 @@ def revocations(request):
                     messages.success(request, _("Revocation case opened; another person must decide it."))
                     return redirect("cards:revocation", pk=case.pk)
     cases = selectors.revocation_list(user=request.user)
+    open_page = keyset_page_for_request(
+        request, cases.filter(state=RevocationCase.State.OPEN), ordering=["opened_at", "id"]
+    )
     return render(
         request,
         "cards/revocations.html",
         {
             "form": form,
-            "open_cases": cases.filter(state=RevocationCase.State.OPEN).order_by("opened_at", "id")[:200],
+            "open_cases": open_page.items,
+            "page": open_page,
             "decided_cases": cases.exclude(state=RevocationCase.State.OPEN).order_by("-decided_at", "-id")[
                 :50
             ],
@@ -238,8 +244,12 @@ def residence(request):
                             % {"created": result.created, "duplicates": result.duplicates},
                         )
                         return redirect("cards:residence")
-    alerts = selectors.residence_alerts(user=request.user).order_by("-created_at", "-id")[:200]
-    return render(request, "cards/residence.html", {"form": form, "result": result, "alerts": alerts})
+    page = keyset_page_for_request(
+        request, selectors.residence_alerts(user=request.user), ordering=["-created_at", "-id"]
+    )
+    return render(
+        request, "cards/residence.html", {"form": form, "result": result, "alerts": page.items, "page": page}
+    )
 
 
 # --- institutions (system administrators) ---------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role
-from residence.core.pagination import keyset_paginate
+from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
 from .documents import dump_policy_text, parse_policy_text, policy_errors
@@ -404,9 +404,13 @@ def family_quotas(request):
             messages.success(request, _("The quota was saved."))
             return redirect("eligibility:family_quotas")
     quotas = list(selectors.family_quota_list())
-    waiting = list(selectors.family_quota_waiting_list()[:200])
+    page = keyset_page_for_request(
+        request, selectors.family_quota_waiting_list(), ordering=["submitted_at", "id"]
+    )
     return render(
-        request, "eligibility/family_quotas.html", {"quotas": quotas, "waiting": waiting, "form": form}
+        request,
+        "eligibility/family_quotas.html",
+        {"quotas": quotas, "waiting": page.items, "page": page, "form": form},
     )
 
 

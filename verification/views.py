@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from residence.core.pagination import keyset_page_for_request
+
 from . import selectors, services
 from .models import ManagementCase
 
@@ -63,8 +65,14 @@ def management_queue(request):
     show = request.GET.get("status", ManagementCase.Status.OPEN)
     if show not in ManagementCase.Status.values:
         show = ManagementCase.Status.OPEN
-    cases = list(selectors.management_cases_for(user=request.user, status=show)[:200])
-    return render(request, "verification/management_queue.html", {"cases": cases, "show": show})
+    page = keyset_page_for_request(
+        request,
+        selectors.management_cases_for(user=request.user, status=show),
+        ordering=["-opened_at", "-id"],
+    )
+    return render(
+        request, "verification/management_queue.html", {"cases": page.items, "show": show, "page": page}
+    )
 
 
 @login_required

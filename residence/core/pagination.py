@@ -112,3 +112,15 @@ def keyset_paginate(
         last = items[-1]
         next_cursor = _encode([getattr(last, f.lstrip("-")) for f in ordering])
     return KeysetPage(items=items, next_cursor=next_cursor)
+
+
+def keyset_page_for_request(
+    request, queryset: QuerySet, *, ordering: Sequence[str], page_size: int = 50
+) -> KeysetPage:
+    """The page an HTML list's ``?cursor=`` names; a broken or stale cursor starts again at the top."""
+    try:
+        return keyset_paginate(
+            queryset, ordering=ordering, cursor=request.GET.get("cursor") or None, page_size=page_size
+        )
+    except InvalidCursor:
+        return keyset_paginate(queryset, ordering=ordering, cursor=None, page_size=page_size)

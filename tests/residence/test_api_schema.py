@@ -10,7 +10,15 @@ from django.conf import settings
 
 def test_the_openapi_schema_validates_with_no_warnings(tmp_path):
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")],
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(tmp_path / "schema.yml"),
+        ],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

@@ -58,7 +58,9 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
-        env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+        env={
+            k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        }
         | {
             "SECRET_KEY": "k" * 20 + "-Xy9#pQ2$vT7&mL4!zR8^nB3*wJ6@cF1",
             "ALLOWED_HOSTS": "pr.example.gov",

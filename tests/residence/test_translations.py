@@ -13,12 +13,24 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-SKIP_DIRS = {".venv", "var", ".git", "test-artifacts", "staticfiles", ".pytest_cache", ".ruff_cache", "__pycache__"}
+SKIP_DIRS = {
+    ".venv",
+    "var",
+    ".git",
+    "test-artifacts",
+    "staticfiles",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+}
 
 
 def entries(po: Path, *flags: str) -> list[str]:
     result = subprocess.run(
-        ["msgattrib", *flags, "--no-obsolete", "--no-location", "--no-wrap", str(po)], capture_output=True, text=True, check=True
+        ["msgattrib", *flags, "--no-obsolete", "--no-location", "--no-wrap", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [line for line in result.stdout.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
 
