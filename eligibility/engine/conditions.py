@@ -17,6 +17,7 @@ from . import text
 from .changes import AT_LEAST, AT_MOST, MORE_RESIDENCE, SET, WAIT, Change
 from .dates import anniversary, latest_start_for, whole_years
 from .facts import NUMERIC_TYPES
+from .labels import render_label
 from .reference import ReferenceTable, as_decimal
 
 MET = "met"
@@ -95,7 +96,7 @@ class Leaf:
         self.fact: str | None = doc.get("fact")
         others = [doc[key] for key in ("of", "key_fact") if key in doc]
         self.facts: tuple[str, ...] = tuple(name for name in (self.fact, *others) if name)
-        self.label: dict[str, str] = doc["label"]
+        self.label: dict[str, str] = render_label(doc["label"], doc)
         self.legal_basis: dict[str, str] | None = doc.get("legal_basis")
         self.params = doc
         # Missing facts normally leave the condition open for an officer; a policy may instead

@@ -8,6 +8,7 @@ from typing import Any
 from .conditions import COMPARISONS, OPERATOR_FACT_TYPES, OPERATORS
 from .errors import PolicyError, policy_error
 from .facts import FACT_TYPES, NUMERIC_TYPES
+from .labels import unknown_placeholders
 from .points import DERIVATION_FACT_TYPES, DERIVATIONS
 
 CHANNELS = ("talent", "work", "investment", "contribution", "family")
@@ -400,6 +401,13 @@ class _Validator:
             return
         self.unique_id(doc["id"], path, ids)
         self.translated(doc["label"], f"{path}.label")
+        if isinstance(doc["label"], dict):
+            for name in unknown_placeholders(doc["label"], doc):
+                self.bad(
+                    f"{path}.label",
+                    f"the placeholder {{{name}}} names no figure of this rule",
+                    f"占位符{{{name}}}不对应本规则的任何数值",
+                )
         if "legal_basis" in doc:
             self.translated(doc["legal_basis"], f"{path}.legal_basis")
         if doc.get("on_missing", "needs_judgement") not in ("needs_judgement", "not_met"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from eligibility.engine.labels import render_label
 from eligibility.models import localized
 
 register = template.Library()
@@ -16,6 +17,12 @@ def loc(value):
     if isinstance(value, dict):
         return localized(value)
     return "" if value is None else value
+
+
+@register.filter
+def rule_label(node) -> str:
+    """A rule's label in the current language, its placeholders filled from the rule's figures."""
+    return localized(render_label(node.get("label") or {}, node))
 
 
 @register.filter

@@ -56,3 +56,41 @@ def test_a_bad_holder_rule_is_a_clear_error(change, expected):
 
 def test_both_sections_are_optional():
     assert errors_after(lambda d: (d.pop("holder_residence"), d.pop("verification"))) == []
+
+
+def test_a_rule_label_quotes_the_rules_own_figure_so_a_new_threshold_shows_everywhere():
+    from eligibility.engine.labels import render_label
+
+    doc = copy.deepcopy(DEFAULT)
+    western = doc["channels"]["investment"]["requirements"]
+    leaf = _find_leaf(western, "amount_500k_western")
+    leaf["value"] = 600000
+    assert render_label(leaf["label"], leaf) == {
+        "en": "At least USD 600,000 (western region or key poverty-alleviation county)",
+        "zh": "投资不少于60万美元（西部地区或国家扶贫开发工作重点县）",
+    }
+
+
+def test_a_placeholder_naming_no_figure_of_the_rule_is_a_clear_error():
+    def change(d):
+        leaf = _find_leaf(d["channels"]["investment"]["requirements"], "amount_500k_western")
+        leaf["label"] = {"en": "At least USD {amount}", "zh": "不少于{amount}美元"}
+
+    assert any(path.endswith(".label") and code == "bad_value" for path, code in errors_after(change))
+
+
+def _find_leaf(node, leaf_id):
+    if isinstance(node, dict):
+        if node.get("id") == leaf_id:
+            return node
+        children = node.get("all") or node.get("any") or []
+        for child in children:
+            found = _find_leaf(child, leaf_id)
+            if found:
+                return found
+    if isinstance(node, list):
+        for child in node:
+            found = _find_leaf(child, leaf_id)
+            if found:
+                return found
+    return None
