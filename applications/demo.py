@@ -169,6 +169,8 @@ CASES = [
         Status.SUBMITTED,
     ),
     ("bruno@applicant.demo", "Pereira", "Joana", "BRA", "FX123458", "510700", "work", Status.SUBMITTED),
+    # Guangdong's family places are used up in the demo (eligibility/demo.py): this case waits.
+    ("bruno@applicant.demo", "Silva", "Maria", "BRA", "FX123460", "440100", "family", Status.AWAITING_QUOTA),
 ]
 
 PROVINCE_OF_CITY = {"440100": "CN-GD", "440300": "CN-GD", "510100": "CN-SC", "510700": "CN-SC"}

@@ -91,6 +91,8 @@ def seed() -> None:
     year = timezone.localdate().year
     FamilyQuota.objects.get_or_create(year=year, region="", defaults={"places": 5000})
     FamilyQuota.objects.get_or_create(year=year, region="CN-SC", defaults={"places": 120})
+    # Guangdong's places for the year are used up, so the demo shows a family case waiting for one.
+    FamilyQuota.objects.get_or_create(year=year, region="CN-GD", defaults={"places": 0})
     Ban.objects.get_or_create(
         passport_number=DEMO_BAN["passport_number"],
         nationality=DEMO_BAN["nationality"],
