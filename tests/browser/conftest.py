@@ -35,7 +35,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    require(
+        Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
+        f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -53,7 +56,9 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -67,7 +72,9 @@ def page(browser, live_server, request):
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640}, locale="en-GB")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 640}, locale="en-GB"
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
