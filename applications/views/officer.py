@@ -158,7 +158,17 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         if bound and bound[0] == code:
             form = bound[1]
         actions.append(
-            {"code": code, "label": label, "reason_required": reason_required, "danger": danger, "form": form}
+            {
+                "code": code,
+                "label": label,
+                "reason_required": reason_required,
+                "danger": danger,
+                "form": form,
+                # The approver decides each dependant too; refusing the principal refuses them all.
+                "dependants": list(application.dependants.select_related("profile"))
+                if code == "approve"
+                else [],
+            }
         )
     zh = (get_language() or "en").startswith("zh")
     labels = {}
@@ -222,7 +232,18 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/case.html", _case_context(request, application))
 
 
-def _run_action(code: str, *, actor, application, reason: str):
+def _dependant_decisions(post, application) -> dict[int, str]:
+    """The approver's choice per dependant from the approval form (approved unless refused)."""
+    decisions = {}
+    for dependant_id in application.dependants.values_list("pk", flat=True):
+        value = post.get(f"approve-dependant-{dependant_id}", "approved")
+        decisions[dependant_id] = value if value in ("approved", "refused") else "approved"
+    return decisions
+
+
+def _run_action(
+    code: str, *, actor, application, reason: str, dependant_decisions: dict[int, str] | None = None
+):
     if code == "accept":
         return services.application_accept(actor=actor, application=application)
     if code == "return":
@@ -235,7 +256,9 @@ def _run_action(code: str, *, actor, application, reason: str):
             actor=actor, application=application, recommendation=recommendation, reason=reason
         )
     if code == "approve":
-        return services.application_approve(actor=actor, application=application, reason=reason)
+        return services.application_approve(
+            actor=actor, application=application, reason=reason, dependant_decisions=dependant_decisions
+        )
     return services.application_refuse(actor=actor, application=application, reason=reason)
 
 
@@ -265,7 +288,13 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         try:
             _run_action(
-                action, actor=request.user, application=application, reason=form.cleaned_data["reason"]
+                action,
+                actor=request.user,
+                application=application,
+                reason=form.cleaned_data["reason"],
+                dependant_decisions=_dependant_decisions(request.POST, application)
+                if action == "approve"
+                else None,
             )
         except ValidationError as error:
             for text in error.messages:

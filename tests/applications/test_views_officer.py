@@ -10,7 +10,7 @@ from applications.models import Application, Status
 from residence.audit.models import AuditEntry
 from tests.factories import UserFactory
 
-from .factories import ProfileFactory, submitted
+from .factories import ProfileFactory, png_upload, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,47 @@ def test_a_pdf_is_framed_inline_on_the_case_page_and_served_to_the_frame(client,
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_approver_decides_each_family_member_on_the_approval_form(client, ivan, rita, nadia):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from applications.models import Dependant
+
+    from .factories import complete_draft
+
+    profile = ProfileFactory()
+    application = complete_draft(profile)
+    child = ProfileFactory(owner=profile.owner, birth_date=timezone.localdate() - dt.timedelta(days=8 * 365))
+    dependant = services.dependant_add(
+        actor=profile.owner, application=application, profile=child, relationship="child"
+    )
+    for doc in ("passport", "photo"):
+        services.document_upload(
+            actor=profile.owner,
+            application=application,
+            document_type=doc,
+            file=png_upload(),
+            dependant=dependant,
+        )
+    services.application_submit(actor=profile.owner, application=application, declaration=True)
+    accept_and_verify(Application.objects.get(pk=application.pk), ivan)
+    services.application_recommend(
+        actor=rita,
+        application=Application.objects.get(pk=application.pk),
+        recommendation="approve",
+        reason="Fine.",
+    )
+
+    client.force_login(nadia)
+    page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
+    assert f'name="approve-dependant-{dependant.pk}"' in page
+    response = client.post(
+        reverse("applications:case_action", args=[application.pk, "approve"]),
+        {"approve-reason": "", f"approve-dependant-{dependant.pk}": "refused"},
+    )
+    assert response.status_code == 302
+    assert Application.objects.get(pk=application.pk).status == Status.APPROVED
+    assert Dependant.objects.get(pk=dependant.pk).decision == Dependant.Decision.REFUSED
