@@ -7,6 +7,7 @@ stylesheet are shared by every render in the process: building them is most of a
 
 from __future__ import annotations
 
+import atexit
 import base64
 import io
 from functools import cache
@@ -27,7 +28,15 @@ PDF_TEMPLATES = {
 def _fonts():
     from weasyprint.text.fonts import FontConfiguration
 
+    # Let go of the shared configuration before interpreter teardown: its __del__ removes a
+    # temporary folder with shutil, which is already gone by then (a TypeError at every exit).
+    atexit.register(_release_fonts)
     return FontConfiguration()
+
+
+def _release_fonts() -> None:
+    _stylesheet.cache_clear()
+    _fonts.cache_clear()
 
 
 @cache
