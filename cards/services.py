@@ -223,6 +223,16 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
         application=application,
     )
     application_card_issued(application=application, actor=actor)
+    # The holder's situation, read by the benefits catalogue's "What my card lets me do" (R17).
+    from benefits.services import holder_profile_set
+
+    holder_profile_set(
+        actor=actor,
+        user=profile.owner,
+        is_working=application.channel in ("talent", "work"),
+        is_minor=age_on(profile.birth_date, timezone.localdate()) < 18,
+        card_number=card.number,
+    )
     document_queue(
         kind=CardDocument.Kind.APPROVAL_LETTER, recipient=profile.owner, card=card, application=application
     )

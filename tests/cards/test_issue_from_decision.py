@@ -121,3 +121,18 @@ def test_after_revocation_the_person_cannot_submit_a_new_application_until_the_b
         application_submit(actor=card.profile.owner, application=draft, declaration=True)
     assert "You may not apply before" in str(refused.value)
     assert Application.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_issuing_a_card_records_the_holders_situation_for_the_benefits_catalogue(
+    holder, approver, django_capture_on_commit_callbacks
+):
+    from applications.services import application_approve
+    from benefits.selectors import holder_situation
+
+    application = recommended(holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_approve(actor=approver, application=application, reason="All conditions met.")
+    card = Card.objects.get(application=application)
+    situation = holder_situation(user=holder)
+    assert situation is not None
+    assert situation.card_number == card.number
