@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from residence.regions import PROVINCE_CHOICES
 
+from . import services
 from .channels import CHANNELS, facts_fields
 from .models import ApplicantProfile, Channel, Dependant, Stage
 
@@ -28,23 +29,8 @@ class ChannelChoiceForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, widget=forms.RadioSelect)
 
 
-PROFILE_FIELDS = [
-    "family_name",
-    "given_names",
-    "chinese_name",
-    "sex",
-    "birth_date",
-    "nationality",
-    "passport_number",
-    "passport_expiry",
-    "email",
-    "phone",
-    "address",
-    "province",
-    "city_code",
-    "residence_permit_type",
-    "residence_permit_number",
-]
+# The same fields the profile services accept: one list, so the form and the service never drift.
+PROFILE_FIELDS = services.PROFILE_FIELDS
 
 
 class ApplicantProfileForm(forms.ModelForm):
