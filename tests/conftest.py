@@ -139,7 +139,12 @@ class WorkerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            # Never leave an orphan worker behind to answer the next test's pings.
+            self.stop()
+            raise
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -201,3 +206,56 @@ def sysadmin(db):
         is_staff=True,
         is_superuser=True,
     )
+
+
+# --- officers of the demo-like office tree (national, Guangdong, Sichuan) ---------------------------
+@pytest.fixture
+def office_tree(db):
+    from tests.applications.factories import offices
+
+    # A transactional test may have flushed the role groups the data migration made.
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    return offices()
+
+
+def _officer(role: str, office, email: str):
+    from tests.applications.factories import officer
+
+    return officer(role, office, email=email)
+
+
+@pytest.fixture
+def ivan(office_tree):
+    """Intake officer in Guangzhou."""
+    return _officer("intake_officer", office_tree["gd-gz"], "ivan@example.org")
+
+
+@pytest.fixture
+def rita(office_tree):
+    """Reviewer at the Guangdong provincial bureau."""
+    return _officer("reviewer", office_tree["gd"], "rita@example.org")
+
+
+@pytest.fixture
+def nadia(office_tree):
+    """Approver at the national administration."""
+    return _officer("approver", office_tree["nia"], "nadia@example.org")
+
+
+@pytest.fixture
+def otto(office_tree):
+    """Another national approver."""
+    return _officer("approver", office_tree["nia"], "otto@example.org")
+
+
+@pytest.fixture
+def mona(office_tree):
+    """Management officer at the Guangdong provincial bureau."""
+    return _officer("management_officer", office_tree["gd"], "mona@example.org")
+
+
+@pytest.fixture
+def sam(office_tree):
+    """An intake officer in Sichuan: another area."""
+    return _officer("intake_officer", office_tree["sc"], "sam@example.org")

@@ -13,7 +13,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.applications.factories import ProfileFactory, officer, offices, submitted
+from tests.applications.factories import ProfileFactory, submitted
 
 SECRET = "test-simulator-secret"
 
@@ -116,42 +116,6 @@ def _private_storage(settings, tmp_path):
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "private")}},
     }
-
-
-@pytest.fixture
-def office_tree(db):
-    # A transactional test before this one flushed the role groups the data migration made.
-    from django.contrib.auth.models import Group
-
-    from residence.accounts.models import Role
-
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-    return offices()
-
-
-@pytest.fixture
-def ivan(office_tree):
-    """Intake officer in Guangzhou."""
-    return officer("intake_officer", office_tree["gd-gz"], email="ivan@example.org")
-
-
-@pytest.fixture
-def rita(office_tree):
-    """Reviewer at the Guangdong provincial bureau."""
-    return officer("reviewer", office_tree["gd"], email="rita@example.org")
-
-
-@pytest.fixture
-def mona(office_tree):
-    """Management officer at the Guangdong provincial bureau."""
-    return officer("management_officer", office_tree["gd"], email="mona@example.org")
-
-
-@pytest.fixture
-def sam(office_tree):
-    """An intake officer in Sichuan: another area."""
-    return officer("intake_officer", office_tree["sc"], email="sam@example.org")
 
 
 def submitted_case(passport: str = "TESTMATCH1", **kwargs):
