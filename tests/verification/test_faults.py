@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from kombu import pools
 
 from applications import services as application_services
 from applications.models import Application, Status
@@ -74,8 +75,9 @@ def _answers(client) -> bool:
 def _use_broker(url: str) -> None:
     for name in ("broker_url", "broker_read_url", "broker_write_url"):
         celery_app.conf[name] = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # kombu keeps one global pool per broker URL: closing ours without dropping it from the
+    # registry hands the next test (back on the shared Redis) a closed pool.
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
