@@ -226,3 +226,46 @@ def _case(user, pk: int) -> ManagementCase:
         .select_related("application__applicant", "review", "closed_by")
         .get(pk=pk)
     )
+
+
+# --- reads of the REST API (verification/apis.py) ---------------------------------------------
+@dataclass(frozen=True)
+class ApplicationChecks:
+    """An application's checks as one user may see them (``view`` says which shape ``checks`` has)."""
+
+    application_id: int
+    view: str  # "officer": VerificationCheck rows with attempts; "applicant": ApplicantCheck rows
+    checks: list
+
+
+def application_checks_for(*, user, pk: int) -> ApplicationChecks:
+    """The applicant side (owner, authorised intermediary) gets the applicant view, never an answer;
+    an officer who can see the case every check with its attempts; anyone else a 404.
+
+    The applicant side wins for an officer's own application: an officer reads their own case as
+    its applicant does.
+    """
+    from applications.access import is_officer
+    from applications.selectors import application_get, applications_for_applicant
+
+    application = application_get(user=user, pk=pk)
+    if applications_for_applicant(user=user).filter(pk=application.pk).exists():
+        return ApplicationChecks(application.pk, "applicant", checks_for_applicant(application=application))
+    if not is_officer(user):
+        raise Http404
+    return ApplicationChecks(application.pk, "officer", checks_for_application(application=application))
+
+
+def check_get(*, user, pk: int) -> VerificationCheck:
+    """One check with its attempts, for whoever may re-run it (administrators, officers of the case)."""
+    visible = check_get_for_rerun(user=user, pk=pk)
+    return (
+        VerificationCheck.objects.select_related("application", "requested_by")
+        .prefetch_related("attempt_rows")
+        .get(pk=visible.pk)
+    )
+
+
+def may_manage(user) -> bool:
+    """Management officers and system administrators work the management cases."""
+    return bool(user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN))
