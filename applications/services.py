@@ -802,9 +802,30 @@ def application_accept(*, actor, application: Application) -> Application:
 @transaction.atomic
 def application_verification_completed(*, application: Application | int) -> Application:
     """Called by the verification app when every check of the case has a result."""
-    application = _lock(application)
-    _transition(application, "complete_verification", actor=None)
-    return application
+    pk = application if isinstance(application, int) else application.pk
+    return applications_verification_completed(application_ids=[pk])[0]
+
+
+@transaction.atomic
+def applications_verification_completed(*, application_ids: Iterable[int]) -> list[Application]:
+    """Move cases whose checks all have results on to review, in one transaction.
+
+    Idempotent: the last results of a case can arrive together, and each may ask; under the row
+    locks only the first finds the case still in verification and moves it on. The rows are
+    locked in id order, as every batch writer locks them.
+    """
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant__owner", "office")
+        .filter(pk__in=list(application_ids))
+        .order_by("pk")
+    )
+    if not applications:
+        raise Http404
+    for application in applications:
+        if application.status == Status.VERIFYING:
+            _transition(application, "complete_verification", actor=None)
+    return applications
 
 
 @transaction.atomic

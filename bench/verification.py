@@ -42,6 +42,44 @@ def wait_port(port: int, timeout: float = 15) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat (Linux)."""
+    try:
+        fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def process_cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on the machine (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    kinds: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        seconds = (float(fields[11]) + float(fields[12])) / tick
+        if "celery" in cmdline and "worker" in cmdline:
+            kind = "workers"
+        elif "-m simulator" in cmdline:
+            kind = "simulator"
+        elif "redis-server" in cmdline:
+            kind = "redis"
+        elif "postgres" in cmdline:
+            kind = "postgresql"
+        elif stat.parent.name == str(os.getpid()):
+            kind = "benchmark (publish, poll)"
+        else:
+            kind = "other"
+        kinds[kind] = kinds.get(kind, 0.0) + seconds
+    return kinds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checks", type=int, default=10_000)
@@ -52,6 +90,10 @@ def main() -> None:
         "--workers", type=int, default=2, help="worker processes sharing the in-flight checks"
     )
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--progress", action="store_true", help="print the queue once a second")
+    parser.add_argument(
+        "--pool", choices=("prefork", "threads"), default="prefork", help="the workers' execution pool"
+    )
     args = parser.parse_args()
 
     redis_port, simulator_port = free_port(), free_port()
@@ -63,7 +105,10 @@ def main() -> None:
             "VERIFICATION_BASE_URL": f"http://127.0.0.1:{simulator_port}",
             "VERIFICATION_SECRET": "bench-secret",
             "CELERY_BROKER_MAX_CONNECTIONS": str(args.in_flight * 2 + 16),
-            "DEBUG": os.environ.get("DEBUG", "1"),
+            # As in production: no query log, no debug pages.
+            "DEBUG": os.environ.get("DEBUG", "0"),
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + os.urandom(16).hex()),
+            "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost"),
         }
     )
     processes = [
@@ -118,13 +163,13 @@ def run(args, processes) -> None:
     from verification import services
     from verification.checks import AGENCY_OF_KIND
     from verification.models import UNFINISHED, Purpose, VerificationCheck
-    from verification.tasks import verification_check_run_task
 
     kinds = list(AGENCY_OF_KIND)
     n_apps = -(-args.checks // len(kinds))
     stamp = timezone.now().strftime("%H%M%S")
     print(
-        f"checks={args.checks} applications={n_apps} in_flight={args.in_flight} workers={args.workers} latency_ms={args.latency_ms:g}"
+        f"checks={args.checks} applications={n_apps} in_flight={args.in_flight} workers={args.workers} "
+        f"pool={args.pool} latency_ms={args.latency_ms:g}"
     )
 
     started = time.perf_counter()
@@ -214,7 +259,7 @@ def run(args, processes) -> None:
                     "-A",
                     "residence",
                     "worker",
-                    "--pool=threads",
+                    f"--pool={args.pool}",
                     f"--concurrency={threads}",
                     f"--hostname=bench{n}@%h",
                     "--without-gossip",
@@ -237,15 +282,35 @@ def run(args, processes) -> None:
         if names <= answered:
             break
 
+    cpu_before, per_process_before = cpu_times(), process_cpu_seconds()
     started = time.perf_counter()
-    with app.producer_or_acquire() as producer:
-        for check_id, run_ in pairs:
-            verification_check_run_task.apply_async((check_id, run_), producer=producer)
+    # The portal's bulk path (the sweeper and daily management send the same way): one message
+    # per batch of one agency's checks.
+    messages = services.checks_dispatch(
+        VerificationCheck.objects.filter(pk__in=[pk for pk, _ in pairs]).only("pk", "run", "agency")
+    )
     sent = time.perf_counter() - started
     ids = [pk for pk, _ in pairs]
-    while VerificationCheck.objects.filter(pk__in=ids, status__in=UNFINISHED).exists():
+    # Done when every check has its result and every case has moved on to review.
+    # Cheap to ask (ranges, not 10,000 ids), so polling costs the machine next to nothing.
+    first_case, last_case = applications[0].pk, applications[-1].pk
+    cases = Application.objects.filter(pk__range=(first_case, last_case), status="verifying")
+    unfinished = VerificationCheck.objects.filter(pk__range=(min(ids), max(ids)), status__in=UNFINISHED)
+    shown = time.perf_counter()
+    while unfinished.exists() or cases.exists():
         time.sleep(0.1)
+        if args.progress and time.perf_counter() - shown >= 1:
+            shown = time.perf_counter()
+            with app.connection_for_write() as connection:
+                queued = connection.default_channel.client.llen("celery")
+            print(
+                f"  t={shown - started:5.1f}s unfinished={unfinished.count()} "
+                f"in_flight={unfinished.filter(status='in_flight').count()} "
+                f"cases_waiting={cases.count()} queued_messages={queued}",
+                flush=True,
+            )
     elapsed = time.perf_counter() - started
+    cpu_after, per_process_after = cpu_times(), process_cpu_seconds()
 
     floor = args.checks * args.latency_ms / 1000 / args.in_flight
     statuses = dict(
@@ -256,8 +321,23 @@ def run(args, processes) -> None:
     moved = Application.objects.filter(pk__in=[a.pk for a in applications], status="in_review").count()
     print(f"statuses={','.join(f'{k}:{v}' for k, v in sorted(statuses.items()))}")
     print(f"applications_moved_to_review={moved}")
-    print(f"send_seconds={sent:.2f}")
+    print(f"messages={messages} batch_size={settings.VERIFICATION_BATCH_SIZE} send_seconds={sent:.2f}")
     print(f"elapsed_seconds={elapsed:.2f} floor_seconds={floor:.2f}")
+    busy, total = (after - before for after, before in zip(cpu_after, cpu_before, strict=True))
+    if total:
+        print(f"machine_cpu_busy={100 * busy / total:.0f}% of {os.cpu_count()} cores while timed")
+        used = {
+            kind: per_process_after.get(kind, 0.0) - per_process_before.get(kind, 0.0)
+            for kind in per_process_after
+        }
+        print(
+            "cpu_ms_per_check "
+            + " ".join(
+                f"{kind.split()[0]}={1000 * seconds / args.checks:.2f}"
+                for kind, seconds in sorted(used.items(), key=lambda item: -item[1])
+                if seconds > 0
+            )
+        )
     print(f"checks_per_second={args.checks / elapsed:.0f}")
     print(f"verification_over_floor={elapsed / floor:.2f}")
 

@@ -167,6 +167,8 @@ else:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Reuse database connections across tasks (residence/celery.py closes stale ones as Django does).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -358,6 +360,9 @@ VERIFICATION_AGENCIES = {
     }
     for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")
 }
+# Checks of one agency travel in batches of up to this many per task (bulk sends: the sweeper,
+# daily management); a batch shares its claim, its result transaction and its broker message.
+VERIFICATION_BATCH_SIZE = env.int("VERIFICATION_BATCH_SIZE", default=10)
 # Attempts per run before a check ends as `error` / `timed_out`; backoff base * 2^n with jitter.
 VERIFICATION_MAX_ATTEMPTS = env.int("VERIFICATION_MAX_ATTEMPTS", default=4)
 VERIFICATION_RETRY_BASE_SECONDS = env.float("VERIFICATION_RETRY_BASE_SECONDS", default=5.0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import socket
 import threading
 import time
 from collections import Counter
@@ -82,8 +83,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if "X-Road-Id" in self.headers:
             self.send_header("X-Road-Id", self.headers["X-Road-Id"])
-        self.end_headers()
-        self.wfile.write(body)
+        # Head and body in one write: a second small write would wait for the client's delayed
+        # ACK (Nagle), adding some 40 ms to every answer.
+        self._headers_buffer.append(b"\r\n")
+        self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -174,3 +178,8 @@ def make_server(host: str, port: int, *, secret: str | None = None, faults: Faul
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # a burst of connections from many workers must not be refused
+
+    def get_request(self):
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address

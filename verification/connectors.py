@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
+import urllib3
 from django.conf import settings
 
 from .checks import AGENCY_OF_KIND, CheckKind
@@ -70,15 +70,13 @@ class AgencyRefused(AgencyError):
 _local = threading.local()
 
 
-def _session() -> requests.Session:
-    # One keep-alive session per thread: a connection per agency is reused across checks.
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-    return session
+def _pool() -> urllib3.PoolManager:
+    # One keep-alive pool per thread: a connection per agency is reused across checks. urllib3
+    # directly (what requests wraps): a query costs about half the client CPU it does via requests.
+    pool = getattr(_local, "pool", None)
+    if pool is None:
+        pool = _local.pool = urllib3.PoolManager(num_pools=16, maxsize=1, retries=False)
+    return pool
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -128,18 +126,26 @@ class Connector:
             "Authorization": f"HMAC-SHA256 {sign(self.secret, 'POST', path, timestamp, body)}",
         }
         try:
-            response = _session().post(
-                url, data=body, headers=headers, timeout=(min(3.0, self.timeout), self.timeout)
+            response = _pool().request(
+                "POST",
+                url,
+                body=body,
+                headers=headers,
+                timeout=urllib3.Timeout(connect=min(3.0, self.timeout), read=self.timeout),
+                redirect=False,
             )
-        except requests.Timeout as error:
-            raise AgencyTimeout(f"no answer within {self.timeout:g} s") from error
-        except requests.RequestException as error:
+        except urllib3.exceptions.NewConnectionError as error:
+            # Refused or unreachable (urllib3 files this under timeouts, but nothing was waited for).
             raise AgencyError(f"transport: {type(error).__name__}") from error
-        if response.status_code >= 500:
-            raise AgencyError(f"HTTP {response.status_code}", http_status=response.status_code)
-        if response.status_code != 200:
-            raise AgencyRefused(f"HTTP {response.status_code}", http_status=response.status_code)
-        raw = response.content
+        except urllib3.exceptions.TimeoutError as error:
+            raise AgencyTimeout(f"no answer within {self.timeout:g} s") from error
+        except urllib3.exceptions.HTTPError as error:
+            raise AgencyError(f"transport: {type(error).__name__}") from error
+        if response.status >= 500:
+            raise AgencyError(f"HTTP {response.status}", http_status=response.status)
+        if response.status != 200:
+            raise AgencyRefused(f"HTTP {response.status}", http_status=response.status)
+        raw = response.data
         try:
             payload = json.loads(raw)
             found = payload["found"]

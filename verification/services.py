@@ -10,25 +10,28 @@ still holds the lease. ``checks_sweep`` re-sends whatever is unfinished past its
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import random
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residence.accounts.models import Role
-from residence.audit.services import audit_record
+from residence.audit.services import audit_record, audit_record_many
+from residence.core.db import rows_update
 
 from .checks import AGENCY_OF_KIND, MANAGEMENT_CHECKS, CheckKind, kinds_for_channel
-from .connectors import AgencyError, AgencyTimeout, Answer, Query
+from .connectors import AgencyError, AgencyTimeout, Answer, Query, connector_for
 from .models import (
     FAILED,
     UNFINISHED,
@@ -124,24 +127,46 @@ def _audit_requests(checks: list[VerificationCheck], actor) -> None:
         )
 
 
-def _send_after_commit(pairs: list[tuple[int, int]], *, countdown: float | None = None) -> None:
-    def send() -> None:
-        from .tasks import verification_check_run_task
+def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | None = None) -> int:
+    """Publish run messages for these checks now: one message per batch of one agency's checks.
 
-        for check_id, run in pairs:
+    A batch (up to ``VERIFICATION_BATCH_SIZE``) is claimed, asked and recorded by one task, so
+    the database and broker work of a check is shared by the batch; checks of different agencies
+    travel apart, so one slow agency never holds up another's. A publish that fails is only
+    logged: the rows are the truth and the sweeper re-sends them. Returns the messages sent.
+    """
+    from residence.celery import app
+
+    from .tasks import verification_checks_run_task
+
+    by_agency: dict[str, list[list[int]]] = {}
+    for check in checks:
+        by_agency.setdefault(check.agency, []).append([check.pk, check.run])
+    size = max(1, settings.VERIFICATION_BATCH_SIZE)
+    per_agency = [[pairs[i : i + size] for i in range(0, len(pairs), size)] for pairs in by_agency.values()]
+    # Agencies take turns, so every agency's checks progress together and cases, which need
+    # several agencies, complete as the work goes rather than all at its end.
+    batches = [batch for turn in itertools.zip_longest(*per_agency) for batch in turn if batch]
+    sent = 0
+    with app.producer_or_acquire() as producer:
+        for batch in batches:
             try:
-                verification_check_run_task.apply_async(
-                    (check_id, run),
+                verification_checks_run_task.apply_async(
+                    (batch,),
                     countdown=countdown,
+                    producer=producer,
                     retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
                 )
+                sent += 1
             except Exception:  # noqa: BLE001 - the row is the truth: the sweeper re-sends it
-                logger.warning(
-                    "could not send check %s (run %s); the sweeper will", check_id, run, exc_info=True
-                )
+                logger.warning("could not send checks %s; the sweeper will", batch, exc_info=True)
+    return sent
 
-    if pairs:
-        transaction.on_commit(send)
+
+def _send_after_commit(checks: list[VerificationCheck], *, countdown: float | None = None) -> None:
+    if checks:
+        checks = list(checks)
+        transaction.on_commit(lambda: checks_dispatch(checks, countdown=countdown))
 
 
 def _accepting_actor(application):
@@ -188,11 +213,11 @@ def verification_requests_create(*, application, actor=None, reason: str = "") -
         ]
     )
     _audit_requests(created, actor)
-    _send_after_commit([(check.pk, check.run) for check in created])
+    _send_after_commit(created)
     return sorted(existing + created, key=lambda c: c.kind)
 
 
-# --- running a check ------------------------------------------------------------------------
+# --- running checks -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Claim:
     check_id: int
@@ -206,63 +231,111 @@ class Claim:
     started: float  # time.monotonic() at the claim
 
 
-def check_claim(*, check_id: int, run: int) -> Claim | None:
-    """Take the check for one attempt, or None when it is finished, re-run or held by a live attempt."""
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What one attempt got from the agency: an answer or an error, and how long it took."""
+
+    claim: Claim
+    answer: Answer | None = None
+    error: AgencyError | None = None
+    latency_ms: int | None = None  # None: measured from the claim
+
+
+def checks_claim(*, pairs: Iterable[tuple[int, int]]) -> list[Claim]:
+    """Take each (check, run) for one attempt, skipping those finished, re-run or held by a live attempt.
+
+    One transaction for the whole batch: the rows are locked (``SKIP LOCKED``: a duplicate delivery
+    racing this one takes nothing), then one UPDATE takes their lease and one INSERT writes their
+    attempts. A re-delivered message finds its checks in flight under a live lease and claims none.
+    """
+    wanted = {int(check_id): int(run) for check_id, run in pairs}
+    if not wanted:
+        return []
     now = timezone.now()
     token = uuid.uuid4()
+    # The batch is asked one check after another: the lease covers them all, so a live worker
+    # is never taken over by the sweeper.
+    lease = dt.timedelta(
+        seconds=_longest_timeout() * len(wanted) + settings.VERIFICATION_LEASE_MARGIN_SECONDS
+    )
     with transaction.atomic():
-        claimed = (
-            VerificationCheck.objects.filter(pk=check_id, run=run)
+        rows = [
+            check
+            for check in VerificationCheck.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=wanted)
             .filter(Q(status=CheckStatus.PENDING) | Q(status=CheckStatus.IN_FLIGHT, deadline__lt=now))
-            .update(
-                status=CheckStatus.IN_FLIGHT,
-                lease_token=token,
-                attempts=F("attempts") + 1,
-                # The lease outlives the agency's timeout, so a live worker is never taken over.
-                deadline=now
-                + dt.timedelta(seconds=_longest_timeout() + settings.VERIFICATION_LEASE_MARGIN_SECONDS),
-            )
+            .annotate(asked_by_email=F("requested_by__email"), issue_ref=F("application__reference"))
+            .order_by("pk")
+            if check.run == wanted[check.pk]
+        ]
+        if not rows:
+            return []
+        VerificationCheck.objects.filter(pk__in=[check.pk for check in rows]).update(
+            status=CheckStatus.IN_FLIGHT, lease_token=token, attempts=F("attempts") + 1, deadline=now + lease
         )
-        if not claimed:
-            return None
-        check = VerificationCheck.objects.select_related("requested_by", "application").get(pk=check_id)
-        # An attempt whose worker died (its lease ran out) will never report: say so.
-        if check.attempts > 1:
+        # An earlier attempt whose worker died (its lease ran out) will never report: say so.
+        retaken = [check.pk for check in rows if check.attempts]
+        if retaken:
             VerificationAttempt.objects.filter(
-                verification_check_id=check_id, outcome=VerificationAttempt.Outcome.IN_FLIGHT
+                verification_check_id__in=retaken, outcome=VerificationAttempt.Outcome.IN_FLIGHT
             ).update(
                 outcome=VerificationAttempt.Outcome.SUPERSEDED,
                 detail="lease expired: the worker was lost",
                 finished_at=now,
             )
-        asked_by = check.requested_by.email if check.requested_by_id else "system"
-        query_id = uuid.uuid4()
-        attempt = VerificationAttempt.objects.create(
-            verification_check=check,
-            run=run,
-            number=check.attempts,
-            query_id=query_id,
-            asked_by=asked_by,
-            started_at=now,
+        attempts = VerificationAttempt.objects.bulk_create(
+            [
+                VerificationAttempt(
+                    verification_check_id=check.pk,
+                    run=check.run,
+                    number=check.attempts + 1,
+                    query_id=uuid.uuid4(),
+                    asked_by=check.asked_by_email or "system",
+                    started_at=now,
+                )
+                for check in rows
+            ]
         )
-    return Claim(
-        check_id=check_id,
-        run=run,
-        token=token,
-        attempt_id=attempt.pk,
-        purpose=check.purpose,
-        application_id=check.application_id,
-        review_id=check.holder_review_id,
-        query=Query(
-            kind=check.kind,
-            subject=check.subject,
-            stated=check.stated,
-            query_id=str(query_id),
-            correlation_id=str(check.correlation_id),
-            asked_by=asked_by,
-            issue=check.application.reference or str(check.application_id),
-        ),
-        started=time.monotonic(),
+    started = time.monotonic()
+    return [
+        Claim(
+            check_id=check.pk,
+            run=check.run,
+            token=token,
+            attempt_id=attempt.pk,
+            purpose=check.purpose,
+            application_id=check.application_id,
+            review_id=check.holder_review_id,
+            query=Query(
+                kind=check.kind,
+                subject=check.subject,
+                stated=check.stated,
+                query_id=str(attempt.query_id),
+                correlation_id=str(check.correlation_id),
+                asked_by=attempt.asked_by,
+                issue=check.issue_ref or str(check.application_id),
+            ),
+            started=started,
+        )
+        for check, attempt in zip(rows, attempts, strict=True)
+    ]
+
+
+def check_claim(*, check_id: int, run: int) -> Claim | None:
+    """One check's claim (see ``checks_claim``), or None when there is nothing to take."""
+    claims = checks_claim(pairs=[(check_id, run)])
+    return claims[0] if claims else None
+
+
+def check_ask(claim: Claim) -> CheckOutcome:
+    """Ask the agency, outside any transaction; an agency's failure is an outcome, not an exception."""
+    asked = time.monotonic()
+    try:
+        answer, error = connector_for(claim.query.kind).ask(claim.query), None
+    except AgencyError as failure:
+        answer, error = None, failure
+    return CheckOutcome(
+        claim=claim, answer=answer, error=error, latency_ms=int((time.monotonic() - asked) * 1000)
     )
 
 
@@ -282,51 +355,56 @@ ATTEMPT_OUTCOME = {
     "timeout": VerificationAttempt.Outcome.TIMEOUT,
     "refused": VerificationAttempt.Outcome.REFUSED,
 }
+ATTEMPT_FIELDS = [
+    "outcome",
+    "result_status",
+    "http_status",
+    "answer_digest",
+    "detail",
+    "finished_at",
+    "latency_ms",
+]
+CHECK_RESULT_FIELDS = [
+    "status",
+    "answer_digest",
+    "answer_fields",
+    "failure_reason",
+    "lease_token",
+    "completed_at",
+    "latency_ms",
+    "deadline",
+    "sends",
+]
 
 
-@transaction.atomic
-def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyError | None = None) -> str:
-    """Record one attempt's outcome; returns "recorded", "retry" or "superseded"."""
-    now = timezone.now()
-    latency = int((time.monotonic() - claim.started) * 1000)
-    if claim.purpose != Purpose.APPLICATION:
-        HolderReview.objects.select_for_update().filter(pk=claim.review_id).values_list(
-            "pk", flat=True
-        ).first()
-    check = VerificationCheck.objects.select_for_update().get(pk=claim.check_id)
-    attempts = VerificationAttempt.objects.filter(pk=claim.attempt_id)
+def _apply_outcome(
+    check: VerificationCheck, outcome: CheckOutcome, attempt: VerificationAttempt, now
+) -> tuple[str, float]:
+    """Set the check and its attempt from one outcome, in memory.
+
+    Returns what became of it ("recorded", "retry" or "superseded") and, for a retry, its delay.
+    """
+    claim, answer, error = outcome.claim, outcome.answer, outcome.error
+    latency = outcome.latency_ms
+    if latency is None:
+        latency = int((time.monotonic() - claim.started) * 1000)
+    attempt.finished_at, attempt.latency_ms = now, latency
     if check.lease_token != claim.token or check.status != CheckStatus.IN_FLIGHT or check.run != claim.run:
         # Another attempt took over (this one outlived its lease): its answer is not recorded.
-        attempts.update(
-            outcome=VerificationAttempt.Outcome.SUPERSEDED,
-            finished_at=now,
-            latency_ms=latency,
-            answer_digest=answer.digest if answer else "",
-            detail="answer discarded: another attempt holds the check",
-        )
-        return "superseded"
-    before = {"status": check.status, "attempts": check.attempts}
+        attempt.outcome = VerificationAttempt.Outcome.SUPERSEDED
+        attempt.answer_digest = answer.digest if answer else ""
+        attempt.detail = "answer discarded: another attempt holds the check"
+        return "superseded", 0.0
     if answer is not None:
-        attempts.update(
-            outcome=VerificationAttempt.Outcome.ANSWERED,
-            result_status=answer.status,
-            http_status=200,
-            answer_digest=answer.digest,
-            finished_at=now,
-            latency_ms=latency,
-        )
+        attempt.outcome = VerificationAttempt.Outcome.ANSWERED
+        attempt.result_status, attempt.http_status, attempt.answer_digest = answer.status, 200, answer.digest
         check.status = answer.status
         check.answer_digest = answer.digest
         check.answer_fields = answer.fields
         check.failure_reason = ""
     else:
-        attempts.update(
-            outcome=ATTEMPT_OUTCOME.get(error.reason, VerificationAttempt.Outcome.AGENCY_ERROR),
-            http_status=error.http_status,
-            detail=error.detail[:300],
-            finished_at=now,
-            latency_ms=latency,
-        )
+        attempt.outcome = ATTEMPT_OUTCOME.get(error.reason, VerificationAttempt.Outcome.AGENCY_ERROR)
+        attempt.http_status, attempt.detail = error.http_status, error.detail[:300]
         if error.retriable and check.attempts < settings.VERIFICATION_MAX_ATTEMPTS:
             countdown = backoff_seconds(check.attempts)
             check.status = CheckStatus.PENDING
@@ -334,9 +412,7 @@ def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyErr
             check.failure_reason = error.detail[:300]
             check.deadline = now + dt.timedelta(seconds=countdown + settings.VERIFICATION_STUCK_AFTER_SECONDS)
             check.sends += 1
-            check.save(update_fields=["status", "lease_token", "failure_reason", "deadline", "sends"])
-            _send_after_commit([(check.pk, check.run)], countdown=countdown)
-            return "retry"
+            return "retry", countdown
         check.status = CheckStatus.TIMED_OUT if isinstance(error, AgencyTimeout) else CheckStatus.ERROR
         check.failure_reason = (
             _("%(n)s attempts; last: %(detail)s") % {"n": check.attempts, "detail": error.detail}
@@ -344,68 +420,110 @@ def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyErr
     check.lease_token = None
     check.completed_at = now
     check.latency_ms = latency
-    check.save(
-        update_fields=[
-            "status",
-            "answer_digest",
-            "answer_fields",
-            "failure_reason",
-            "lease_token",
-            "completed_at",
-            "latency_ms",
-        ]
-    )
-    audit_record(
-        actor=None,
-        action="verification.result",
-        obj=check,
-        before=before,
-        after={
-            "status": check.status,
-            "agency": check.agency,
-            "query_id": claim.query.query_id,
-            "answer_digest": check.answer_digest,
-            "fields": check.answer_fields,
-            "reason": check.failure_reason,
-            "latency_ms": latency,
-        },
-        reason=check.reason_asked,
-    )
-    if claim.purpose == Purpose.APPLICATION:
+    return "recorded", 0.0
+
+
+@transaction.atomic
+def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
+    """Record a batch of attempts in one transaction; per check "recorded", "retry" or "superseded".
+
+    The checks are locked in id order (as every writer of checks locks them), their attempts and
+    the checks are written with one UPDATE each, and each result's audit entry with one INSERT.
+    """
+    if not outcomes:
+        return {}
+    now = timezone.now()
+    review_ids = sorted({o.claim.review_id for o in outcomes if o.claim.purpose != Purpose.APPLICATION})
+    if review_ids:
+        # A review completes once: its checks' results are recorded one batch at a time.
+        list(HolderReview.objects.select_for_update().filter(pk__in=review_ids).order_by("pk").values("pk"))
+    checks = {
+        check.pk: check
+        for check in VerificationCheck.objects.select_for_update()
+        .filter(pk__in=[o.claim.check_id for o in outcomes])
+        .order_by("pk")
+    }
+    done: dict[int, str] = {}
+    attempts, changed, audits, retries = [], [], [], []
+    for outcome in outcomes:
+        check = checks[outcome.claim.check_id]
+        before = {"status": check.status, "attempts": check.attempts}
+        attempt = VerificationAttempt(pk=outcome.claim.attempt_id)
+        done[check.pk], countdown = _apply_outcome(check, outcome, attempt, now)
+        attempts.append(attempt)
+        if done[check.pk] == "superseded":
+            continue
+        changed.append(check)
+        if done[check.pk] == "retry":
+            retries.append((check, countdown))
+            continue
+        audits.append(
+            {
+                "actor": None,
+                "action": "verification.result",
+                "obj": check,
+                "before": before,
+                "after": {
+                    "status": check.status,
+                    "agency": check.agency,
+                    "query_id": outcome.claim.query.query_id,
+                    "answer_digest": check.answer_digest,
+                    "fields": check.answer_fields,
+                    "reason": check.failure_reason,
+                    "latency_ms": check.latency_ms,
+                },
+                "reason": check.reason_asked,
+            }
+        )
+    rows_update(VerificationAttempt, attempts, ATTEMPT_FIELDS)
+    rows_update(VerificationCheck, changed, CHECK_RESULT_FIELDS)
+    audit_record_many(audits)
+    for check, countdown in retries:
+        _send_after_commit([check], countdown=countdown)
+    finished = [checks[pk] for pk, what in done.items() if what == "recorded"]
+    application_ids = sorted({c.application_id for c in finished if c.purpose == Purpose.APPLICATION})
+    if application_ids:
         # Read after commit: whichever result commits last sees every other result, so exactly
         # the last one moves the case on (a crash in between is caught by the sweeper).
-        transaction.on_commit(lambda: application_complete_if_done(application_id=claim.application_id))
-    elif claim.review_id:
-        _review_maybe_complete(claim.review_id)
-    return "recorded"
+        transaction.on_commit(lambda: applications_complete_if_done(application_ids=application_ids))
+    for review_id in sorted({c.holder_review_id for c in finished if c.holder_review_id}):
+        _review_maybe_complete(review_id)
+    return done
+
+
+def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyError | None = None) -> str:
+    """Record one attempt's outcome (see ``checks_record``); returns "recorded", "retry" or "superseded"."""
+    return checks_record(outcomes=[CheckOutcome(claim=claim, answer=answer, error=error)])[claim.check_id]
+
+
+def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
+    """Move on to review each case in verification none of whose checks is unfinished.
+
+    Called after the results' commit: whichever result commits last sees every other result, so
+    the last one of a case moves it on (a crash in between is caught by the sweeper). One query
+    finds the cases ready; they move together in one transaction that re-reads each status under
+    lock, so two last results arriving together move a case once.
+    """
+    from applications.models import Application
+    from applications.services import applications_verification_completed
+
+    unfinished = VerificationCheck.objects.filter(
+        application_id=OuterRef("pk"), purpose=Purpose.APPLICATION, status__in=UNFINISHED
+    )
+    ready = list(
+        Application.objects.filter(pk__in=application_ids, status="verifying")
+        .exclude(Exists(unfinished))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not ready:
+        return []
+    return [application.pk for application in applications_verification_completed(application_ids=ready)]
 
 
 def application_complete_if_done(*, application_id: int) -> bool:
     """Move a case in verification on to review once none of its checks is unfinished."""
-    from applications.models import Application
-
-    if VerificationCheck.objects.filter(
-        application_id=application_id, purpose=Purpose.APPLICATION, status__in=UNFINISHED
-    ).exists():
-        return False
-    with transaction.atomic():
-        status = (
-            Application.objects.select_for_update()
-            .filter(pk=application_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-        if (
-            status != "verifying"
-            or VerificationCheck.objects.filter(
-                application_id=application_id, purpose=Purpose.APPLICATION, status__in=UNFINISHED
-            ).exists()
-        ):
-            return False
-        from applications.services import application_verification_completed
-
-        application_verification_completed(application=application_id)
-    return True
+    return bool(applications_complete_if_done(application_ids=[application_id]))
 
 
 # --- re-sending and re-running --------------------------------------------------------------
@@ -455,7 +573,7 @@ def check_rerun(*, actor, check: VerificationCheck, reason: str = "") -> Verific
         after={"status": check.status, "run": check.run},
         reason=reason,
     )
-    _send_after_commit([(check.pk, check.run)])
+    _send_after_commit([check])
     return check
 
 
@@ -513,7 +631,7 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
                 after={"run": check.run},
                 reason="automatic re-run after a failure",
             )
-        _send_after_commit([(c.pk, c.run) for c in stuck + failed])
+        _send_after_commit(stuck + failed)
     # A worker lost between a last result and moving its case on leaves the case waiting: move it.
     from applications.models import Application
 
@@ -523,8 +641,7 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
         .values_list("pk", flat=True)
         .distinct()[:limit]
     )
-    for application_id in list(waiting):
-        application_complete_if_done(application_id=application_id)
+    applications_complete_if_done(application_ids=list(waiting))
     return {"resent": len(stuck), "rerun": len(failed)}
 
 
@@ -554,10 +671,13 @@ def management_rechecks_start(*, limit: int | None = None) -> int:
         .order_by("id")[: limit or settings.VERIFICATION_MANAGEMENT_BATCH]
     )
     min_days = residence_min_days()
-    started = 0
+    started, checks = 0, []
     for application in holders:
-        holder_review_start(application=application, min_days=min_days)
+        # One transaction per holder; their checks go out together afterwards, in batches per
+        # agency (a crash before that only delays them: the sweeper sends what is left).
+        checks += _holder_review_create(application=application, min_days=min_days)[1]
         started += 1
+    checks_dispatch(checks)
     return started
 
 
@@ -569,6 +689,14 @@ def _facts_related() -> list[str]:
 
 @transaction.atomic
 def holder_review_start(*, application, min_days: int) -> HolderReview:
+    """Open a review of a permanent resident and write its checks, sent after commit."""
+    review, checks = _holder_review_create(application=application, min_days=min_days)
+    _send_after_commit(checks)
+    return review
+
+
+@transaction.atomic
+def _holder_review_create(*, application, min_days: int) -> tuple[HolderReview, list[VerificationCheck]]:
     now = timezone.now()
     review = HolderReview.objects.create(application=application, min_days_per_year=min_days, started_at=now)
     reason = _("Daily management: periodic re-check of a permanent resident")
@@ -590,8 +718,7 @@ def holder_review_start(*, application, min_days: int) -> HolderReview:
         ]
     )
     _audit_requests(checks, None)
-    _send_after_commit([(check.pk, check.run) for check in checks])
-    return review
+    return review, checks
 
 
 def _findings(review: HolderReview, checks: list[VerificationCheck]) -> list[dict]:

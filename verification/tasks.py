@@ -1,4 +1,4 @@
-"""Celery tasks: thin. Load by id, call the services, own the retry policy.
+"""Celery tasks: thin. Claim by id, ask through the services, record; the row owns the retry policy.
 
 Every task is acks_late with reject_on_worker_lost (settings): a worker that dies mid-check
 returns the message to the queue. The check row decides what a message may do, so a duplicate or
@@ -7,22 +7,28 @@ late message records nothing twice.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from celery import shared_task
 
 from . import services
-from .connectors import AgencyError, connector_for
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def verification_checks_run_task(pairs: list[list[int]]) -> dict[str, int]:
+    """Run a batch of one agency's checks, given as [check id, run] pairs, one after another."""
+    claims = services.checks_claim(pairs=[(check_id, run) for check_id, run in pairs])
+    done = services.checks_record(outcomes=[services.check_ask(claim) for claim in claims])
+    return dict(Counter(done.values()), skipped=len(pairs) - len(claims))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def verification_check_run_task(check_id: int, run: int) -> str:
+    """One check (messages sent before batches existed, and the tests' single deliveries)."""
     claim = services.check_claim(check_id=check_id, run=run)
     if claim is None:
         return "skipped"
-    try:
-        answer = connector_for(claim.query.kind).ask(claim.query)
-    except AgencyError as error:
-        return services.check_record(claim=claim, error=error)
-    return services.check_record(claim=claim, answer=answer)
+    return services.checks_record(outcomes=[services.check_ask(claim)])[check_id]
 
 
 @shared_task(acks_late=True, ignore_result=True)
