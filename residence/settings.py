@@ -362,7 +362,7 @@ VERIFICATION_AGENCIES = {
 }
 # Checks of one agency travel in batches of up to this many per task (bulk sends: the sweeper,
 # daily management); a batch shares its claim, its result transaction and its broker message.
-VERIFICATION_BATCH_SIZE = env.int("VERIFICATION_BATCH_SIZE", default=10)
+VERIFICATION_BATCH_SIZE = env.int("VERIFICATION_BATCH_SIZE", default=20)
 # Attempts per run before a check ends as `error` / `timed_out`; backoff base * 2^n with jitter.
 VERIFICATION_MAX_ATTEMPTS = env.int("VERIFICATION_MAX_ATTEMPTS", default=4)
 VERIFICATION_RETRY_BASE_SECONDS = env.float("VERIFICATION_RETRY_BASE_SECONDS", default=5.0)

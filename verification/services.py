@@ -127,6 +127,20 @@ def _audit_requests(checks: list[VerificationCheck], actor) -> None:
         )
 
 
+def dispatch_batches(checks: Iterable[VerificationCheck], *, size: int) -> list[list[list[int]]]:
+    """[check id, run] pairs in batches of up to ``size`` checks of one agency, agencies taking turns.
+
+    Taking turns, every agency's checks progress together, and cases, which need several
+    agencies, complete as the work goes rather than all at its end.
+    """
+    by_agency: dict[str, list[list[int]]] = {}
+    for check in checks:
+        by_agency.setdefault(check.agency, []).append([check.pk, check.run])
+    size = max(1, size)
+    per_agency = [[pairs[i : i + size] for i in range(0, len(pairs), size)] for pairs in by_agency.values()]
+    return [batch for turn in itertools.zip_longest(*per_agency) for batch in turn if batch]
+
+
 def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | None = None) -> int:
     """Publish run messages for these checks now: one message per batch of one agency's checks.
 
@@ -139,34 +153,30 @@ def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | N
 
     from .tasks import verification_checks_run_task
 
-    by_agency: dict[str, list[list[int]]] = {}
-    for check in checks:
-        by_agency.setdefault(check.agency, []).append([check.pk, check.run])
-    size = max(1, settings.VERIFICATION_BATCH_SIZE)
-    per_agency = [[pairs[i : i + size] for i in range(0, len(pairs), size)] for pairs in by_agency.values()]
-    # Agencies take turns, so every agency's checks progress together and cases, which need
-    # several agencies, complete as the work goes rather than all at its end.
-    batches = [batch for turn in itertools.zip_longest(*per_agency) for batch in turn if batch]
+    batches = dispatch_batches(checks, size=settings.VERIFICATION_BATCH_SIZE)
     sent = 0
-    with app.producer_or_acquire() as producer:
-        for batch in batches:
-            try:
-                verification_checks_run_task.apply_async(
-                    (batch,),
-                    countdown=countdown,
-                    producer=producer,
-                    retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-                )
-                sent += 1
-            except Exception:  # noqa: BLE001 - the row is the truth: the sweeper re-sends it
-                logger.warning("could not send checks %s; the sweeper will", batch, exc_info=True)
+    try:
+        with app.producer_or_acquire() as producer:
+            for batch in batches:
+                try:
+                    verification_checks_run_task.apply_async(
+                        (batch,),
+                        countdown=countdown,
+                        producer=producer,
+                        retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+                    )
+                    sent += 1
+                except Exception:  # noqa: BLE001 - the row is the truth: the sweeper re-sends it
+                    logger.warning("could not send checks %s; the sweeper will", batch, exc_info=True)
+    except Exception:  # noqa: BLE001 - no broker at all: the same, for every batch
+        logger.warning("could not reach the broker; the sweeper will send %s batches", len(batches) - sent)
     return sent
 
 
 def _send_after_commit(checks: list[VerificationCheck], *, countdown: float | None = None) -> None:
     if checks:
         checks = list(checks)
-        transaction.on_commit(lambda: checks_dispatch(checks, countdown=countdown))
+        transaction.on_commit(lambda: checks_dispatch(checks, countdown=countdown), robust=True)
 
 
 def _accepting_actor(application):
