@@ -803,12 +803,13 @@ def application_accept(*, actor, application: Application) -> Application:
 def application_verification_completed(*, application: Application | int) -> Application:
     """Called by the verification app when every check of the case has a result."""
     pk = application if isinstance(application, int) else application.pk
-    return applications_verification_completed(application_ids=[pk])[0]
+    moved = applications_verification_completed(application_ids=[pk])
+    return moved[0] if moved else _lock(pk)
 
 
 @transaction.atomic
 def applications_verification_completed(*, application_ids: Iterable[int]) -> list[Application]:
-    """Move cases whose checks all have results on to review, in one transaction.
+    """Move cases whose checks all have results on to review, in one transaction; returns those moved.
 
     Idempotent: the last results of a case can arrive together, and each may ask; under the row
     locks only the first finds the case still in verification and moves it on. The rows are
@@ -817,14 +818,11 @@ def applications_verification_completed(*, application_ids: Iterable[int]) -> li
     applications = list(
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__owner", "office")
-        .filter(pk__in=list(application_ids))
+        .filter(pk__in=list(application_ids), status=Status.VERIFYING)
         .order_by("pk")
     )
-    if not applications:
-        raise Http404
     for application in applications:
-        if application.status == Status.VERIFYING:
-            _transition(application, "complete_verification", actor=None)
+        _transition(application, "complete_verification", actor=None)
     return applications
 
 

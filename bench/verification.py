@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--progress", action="store_true", help="print the queue once a second")
     parser.add_argument(
-        "--pool", choices=("prefork", "threads"), default="prefork", help="the workers' execution pool"
+        "--pool", choices=("prefork", "threads"), default="threads", help="the workers' execution pool"
     )
     args = parser.parse_args()
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -269,14 +269,19 @@ def checks_claim(*, pairs: Iterable[tuple[int, int]]) -> list[Claim]:
         seconds=_longest_timeout() * len(wanted) + settings.VERIFICATION_LEASE_MARGIN_SECONDS
     )
     with transaction.atomic():
+        # Looked up by id alone and sifted here: a status condition in SQL leads PostgreSQL to the
+        # partial index of unfinished checks, which churn leaves full of dead entries.
         rows = [
             check
             for check in VerificationCheck.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=wanted)
-            .filter(Q(status=CheckStatus.PENDING) | Q(status=CheckStatus.IN_FLIGHT, deadline__lt=now))
             .annotate(asked_by_email=F("requested_by__email"), issue_ref=F("application__reference"))
             .order_by("pk")
             if check.run == wanted[check.pk]
+            and (
+                check.status == CheckStatus.PENDING
+                or (check.status == CheckStatus.IN_FLIGHT and check.deadline < now)
+            )
         ]
         if not rows:
             return []
@@ -512,20 +517,19 @@ def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
     Called after the results' commit: whichever result commits last sees every other result, so
     the last one of a case moves it on (a crash in between is caught by the sweeper). One query
     finds the cases ready; they move together in one transaction that re-reads each status under
-    lock, so two last results arriving together move a case once.
+    lock, so two last results arriving together move a case once. Returns the cases moved.
     """
-    from applications.models import Application
     from applications.services import applications_verification_completed
 
-    unfinished = VerificationCheck.objects.filter(
-        application_id=OuterRef("pk"), purpose=Purpose.APPLICATION, status__in=UNFINISHED
-    )
-    ready = list(
-        Application.objects.filter(pk__in=application_ids, status="verifying")
-        .exclude(Exists(unfinished))
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    # The statuses of the cases' checks, by the (application, kind) index; see checks_claim.
+    waiting = {
+        application_id
+        for application_id, status in VerificationCheck.objects.filter(
+            application_id__in=application_ids, purpose=Purpose.APPLICATION
+        ).values_list("application_id", "status")
+        if status in UNFINISHED
+    }
+    ready = [pk for pk in application_ids if pk not in waiting]
     if not ready:
         return []
     return [application.pk for application in applications_verification_completed(application_ids=ready)]

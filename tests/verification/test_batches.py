@@ -154,3 +154,24 @@ def test_a_case_with_a_check_still_out_waits_in_verification(
     )
     assert services.applications_complete_if_done(application_ids=[case.pk]) == []
     assert Application.objects.get(pk=case.pk).status == Status.VERIFYING
+
+
+def test_a_keep_alive_connection_the_agency_dropped_is_replaced_without_an_error(simulator):
+    from verification.connectors import Query, connector_for
+
+    query = Query(
+        kind="income_tax",
+        subject={"passport_number": "TESTMATCH1", "nationality": "FRA", "birth_date": "1980-01-01"},
+        stated={"annual_income_tax_cny": 1},
+        query_id="q-1",
+        correlation_id="c-1",
+        asked_by="system",
+        issue="1",
+    )
+    connector = connector_for("income_tax")
+    first = connector.ask(query)
+    simulator.stop()  # the agency's server goes away, and with it this thread's open connection
+    simulator.start()
+    again = connector.ask(Query(**{**query.__dict__, "query_id": "q-2"}))
+    assert first.status == again.status and again.digest
+    assert simulator.stats()["distinct_queries"] == 1  # the restarted agency saw the second query once
