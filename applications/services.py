@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from residence.accounts.models import Role, User
-from residence.audit.services import audit_record
+from residence.audit.services import audit_record, audit_record_many
+from residence.core.db import rows_update
 from residence.core.tasks import send_email_task
 
 from . import uploads
@@ -191,83 +192,135 @@ def _transition(
     ``clock``: "restart" starts the new stage's deadline, "pause" stops it (evidence owed),
     "resume" continues it with the time that was left, "keep" leaves it.
     """
-    bound = getattr(application, method)
-    if not can_proceed(bound):
-        raise TransitionConflict(
-            _("This cannot be done while the case is “%(status)s”. Reload it to see its current state.")
-            % {"status": Status(application.status).label}
-        )
-    before = {"status": application.status, "stage": application.stage}
-    from_status, from_stage = application.status, application.stage
-    now = timezone.now()
-    bound()
-    if clock == "restart":
-        _set_stage_clock(application, now)
-    elif clock == "pause":
-        application.paused_remaining = max(application.stage_deadline - now, dt.timedelta(0))
-        application.stage_deadline = FAR_FUTURE
-    elif clock == "resume":
-        remaining = application.paused_remaining or dt.timedelta(0)
-        application.stage_deadline = now + remaining
-        application.paused_remaining = None
-    if application.stage != from_stage:
-        # A new stage is a new queue: whoever held the case lets it go.
-        application.claimed_by = None
-        application.claimed_until = None
-    try:
-        application.save(update_fields=["status", *CLOCK_FIELDS, *extra_fields, "updated_at"])
-    except ConcurrentTransition:
-        raise TransitionConflict() from None
-    StatusChange.objects.create(
-        application=application,
-        from_status=from_status,
-        to_status=application.status,
-        from_stage=from_stage,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        reason=reason,
-        at=now,
-    )
-    audit_record(
+    _transitions(
+        [application],
+        method,
         actor=actor,
-        action=f"applications.{method}",
-        obj=application,
-        before=before,
-        after={"status": application.status, "stage": application.stage},
         reason=reason,
+        extra_fields=extra_fields,
+        notify=notify,
+        clock=clock,
     )
+
+
+def _transitions(
+    applications: list[Application],
+    method: str,
+    *,
+    actor,
+    reason: str = "",
+    extra_fields: Iterable[str] = (),
+    notify: bool = True,
+    clock: str = "restart",
+) -> None:
+    """``_transition`` for many locked rows at once: one UPDATE, one INSERT per kind of row."""
+    now = timezone.now()
+    changes, audits = [], []
+    for application in applications:
+        bound = getattr(application, method)
+        if not can_proceed(bound):
+            raise TransitionConflict(
+                _("This cannot be done while the case is “%(status)s”. Reload it to see its current state.")
+                % {"status": Status(application.status).label}
+            )
+        before = {"status": application.status, "stage": application.stage}
+        from_status, from_stage = application.status, application.stage
+        bound()
+        if clock == "restart":
+            _set_stage_clock(application, now)
+        elif clock == "pause":
+            application.paused_remaining = max(application.stage_deadline - now, dt.timedelta(0))
+            application.stage_deadline = FAR_FUTURE
+        elif clock == "resume":
+            remaining = application.paused_remaining or dt.timedelta(0)
+            application.stage_deadline = now + remaining
+            application.paused_remaining = None
+        if application.stage != from_stage:
+            # A new stage is a new queue: whoever held the case lets it go.
+            application.claimed_by = None
+            application.claimed_until = None
+        changes.append(
+            StatusChange(
+                application=application,
+                from_status=from_status,
+                to_status=application.status,
+                from_stage=from_stage,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                reason=reason,
+                at=now,
+            )
+        )
+        audits.append(
+            {
+                "actor": actor,
+                "action": f"applications.{method}",
+                "obj": application,
+                "before": before,
+                "after": {"status": application.status, "stage": application.stage},
+                "reason": reason,
+            }
+        )
+    fields = ["status", *CLOCK_FIELDS, *extra_fields, "updated_at"]
+    if len(applications) == 1:
+        try:
+            # The FSM's own save also refuses a row whose status changed under us.
+            applications[0].save(update_fields=fields)
+        except ConcurrentTransition:
+            raise TransitionConflict() from None
+    else:
+        for application in applications:
+            application.updated_at = now
+        rows_update(Application, applications, fields)  # the caller holds their row locks
+    StatusChange.objects.bulk_create(changes)
+    audit_record_many(audits)
     if notify:
-        _notify(application, status=application.status, reason=reason)
+        _notify_many(applications, reason=reason)
 
 
 def _recipients(application: Application) -> list[User]:
-    owner = application.applicant.owner
-    intermediaries = User.objects.filter(
-        authorisations_received__applicant=owner, authorisations_received__revoked_at__isnull=True
-    )
-    return [owner, *intermediaries]
+    return _recipients_of([application])[application.pk]
+
+
+def _recipients_of(applications: list[Application]) -> dict[int, list[User]]:
+    """Per case, its applicant's account and every intermediary they authorise (one query)."""
+    owners = {application.applicant.owner_id for application in applications}
+    intermediaries: dict[int, list[User]] = {}
+    for authorisation in Authorisation.objects.filter(
+        applicant_id__in=owners, revoked_at__isnull=True
+    ).select_related("intermediary"):
+        intermediaries.setdefault(authorisation.applicant_id, []).append(authorisation.intermediary)
+    return {
+        application.pk: [application.applicant.owner, *intermediaries.get(application.applicant.owner_id, [])]
+        for application in applications
+    }
 
 
 def _notify(application: Application, *, status: str, reason: str) -> None:
     """Inbox rows in the same transaction (the inbox is state); e-mail only after commit."""
+    _notify_many([application], reason=reason, status=status)
+
+
+def _notify_many(applications: list[Application], *, reason: str, status: str | None = None) -> None:
     from .notifications import status_email
 
-    recipients = _recipients(application)
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=user, application=application, status=status, reason=reason)
-            for user in recipients
-        ]
-    )
-    reference = str(application)
-    mails = [
-        (
-            user.email,
-            *status_email(
-                status=status, reference=reference, reason=reason, language=user.preferred_language
-            ),
-        )
-        for user in recipients
-    ]
+    recipients = _recipients_of(applications)
+    notifications, mails = [], []
+    for application in applications:
+        current = status or application.status
+        reference = str(application)
+        for user in recipients[application.pk]:
+            notifications.append(
+                Notification(recipient=user, application=application, status=current, reason=reason)
+            )
+            mails.append(
+                (
+                    user.email,
+                    *status_email(
+                        status=current, reference=reference, reason=reason, language=user.preferred_language
+                    ),
+                )
+            )
+    Notification.objects.bulk_create(notifications)
 
     def send() -> None:
         for email, subject, body in mails:
