@@ -72,6 +72,10 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "AgencySimulator/1.0"
     state: State  # set by make_server
 
+    def parse_request(self) -> bool:
+        self._received = time.monotonic()  # the request line has just arrived
+        return super().parse_request()
+
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         if os.environ.get("SIMULATOR_LOG"):
             super().log_message(format, *args)
@@ -151,7 +155,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(503, {"error": "agency system unavailable"})
         delay = faults.latency_ms + (random.random() * faults.jitter_ms if faults.jitter_ms else 0)
         if delay:
-            time.sleep(delay / 1000)
+            # The latency is counted from the request's arrival, so reading and checking it
+            # take part of it rather than adding to it: an agency "answering in 50 ms" does.
+            time.sleep(max(0.0, delay / 1000 - (time.monotonic() - self._received)))
         if faults.timeout_rate and random.random() < faults.timeout_rate:
             time.sleep(faults.hang_seconds)
         if faults.error_rate and random.random() < faults.error_rate:
