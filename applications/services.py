@@ -177,30 +177,14 @@ CLOCK_FIELDS = [
 ]
 
 
-def _transition(
-    application: Application,
-    method: str,
-    *,
-    actor,
-    reason: str = "",
-    extra_fields: Iterable[str] = (),
-    notify: bool = True,
-    clock: str = "restart",
-) -> None:
+def _transition(application: Application, method: str, **options) -> None:
     """Run one @transition on a locked row, save, record history and audit, notify after commit.
 
-    ``clock``: "restart" starts the new stage's deadline, "pause" stops it (evidence owed),
-    "resume" continues it with the time that was left, "keep" leaves it.
+    Options as ``_transitions``: ``actor``, ``reason``, ``extra_fields``, ``notify`` and
+    ``clock`` ("restart" starts the new stage's deadline, "pause" stops it (evidence owed),
+    "resume" continues it with the time that was left, "keep" leaves it).
     """
-    _transitions(
-        [application],
-        method,
-        actor=actor,
-        reason=reason,
-        extra_fields=extra_fields,
-        notify=notify,
-        clock=clock,
-    )
+    _transitions([application], method, **options)
 
 
 def _transitions(

@@ -11,27 +11,21 @@ from .middleware import current_request_id
 from .models import AuditEntry
 
 
-def _entry(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str = "",
-    request_id: str | None = None,
-) -> AuditEntry:
+def _entry(fields: dict[str, Any]) -> AuditEntry:
+    """An unsaved entry from the keyword arguments of ``audit_record``."""
+    actor, obj = fields.get("actor"), fields.get("obj")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    request_id = fields.get("request_id")
     return AuditEntry(
         actor=actor if is_user else None,
         actor_label=(actor.email if is_user else (str(actor) if actor else "system"))[:200],
-        action=action,
+        action=fields["action"],
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_label=str(obj)[:200] if obj is not None else "",
-        before=before,
-        after=after,
-        reason=reason,
+        before=fields.get("before"),
+        after=fields.get("after"),
+        reason=fields.get("reason", ""),
         request_id=request_id if request_id is not None else current_request_id(),
     )
 
@@ -55,13 +49,15 @@ def audit_record(
     """Append one entry; ``actor`` is a user, or None for the system (Celery, beat)."""
     _require_transaction()
     entry = _entry(
-        actor=actor,
-        action=action,
-        obj=obj,
-        before=before,
-        after=after,
-        reason=reason,
-        request_id=request_id,
+        {
+            "actor": actor,
+            "action": action,
+            "obj": obj,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "request_id": request_id,
+        }
     )
     entry.save()
     return entry
@@ -70,4 +66,4 @@ def audit_record(
 def audit_record_many(entries: list[dict]) -> list[AuditEntry]:
     """Append many entries (each the keyword arguments of ``audit_record``) with one INSERT."""
     _require_transaction()
-    return AuditEntry.objects.bulk_create([_entry(**fields) for fields in entries]) if entries else []
+    return AuditEntry.objects.bulk_create([_entry(fields) for fields in entries]) if entries else []
