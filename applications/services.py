@@ -261,10 +261,6 @@ def _transitions(
         _notify_many(applications, reason=reason)
 
 
-def _recipients(application: Application) -> list[User]:
-    return _recipients_of([application])[application.pk]
-
-
 def _recipients_of(applications: list[Application]) -> dict[int, list[User]]:
     """Per case, its applicant's account and every intermediary they authorise (one query)."""
     owners = {application.applicant.owner_id for application in applications}

@@ -79,29 +79,32 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tup
     query sent once more, which is harmless: queries only read, and carry their query id.
     """
     parts = urlsplit(url)
-    key = (parts.scheme, parts.hostname, parts.port)
     connections = _local.__dict__.setdefault("connections", {})
-    for retry_on_new_connection in (True, False):
-        connection = connections.get(key)
-        if connection is None:
-            kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-            connection = connections[key] = kind(parts.hostname, parts.port, timeout=timeout)
-        reused = connection.sock is not None
-        if reused:
-            connection.sock.settimeout(timeout)
-        connection.timeout = timeout
-        try:
-            connection.request("POST", parts.path, body=body, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read()
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-            connection.close()
-            if not (reused and retry_on_new_connection):
-                raise
-        except BaseException:
-            connection.close()  # a half-read answer must not be read by the next query
+    key = (parts.scheme, parts.hostname, parts.port)
+    reused = key in connections and connections[key].sock is not None
+    try:
+        return _exchange(connections, key, parts, body, headers, timeout)
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        if not reused:
             raise
-    raise AssertionError("unreachable")
+        return _exchange(connections, key, parts, body, headers, timeout)
+
+
+def _exchange(connections: dict, key: tuple, parts, body: bytes, headers: dict[str, str], timeout: float):
+    connection = connections.get(key)
+    if connection is None:
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection = connections[key] = kind(parts.hostname, parts.port, timeout=timeout)
+    connection.timeout = timeout
+    if connection.sock is not None:
+        connection.sock.settimeout(timeout)
+    try:
+        connection.request("POST", parts.path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    except BaseException:
+        connection.close()  # dropped, or a half-read answer the next query must not read
+        raise
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -506,6 +506,14 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
     return done
 
 
+def checks_run(*, pairs: Iterable[tuple[int, int]]) -> dict[int, str]:
+    """Claim, ask and record a batch; per check id "recorded", "retry", "superseded" or "skipped"."""
+    pairs = list(pairs)
+    claims = checks_claim(pairs=pairs)
+    done = checks_record(outcomes=[check_ask(claim) for claim in claims])
+    return {int(check_id): done.get(int(check_id), "skipped") for check_id, _ in pairs}
+
+
 def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyError | None = None) -> str:
     """Record one attempt's outcome (see ``checks_record``); returns "recorded", "retry" or "superseded"."""
     return checks_record(outcomes=[CheckOutcome(claim=claim, answer=answer, error=error)])[claim.check_id]
@@ -533,11 +541,6 @@ def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
     if not ready:
         return []
     return [application.pk for application in applications_verification_completed(application_ids=ready)]
-
-
-def application_complete_if_done(*, application_id: int) -> bool:
-    """Move a case in verification on to review once none of its checks is unfinished."""
-    return bool(applications_complete_if_done(application_ids=[application_id]))
 
 
 # --- re-sending and re-running --------------------------------------------------------------

@@ -17,18 +17,13 @@ from . import services
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def verification_checks_run_task(pairs: list[list[int]]) -> dict[str, int]:
     """Run a batch of one agency's checks, given as [check id, run] pairs, one after another."""
-    claims = services.checks_claim(pairs=[(check_id, run) for check_id, run in pairs])
-    done = services.checks_record(outcomes=[services.check_ask(claim) for claim in claims])
-    return dict(Counter(done.values()), skipped=len(pairs) - len(claims))
+    return dict(Counter(services.checks_run(pairs=[(check_id, run) for check_id, run in pairs]).values()))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def verification_check_run_task(check_id: int, run: int) -> str:
     """One check (messages sent before batches existed, and the tests' single deliveries)."""
-    claim = services.check_claim(check_id=check_id, run=run)
-    if claim is None:
-        return "skipped"
-    return services.checks_record(outcomes=[services.check_ask(claim)])[check_id]
+    return services.checks_run(pairs=[(check_id, run)])[check_id]
 
 
 @shared_task(acks_late=True, ignore_result=True)
