@@ -854,8 +854,8 @@ def applications_verification_completed(*, application_ids: Iterable[int]) -> li
         .filter(pk__in=list(application_ids), status=Status.VERIFYING)
         .order_by("pk")
     )
-    for application in applications:
-        _transition(application, "complete_verification", actor=None)
+    if applications:
+        _transitions(applications, "complete_verification", actor=None)
     return applications
 
 

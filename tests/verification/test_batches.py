@@ -145,6 +145,27 @@ def test_cases_whose_last_results_arrive_together_move_to_review_once(
     assert StatusChange.objects.filter(application_id__in=ids, to_status=Status.IN_REVIEW).count() == 2
 
 
+def test_cases_moving_to_review_together_take_the_same_statements_for_two_or_five(
+    ivan, simulator, django_capture_on_commit_callbacks
+):
+    few = cases_in_verification(ivan, django_capture_on_commit_callbacks, 2)
+    many = cases_in_verification(ivan, django_capture_on_commit_callbacks, 5, first=2)
+    VerificationCheck.objects.filter(application__in=few + many).update(
+        status=CheckStatus.VERIFIED, completed_at=timezone.now()
+    )
+    counts = []
+    for cases in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            moved = services.applications_complete_if_done(application_ids=[case.pk for case in cases])
+        assert len(moved) == len(cases)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    moved_ids = [case.pk for case in few + many]
+    assert StatusChange.objects.filter(application_id__in=moved_ids, to_status=Status.IN_REVIEW).count() == 7
+    assert AuditEntry.objects.filter(action="applications.complete_verification").count() == 7
+
+
 def test_a_case_with_a_check_still_out_waits_in_verification(
     ivan, simulator, django_capture_on_commit_callbacks
 ):
