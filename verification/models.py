@@ -35,6 +35,9 @@ FAILED = (CheckStatus.ERROR, CheckStatus.TIMED_OUT)
 FLAGGED = (CheckStatus.MISMATCH, CheckStatus.NOT_FOUND, CheckStatus.ERROR, CheckStatus.TIMED_OUT)
 
 
+KIND_LABELS, STATUS_LABELS = dict(CheckKind.choices), dict(CheckStatus.choices)
+
+
 class Purpose(models.TextChoices):
     APPLICATION = "application", _("Application")
     MANAGEMENT = "management", _("Daily management")
@@ -150,7 +153,10 @@ class VerificationCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.agency_name}: {self.get_status_display()}"
+        # Labels looked up by value: get_FOO_display() hashes every choice on each call, and every
+        # recorded result is labelled in the audit log.
+        kind, status = KIND_LABELS.get(self.kind, self.kind), STATUS_LABELS.get(self.status, self.status)
+        return f"{kind} — {self.agency_name}: {status}"
 
     @property
     def agency_name(self) -> str:

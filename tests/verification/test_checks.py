@@ -95,7 +95,8 @@ def test_the_same_task_delivered_twice_records_one_result_and_one_audit_entry(
     check.refresh_from_db()
     assert check.status == CheckStatus.VERIFIED and check.attempts == 1
     assert VerificationAttempt.objects.filter(verification_check=check).count() == 1
-    assert AuditEntry.objects.filter(action="verification.result", object_id=str(check.pk)).count() == 1
+    (entry,) = AuditEntry.objects.filter(action="verification.result", object_id=str(check.pk))
+    assert entry.object_label == "Income-tax record — State Taxation Administration: Verified"
     assert simulator.stats()["counts"].get("sta") == 1
 
 
