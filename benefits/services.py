@@ -269,3 +269,27 @@ def holder_profile_set(
         after={"is_working": is_working, "is_minor": is_minor, "card_number": card_number, "source": source},
     )
     return profile
+
+
+@transaction.atomic
+def holder_profile_clear(*, actor, user, reason: str = "") -> bool:
+    """Forget a person's holder situation: their card was revoked, so no treatment item is theirs.
+
+    The cards app calls this in the revocation's transaction. Returns whether there was one.
+    """
+    profile = HolderProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        return False
+    audit_record(
+        actor=actor,
+        action="benefits.holder_profile_clear",
+        obj=profile,
+        before={
+            "is_working": profile.is_working,
+            "is_minor": profile.is_minor,
+            "card_number": profile.card_number,
+        },
+        reason=reason,
+    )
+    profile.delete()
+    return True

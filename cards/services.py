@@ -499,7 +499,25 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     request.new_card = new
     request.save(update_fields=["state", "decided_by", "decided_at", "new_card"])
     audit_record(actor=actor, action="cards.request_issue", obj=request, after={"new_card": new.number})
+    _holder_card_number_follow(actor=actor, owner=old.profile.owner, number=new.number)
     return new
+
+
+def _holder_card_number_follow(*, actor, owner, number: str) -> None:
+    """The benefits catalogue's holder situation names the card now in force."""
+    from benefits.models import HolderProfile
+    from benefits.services import holder_profile_set
+
+    profile = HolderProfile.objects.filter(user=owner).first()
+    if profile is not None and profile.card_number != number:
+        holder_profile_set(
+            actor=actor,
+            user=owner,
+            is_working=profile.is_working,
+            is_minor=profile.is_minor,
+            card_number=number,
+            source=profile.source,
+        )
 
 
 @transaction.atomic
@@ -604,6 +622,10 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         reason=reason,
     )
     owner = case.card.profile.owner
+    # No card, no national treatment: "What my card lets me do" no longer lists items for them.
+    from benefits.services import holder_profile_clear
+
+    holder_profile_clear(actor=actor, user=owner, reason=reason)
     document_queue(kind=CardDocument.Kind.REVOCATION_LETTER, recipient=owner, card=card, revocation=case)
     transaction.on_commit(
         lambda: send_email_task.delay(

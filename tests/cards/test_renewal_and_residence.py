@@ -35,6 +35,10 @@ def test_a_replacement_makes_a_new_card_and_the_old_one_invalid_with_history_kep
     assert old.status == Card.Status.REPLACED and new.previous == old
     assert new.kind == Card.Kind.REPLACEMENT and new.number != old.number
     assert new.documents.get(kind="card").state == "ready"
+    # The benefits catalogue knows the holder by the card now in force.
+    from benefits.selectors import holder_situation
+
+    assert holder_situation(user=holder).card_number == new.number
 
 
 def test_someone_else_cannot_ask_for_a_new_card(card, bob):

@@ -114,3 +114,31 @@ def test_only_one_case_per_card_is_open_at_a_time(card, mona, mark):
     with pytest.raises(ValidationError):
         revocation_open(actor=mark, card=card, ground="deportation", evidence="Two.")
     assert RevocationCase.objects.count() == 1
+
+
+def test_after_revocation_the_card_no_longer_brings_national_treatment(
+    card, mona, arthur, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from benefits.selectors import holder_situation
+
+    owner = card.profile.owner
+    assert holder_situation(user=owner).card_number == card.number
+    case = revocation_open(actor=mona, card=card, ground="fraud", evidence="Forged tax records.")
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation_decide(actor=arthur, case=case, decision="revoke", reason="Forged.")
+
+    assert holder_situation(user=owner) is None
+    assert AuditEntry.objects.filter(action="benefits.holder_profile_clear", reason="Forged.").count() == 1
+    client.force_login(owner)
+    page = client.get(reverse("benefits:my_card")).content.decode()
+    assert "no permanent residence card on record" in page
+
+
+def test_a_cancelled_case_leaves_the_holder_situation_alone(card, mona, arthur):
+    from benefits.selectors import holder_situation
+
+    case = revocation_open(actor=mona, card=card, ground="fraud", evidence="Forged tax records.")
+    revocation_decide(actor=arthur, case=case, decision="cancel", reason="The records were genuine.")
+    assert holder_situation(user=card.profile.owner).card_number == card.number
