@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "BanGroundEnum": "eligibility.models.Ban.Ground",
         "ManagementCaseStatusEnum": "verification.models.ManagementCase.Status",
         "CheckStatusEnum": "verification.models.CheckStatus",
+        "CheckKindEnum": "verification.checks.CheckKind",
     },
 }
 

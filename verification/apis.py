@@ -201,7 +201,7 @@ class VerificationAttentionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     application = serializers.IntegerField(source="application_id")
     application_reference = serializers.CharField(source="application.reference", allow_null=True)
-    kind = serializers.CharField(help_text=gettext_lazy("A check kind, as in VerificationCheckOutput.kind."))
+    kind = serializers.ChoiceField(choices=CheckKind.choices)
     kind_label = serializers.CharField(source="get_kind_display")
     agency = serializers.CharField()
     agency_name = serializers.CharField()
