@@ -153,6 +153,18 @@ def run(args, processes) -> None:
 
     if not settings.USING_POSTGRES:
         raise SystemExit("set DATABASE_URL=postgres://... (the benchmark measures PostgreSQL)")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")
+        (free_connections,) = cursor.fetchone()
+    if args.in_flight + 2 > free_connections:
+        # Each worker thread holds a connection; a refused one fails its batch, which only the
+        # sweeper (not run here) would re-send, so the run would never finish.
+        raise SystemExit(
+            f"{args.in_flight} checks in flight need {args.in_flight} database connections; "
+            f"PostgreSQL has {free_connections} free (max_connections)"
+        )
     call_command("migrate", verbosity=0)
 
     from django.db import transaction
@@ -297,8 +309,14 @@ def run(args, processes) -> None:
     cases = Application.objects.filter(pk__range=(first_case, last_case), status="verifying")
     unfinished = VerificationCheck.objects.filter(pk__range=(min(ids), max(ids)), status__in=UNFINISHED)
     shown = time.perf_counter()
+    give_up = started + max(120.0, 10 * args.checks * args.latency_ms / 1000 / args.in_flight)
     while unfinished.exists() or cases.exists():
         time.sleep(0.1)
+        if time.perf_counter() > give_up:
+            raise SystemExit(
+                f"gave up after {time.perf_counter() - started:.0f} s: {unfinished.count()} checks "
+                f"unfinished, {cases.count()} cases waiting; see var/bench-worker-*.log"
+            )
         if args.progress and time.perf_counter() - shown >= 1:
             shown = time.perf_counter()
             with app.connection_for_write() as connection:
