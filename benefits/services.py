@@ -237,6 +237,14 @@ def benefit_comment_create(*, actor, item: BenefitItem, body: str) -> BenefitCom
     return comment
 
 
+def _holder_state(profile: HolderProfile) -> dict:
+    return {
+        "is_working": profile.is_working,
+        "is_minor": profile.is_minor,
+        "card_number": profile.card_number,
+    }
+
+
 @transaction.atomic
 def holder_profile_set(
     *, actor, user, is_working: bool, is_minor: bool, card_number: str = "", source: str = "cards"
@@ -253,11 +261,7 @@ def holder_profile_set(
     )
     before = None
     if not created:
-        before = {
-            "is_working": profile.is_working,
-            "is_minor": profile.is_minor,
-            "card_number": profile.card_number,
-        }
+        before = _holder_state(profile)
         profile.is_working, profile.is_minor = is_working, is_minor
         profile.card_number, profile.source = card_number, source
         profile.save(update_fields=["is_working", "is_minor", "card_number", "source", "updated_at"])
@@ -284,11 +288,7 @@ def holder_profile_clear(*, actor, user, reason: str = "") -> bool:
         actor=actor,
         action="benefits.holder_profile_clear",
         obj=profile,
-        before={
-            "is_working": profile.is_working,
-            "is_minor": profile.is_minor,
-            "card_number": profile.card_number,
-        },
+        before=_holder_state(profile),
         reason=reason,
     )
     profile.delete()
