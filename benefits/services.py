@@ -276,6 +276,25 @@ def holder_profile_set(
 
 
 @transaction.atomic
+def holder_card_number_set(*, actor, user, card_number: str) -> HolderProfile | None:
+    """A holder's new card (replacement, renewal) replaces the old number; nothing for a non-holder."""
+    profile = HolderProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or profile.card_number == card_number:
+        return profile
+    before = _holder_state(profile)
+    profile.card_number = card_number
+    profile.save(update_fields=["card_number", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="benefits.holder_profile",
+        obj=profile,
+        before=before,
+        after=_holder_state(profile),
+    )
+    return profile
+
+
+@transaction.atomic
 def holder_profile_clear(*, actor, user, reason: str = "") -> bool:
     """Forget a person's holder situation: their card was revoked, so no treatment item is theirs.
 

@@ -499,25 +499,11 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     request.new_card = new
     request.save(update_fields=["state", "decided_by", "decided_at", "new_card"])
     audit_record(actor=actor, action="cards.request_issue", obj=request, after={"new_card": new.number})
-    _holder_card_number_follow(actor=actor, owner=old.profile.owner, number=new.number)
+    # The benefits catalogue's holder situation names the card now in force.
+    from benefits.services import holder_card_number_set
+
+    holder_card_number_set(actor=actor, user=old.profile.owner, card_number=new.number)
     return new
-
-
-def _holder_card_number_follow(*, actor, owner, number: str) -> None:
-    """The benefits catalogue's holder situation names the card now in force."""
-    from benefits.models import HolderProfile
-    from benefits.services import holder_profile_set
-
-    profile = HolderProfile.objects.filter(user=owner).first()
-    if profile is not None and profile.card_number != number:
-        holder_profile_set(
-            actor=actor,
-            user=owner,
-            is_working=profile.is_working,
-            is_minor=profile.is_minor,
-            card_number=number,
-            source=profile.source,
-        )
 
 
 @transaction.atomic

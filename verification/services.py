@@ -2,9 +2,10 @@
 
 How a check runs: ``verification_requests_create`` writes the check rows in the transaction of
 the state change that needs them and sends their tasks after commit. The task claims the row
-(``check_claim``: a conditional UPDATE, so a duplicate delivery claims nothing), asks the agency
-outside any transaction, then records the outcome (``check_record``) under row locks, only if it
-still holds the lease. ``checks_sweep`` re-sends whatever is unfinished past its deadline.
+(``checks_claim``: rows locked with SKIP LOCKED and leased, so a duplicate delivery claims
+nothing), asks the agency outside any transaction, then records the outcomes (``checks_record``)
+under row locks, only where it still holds the lease. Bulk sends go in batches of one agency's
+checks (``checks_dispatch``). ``checks_sweep`` re-sends whatever is unfinished past its deadline.
 """
 
 from __future__ import annotations
@@ -110,21 +111,25 @@ def _new_check(
 
 
 def _audit_requests(checks: list[VerificationCheck], actor) -> None:
-    for check in checks:
-        audit_record(
-            actor=actor,
-            action="verification.request",
-            obj=check,
-            after={
-                "agency": check.agency,
-                "kind": check.kind,
-                "about": check.subject.get("passport_number"),
-                "application": check.application.reference or check.application_id,
-                "asked": sorted(check.stated),
-                "correlation_id": str(check.correlation_id),
-            },
-            reason=check.reason_asked,
-        )
+    audit_record_many(
+        [
+            {
+                "actor": actor,
+                "action": "verification.request",
+                "obj": check,
+                "after": {
+                    "agency": check.agency,
+                    "kind": check.kind,
+                    "about": check.subject.get("passport_number"),
+                    "application": check.application.reference or check.application_id,
+                    "asked": sorted(check.stated),
+                    "correlation_id": str(check.correlation_id),
+                },
+                "reason": check.reason_asked,
+            }
+            for check in checks
+        ]
+    )
 
 
 def dispatch_batches(checks: Iterable[VerificationCheck], *, size: int) -> list[list[list[int]]]:
@@ -688,14 +693,11 @@ def management_rechecks_start(*, limit: int | None = None) -> int:
         .order_by("id")[: limit or settings.VERIFICATION_MANAGEMENT_BATCH]
     )
     min_days = residence_min_days()
-    started, checks = 0, []
-    for application in holders:
-        # One transaction per holder; their checks go out together afterwards, in batches per
-        # agency (a crash before that only delays them: the sweeper sends what is left).
-        checks += _holder_review_create(application=application, min_days=min_days)[1]
-        started += 1
-    checks_dispatch(checks)
-    return started
+    # One transaction per holder; their checks go out together afterwards, in batches per agency
+    # (a crash before that only delays them: the sweeper sends what is left).
+    reviews = [_holder_review_create(application=application, min_days=min_days) for application in holders]
+    checks_dispatch([check for _review, checks in reviews for check in checks])
+    return len(reviews)
 
 
 def _facts_related() -> list[str]:
