@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from residence.accounts.jurisdiction import area_q, office_covers
 from residence.accounts.models import Office, Role
 
 from .models import STAGE_OFFICE_KEY, Stage
@@ -46,27 +47,8 @@ def is_supervisor(user) -> bool:
 
 
 def jurisdiction_q(user, prefix: str = "") -> Q:
-    """Cases in the area of the user's office (nothing without an office; everything for superusers)."""
-    if user.is_superuser:
-        return Q()
-    office = user.office
-    if office is None:
-        return Q(pk__in=[])
-    if office.level == Office.Level.NATIONAL:
-        return Q()
-    if office.level == Office.Level.PROVINCIAL:
-        return Q(**{f"{prefix}province": office.province})
-    return Q(**{f"{prefix}city_code": office.city_code})
-
-
-def office_covers(office: Office | None, *, province: str, city_code: str) -> bool:
-    if office is None:
-        return False
-    if office.level == Office.Level.NATIONAL:
-        return True
-    if office.level == Office.Level.PROVINCIAL:
-        return office.province == province
-    return office.city_code == city_code
+    """Cases in the area of the user's office (the shared rule of `residence.accounts.jurisdiction`)."""
+    return area_q(user, province=f"{prefix}province", city=f"{prefix}city_code")
 
 
 def level_allows(office: Office | None, required_level: str | None) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from residence.accounts.jurisdiction import area_q
 from residence.accounts.models import Role
 
 from .models import (
@@ -27,13 +28,19 @@ def is_card_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(*STAFF_ROLES))
 
 
+def holder_area_q(user, prefix: str = "") -> Q:
+    """A card is managed where its holder lives now (daily management, R21): the holder's profile's
+    province and city, by the one jurisdiction rule every app uses."""
+    return area_q(user, province=f"{prefix}profile__province", city=f"{prefix}profile__city_code")
+
+
 def card_list(*, user) -> QuerySet[Card]:
     """The holder's own cards; staff with rights see every card."""
     cards = Card.objects.select_related("profile")
     if not (user and user.is_authenticated):
         return cards.none()
     if is_card_staff(user):
-        return cards
+        return cards.filter(holder_area_q(user))
     return cards.filter(profile__owner=user)
 
 
@@ -57,7 +64,18 @@ def card_search(*, user, number: str) -> QuerySet[Card]:
 
     if not is_card_staff(user):
         return Card.objects.none()
-    return Card.objects.select_related("profile").filter(number__startswith=normalise(number)[:18])
+    return (
+        Card.objects.select_related("profile")
+        .filter(holder_area_q(user))
+        .filter(number__startswith=normalise(number)[:18])
+    )
+
+
+def card_in_area(*, user, number: str) -> Card | None:
+    """The card with exactly this number, if it is in the officer's area (otherwise as if unknown)."""
+    if not is_card_staff(user):
+        return None
+    return Card.objects.select_related("profile").filter(holder_area_q(user), number=number).first()
 
 
 def document_list(*, user) -> QuerySet[CardDocument]:
@@ -65,7 +83,12 @@ def document_list(*, user) -> QuerySet[CardDocument]:
     if not (user and user.is_authenticated):
         return documents.none()
     if is_card_staff(user):
-        return documents
+        # A card's documents follow its holder; a refusal letter (no card) follows the application.
+        return documents.filter(
+            holder_area_q(user, "card__")
+            | Q(card__isnull=True)
+            & area_q(user, province="application__province", city="application__city_code")
+        )
     return documents.filter(recipient=user)
 
 
@@ -80,17 +103,23 @@ def holder_documents(*, user, cards) -> QuerySet[CardDocument]:
     return CardDocument.objects.filter(recipient=user).select_related("card", "application")
 
 
-def card_request_queue() -> QuerySet[CardRequest]:
-    return CardRequest.objects.filter(state=CardRequest.State.REQUESTED).select_related(
-        "card", "requested_by"
-    )
+def card_request_queue(*, user) -> QuerySet[CardRequest]:
+    if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER)):
+        return CardRequest.objects.none()
+    return CardRequest.objects.filter(
+        holder_area_q(user, "card__"), state=CardRequest.State.REQUESTED
+    ).select_related("card", "requested_by")
 
 
 def card_request_get(*, user, pk) -> CardRequest:
     if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER)):
         raise Http404
     try:
-        return CardRequest.objects.select_related("card__profile").get(pk=pk)
+        return (
+            CardRequest.objects.select_related("card__profile")
+            .filter(holder_area_q(user, "card__"))
+            .get(pk=pk)
+        )
     except (CardRequest.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -98,7 +127,9 @@ def card_request_get(*, user, pk) -> CardRequest:
 def revocation_list(*, user) -> QuerySet[RevocationCase]:
     if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER, Role.APPROVER)):
         return RevocationCase.objects.none()
-    return RevocationCase.objects.select_related("card", "opened_by", "decided_by", "ban")
+    return RevocationCase.objects.filter(holder_area_q(user, "card__")).select_related(
+        "card", "opened_by", "decided_by", "ban"
+    )
 
 
 def revocation_get(*, user, pk) -> RevocationCase:
@@ -151,7 +182,9 @@ def query_log(*, institution=None) -> QuerySet[VerificationQuery]:
 def residence_alerts(*, user) -> QuerySet[ResidenceAlert]:
     if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER)):
         return ResidenceAlert.objects.none()
-    return ResidenceAlert.objects.select_related("profile", "card", "revocation")
+    return ResidenceAlert.objects.filter(
+        area_q(user, province="profile__province", city="profile__city_code")
+    ).select_related("profile", "card", "revocation")
 
 
 def presence_records(*, profile) -> QuerySet[PresenceRecord]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.uploads import check_photo
+from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
 from residence.core.tasks import send_email_task
@@ -38,6 +39,7 @@ from .models import (
     VerificationQuery,
 )
 from .residence import days_in_china_by_year, standing
+from .selectors import holder_area_q
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,11 @@ REVOCATION_BASIS = {
 def _require_role(actor, *roles: str) -> None:
     if not (actor is not None and actor.is_authenticated and actor.has_role(*roles)):
         raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _require_area(actor, card: Card) -> None:
+    """The holder lives in the actor's area (the rule of `cards.selectors.holder_area_q`)."""
+    require_covers(actor, province=card.profile.province, city_code=card.profile.city_code)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -466,6 +473,7 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     """Issue the new card; the old one is replaced (invalid) in the same transaction."""
     _require_role(actor, Role.MANAGEMENT_OFFICER)
     request = _lock_request(request)
+    _require_area(actor, request.card)
     old = Card.objects.select_for_update().get(pk=request.card_id)
     if old.status not in (Card.Status.ISSUED, Card.Status.EXPIRED):
         raise ValidationError(_("The card is no longer current; this request cannot be met."))
@@ -512,6 +520,7 @@ def card_request_refuse(*, actor, request: CardRequest, reason: str) -> CardRequ
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for the refusal.")]})
     request = _lock_request(request)
+    _require_area(actor, request.card)
     request.state = CardRequest.State.REFUSED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -531,7 +540,9 @@ def revocation_open(*, actor, card: Card, ground: str, evidence: str) -> Revocat
         raise ValidationError({"ground": [_("Choose one of the grounds for revocation.")]})
     if not (evidence or "").strip():
         raise ValidationError({"evidence": [_("Describe the evidence for revocation.")]})
-    card = Card.objects.select_for_update().get(pk=card.pk)
+    card = Card.objects.select_for_update().select_related("profile").get(pk=card.pk)
+    if actor is not None:
+        _require_area(actor, card)
     if card.status not in (Card.Status.ISSUED, Card.Status.EXPIRED):
         raise ValidationError(_("Only a current card can be revoked."))
     basis_en, basis_zh = REVOCATION_BASIS[ground]
@@ -565,6 +576,7 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     if not reason:
         raise ValidationError({"reason": [_("Give the reasons for the decision.")]})
     case = RevocationCase.objects.select_for_update().select_related("card__profile__owner").get(pk=case.pk)
+    _require_area(actor, case.card)
     if case.state != RevocationCase.State.OPEN:
         raise ValidationError(_("This case has already been decided."))
     if case.opened_by_id is not None and case.opened_by_id == actor.pk:
@@ -648,8 +660,12 @@ def cards_expire_due(*, today: dt.date | None = None) -> int:
 
 
 # --- presence and residence -----------------------------------------------------------------------
-def _current_card_for(number: str) -> Card | None:
-    return Card.objects.select_related("profile").filter(number=numbers.normalise(number)).first()
+def _current_card_for(number: str, *, actor=None) -> Card | None:
+    """The card with this number; for an officer, only in their area (otherwise as if unknown)."""
+    cards = Card.objects.select_related("profile").filter(number=numbers.normalise(number))
+    if actor is not None:
+        cards = cards.filter(holder_area_q(actor))
+    return cards.first()
 
 
 @transaction.atomic
@@ -725,7 +741,7 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
     rows, result = [], ImportResult()
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        card = _current_card_for(row.get("card_number", ""))
+        card = _current_card_for(row.get("card_number", ""), actor=actor)
         try:
             on = dt.date.fromisoformat(row.get("date", ""))
         except ValueError:

@@ -122,7 +122,9 @@ def card_photo(request, pk: int):
 @login_required
 def card_requests(request):
     _require(request.user, Role.MANAGEMENT_OFFICER)
-    page = keyset_page_for_request(request, selectors.card_request_queue(), ordering=["requested_at", "id"])
+    page = keyset_page_for_request(
+        request, selectors.card_request_queue(user=request.user), ordering=["requested_at", "id"]
+    )
     return render(request, "cards/requests.html", {"requests": page.items, "page": page})
 
 
@@ -158,7 +160,7 @@ def revocations(request):
         _require(request.user, Role.MANAGEMENT_OFFICER)
         form = RevocationOpenForm(request.POST)
         if form.is_valid():
-            card = Card.objects.filter(number=form.cleaned_data["card_number"]).first()
+            card = selectors.card_in_area(user=request.user, number=form.cleaned_data["card_number"])
             if card is None:
                 form.add_error("card_number", _("No card has this number."))
             else:

@@ -9,6 +9,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from residence.accounts.jurisdiction import area_q
 from residence.accounts.models import Role
 
 from .checks import AGENCY_NAMES
@@ -196,14 +197,17 @@ def verification_health() -> dict:
     return detail
 
 
+def _area(user) -> Q:
+    """Management cases follow their application's area, by the one jurisdiction rule."""
+    return area_q(user, province="application__province", city="application__city_code")
+
+
 def management_cases_for(*, user, status: str = ManagementCase.Status.OPEN) -> QuerySet[ManagementCase]:
     """The management officers' queue: cases of permanent residents in the officer's area."""
     if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)):
         return ManagementCase.objects.none()
-    from applications.access import jurisdiction_q
-
     return (
-        ManagementCase.objects.filter(jurisdiction_q(user, "application__"), status=status)
+        ManagementCase.objects.filter(_area(user), status=status)
         .select_related("application__applicant", "review", "closed_by")
         .order_by("-opened_at", "-id")
     )
@@ -219,10 +223,8 @@ def management_case_get(*, user, pk: int) -> ManagementCase:
 def _case(user, pk: int) -> ManagementCase:
     if not (user.is_authenticated and user.has_role(Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)):
         raise Http404
-    from applications.access import jurisdiction_q
-
     return (
-        ManagementCase.objects.filter(jurisdiction_q(user, "application__"))
+        ManagementCase.objects.filter(_area(user))
         .select_related("application__applicant", "review", "closed_by")
         .get(pk=pk)
     )

@@ -42,7 +42,9 @@ def test_a_decision_makes_a_card_whose_qr_code_says_valid_then_revoked(page, tmp
     approver = UserFactory(
         email="arthur.card@example.org", full_name="Arthur Li", roles=["approver"], office=office_gd()
     )
-    mona = UserFactory(email="mona.card@example.org", full_name="Mona Wang", roles=["management_officer"])
+    mona = UserFactory(
+        email="mona.card@example.org", full_name="Mona Wang", roles=["management_officer"], office=office_gd()
+    )
     admin = UserFactory(
         email="root.card@example.org", roles=["system_admin"], is_staff=True, is_superuser=True
     )
@@ -167,7 +169,7 @@ def test_the_pages_read_well_on_a_phone_and_in_chinese(phone_page, page, tmp_pat
     assert re.match(r"^[0-9a-f]{8}\.", page.get_by_label("API key").input_value())
     assert_accessible(page)
     shot(page, "institution-key")
-    mona = UserFactory(email="mona2.card@example.org", roles=["management_officer"])
+    mona = UserFactory(email="mona2.card@example.org", roles=["management_officer"], office=office_gd())
     page.context.clear_cookies()
     log_in(page, mona.email)
     page.goto("/cards/residence/")

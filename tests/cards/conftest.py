@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import OfficeFactory, UserFactory
 
 from .factories import issued_card
 
@@ -31,17 +31,23 @@ def card(holder, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def mona(db):
-    """A management officer."""
-    return UserFactory(email="mona@example.org", full_name="Mona Wang", roles=["management_officer"])
+    """A management officer at the national administration (every holder is in its area)."""
+    return UserFactory(
+        email="mona@example.org", full_name="Mona Wang", roles=["management_officer"], office=OfficeFactory()
+    )
 
 
 @pytest.fixture
 def mark(db):
     """Another management officer."""
-    return UserFactory(email="mark@example.org", full_name="Mark Wu", roles=["management_officer"])
+    return UserFactory(
+        email="mark@example.org", full_name="Mark Wu", roles=["management_officer"], office=OfficeFactory()
+    )
 
 
 @pytest.fixture
 def arthur(db):
-    """An approver."""
-    return UserFactory(email="arthur@example.org", full_name="Arthur Li", roles=["approver"])
+    """An approver at the national administration."""
+    return UserFactory(
+        email="arthur@example.org", full_name="Arthur Li", roles=["approver"], office=OfficeFactory()
+    )

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_officer_who_opened_a_case_cannot_decide_it(card, mona):
-    from tests.factories import UserFactory
+    from tests.factories import OfficeFactory, UserFactory
 
-    both = UserFactory(roles=["management_officer", "approver"])
+    both = UserFactory(roles=["management_officer", "approver"], office=OfficeFactory())
     case = revocation_open(actor=both, card=card, ground="fraud", evidence="Forged tax records.")
     with pytest.raises(PermissionDenied):
         revocation_decide(actor=both, case=case, decision="revoke", reason="Forged.")
