@@ -47,6 +47,13 @@ def redis_broker():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests make many personas; the production hasher's cost (about half a second a password on
+    # this machine) would dominate the run. Password hashing itself is Django's, not ours to test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_unless_worker(request):
     """Tasks run in-process unless the test is marked ``worker`` (it runs a real worker process)."""
     eager = request.node.get_closest_marker("worker") is None and "celery_worker" not in request.fixturenames

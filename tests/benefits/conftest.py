@@ -11,12 +11,6 @@ from benefits.models import BenefitItem, Category
 from tests.factories import AgencyFactory, OfficeFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each test makes several personas; the real hasher's cost would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def item_values(**overrides) -> dict:
     values = {
         "category": Category.DRIVING_LICENCE,
