@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "benefits",
     "verification",
     "cards",
+    "figures",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +337,16 @@ CARDS_RESIDENCE_WARNING_MARGIN_DAYS = env.int("CARDS_RESIDENCE_WARNING_MARGIN_DA
 CELERY_BEAT_SCHEDULE["cards-expire-due"] = {"task": "cards.tasks.cards_expire_due_task", "schedule": 6 * 3600}
 CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
     "task": "cards.tasks.residence_review_task",
+    "schedule": 24 * 3600,
+}
+
+# --- published figures (R13) ---
+# Processing times: decided cases over the last FIGURES_WINDOW_MONTHS; a route or office with fewer
+# than FIGURES_MINIMUM_CASES decided cases publishes "too few" rather than a number.
+FIGURES_WINDOW_MONTHS = env.int("FIGURES_WINDOW_MONTHS", default=6)
+FIGURES_MINIMUM_CASES = env.int("FIGURES_MINIMUM_CASES", default=10)
+CELERY_BEAT_SCHEDULE["figures-processing-times"] = {
+    "task": "figures.tasks.processing_times_refresh_task",
     "schedule": 24 * 3600,
 }
 
