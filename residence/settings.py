@@ -242,6 +242,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Measured from the image header before decoding: 25 million pixels is a 300 dpi A3 scan, and
+# decodes in about 100 MB; a 13,000 x 13,000 PNG of 480 KiB would take 500 MB or more.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=25_000_000)
+# What all the streams of an uploaded PDF may decode to together (image codecs count as stored).
+UPLOAD_MAX_PDF_EXPANDED_BYTES = env.int("UPLOAD_MAX_PDF_EXPANDED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
