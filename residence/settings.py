@@ -397,3 +397,11 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 # --- applications ---
 # An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
+
+# --- audit ---
+# The hash chain of the audit log is recomputed daily; a break is logged, recorded and e-mailed to
+# the system administrators (residence.audit.services.audit_chain_check).
+CELERY_BEAT_SCHEDULE["audit-chain-verify"] = {
+    "task": "residence.audit.tasks.audit_chain_verify_task",
+    "schedule": 24 * 3600,
+}
