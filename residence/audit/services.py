@@ -17,6 +17,25 @@ from .models import AuditEntry
 logger = logging.getLogger(__name__)
 
 
+# Details the log does not need in full: the object and its history say whose record it is.
+MASKED_KEYS = frozenset({"passport_number"})
+
+
+def mask_passport(value: Any) -> Any:
+    """A passport number as the log keeps it: its last three characters, enough to tell two apart."""
+    if not isinstance(value, str) or not value:
+        return value
+    return "*" * max(len(value) - 3, 3) + value[-3:]
+
+
+def _masked(details: Any) -> Any:
+    if isinstance(details, dict):
+        return {k: mask_passport(v) if k in MASKED_KEYS else _masked(v) for k, v in details.items()}
+    if isinstance(details, list):
+        return [_masked(v) for v in details]
+    return details
+
+
 def _entry(fields: dict[str, Any]) -> AuditEntry:
     """An unsaved entry from the keyword arguments of ``audit_record``."""
     actor, obj = fields.get("actor"), fields.get("obj")
@@ -30,8 +49,8 @@ def _entry(fields: dict[str, Any]) -> AuditEntry:
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_label=str(obj)[:200] if obj is not None else "",
-        before=fields.get("before"),
-        after=fields.get("after"),
+        before=_masked(fields.get("before")),
+        after=_masked(fields.get("after")),
         reason=fields.get("reason", ""),
         request_id=request_id if request_id is not None else current_request_id(),
     )
