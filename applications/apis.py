@@ -24,7 +24,7 @@ from residence.accounts.models import User
 from residence.core.api import ErrorSerializer
 from residence.regions import PROVINCES
 
-from . import selectors, services
+from . import selectors, services, uploads
 from .access import is_officer, is_supervisor
 from .channels import facts_fields
 from .countries import COUNTRY_CHOICES
@@ -507,11 +507,7 @@ class DocumentDownloadApi(APIView):
     def get(self, request, pk: int):
         document = selectors.document_get(user=request.user, pk=_int_or_404(pk))
         response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-        response["Content-Disposition"] = (
-            f'inline; filename="{document.document_type}-v{document.version}.{document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"}"'
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.serve_document(response, document, inline=False)
 
 
 # --- inbox -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
@@ -589,11 +590,8 @@ def document_upload(
     _require_applicant_side(actor, application)
     if dependant is not None and dependant.application_id != application.pk:
         raise ValidationError({"dependant": [_("This person is not a dependant of the application.")]})
-    checked = uploads.check_upload(file)
-    if (document_type or "").strip() == "photo":
-        # The photo is printed on the card: refuse one too small for it now, not at issue.
-        file.seek(0)
-        uploads.check_photo(file.read())
+    # The photo is printed on the card: refuse one too small for it now, not at issue.
+    checked = uploads.check_upload(file, photo=(document_type or "").strip() == "photo")
     application = _lock(application)
     if application.status not in (*EDITABLE_STATUSES, Status.EVIDENCE_REQUESTED):
         raise TransitionConflict(
@@ -612,7 +610,6 @@ def document_upload(
     )
     version = (current.aggregate(v=Max("version"))["v"] or 0) + 1
     current.filter(superseded=False).update(superseded=True)
-    file.seek(0)
     document = ApplicationDocument(
         application=application,
         dependant=dependant,
@@ -624,7 +621,8 @@ def document_upload(
         version=version,
         uploaded_by=actor,
     )
-    document.file.save(checked.extension, file, save=False)
+    # What is stored is the checked copy (images re-encoded), never the bytes as sent.
+    document.file.save(checked.extension, ContentFile(checked.data), save=False)
     document.save()
     audit_record(
         actor=actor,

@@ -197,8 +197,8 @@ def application_photo(application) -> tuple[bytes, str] | None:
     if document is None:
         return None
     with document.file.open("rb") as handle:
-        data = handle.read()
-    return data, check_photo(data)
+        checked = check_photo(handle.read())
+    return checked.data, checked.content_type
 
 
 @transaction.atomic
@@ -478,7 +478,8 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     if old.status not in (Card.Status.ISSUED, Card.Status.EXPIRED):
         raise ValidationError(_("The card is no longer current; this request cannot be met."))
     if photo is not None:
-        content_type = check_photo(photo)
+        checked = check_photo(photo)
+        photo, content_type = checked.data, checked.content_type
     else:
         with old.photo.open("rb") as handle:
             photo = handle.read()

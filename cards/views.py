@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applications.uploads import protect_served_upload
 from residence.accounts.models import Role
 from residence.core.pagination import keyset_page_for_request
 
@@ -56,8 +57,7 @@ def public_verify(request, token: str):
 def public_photo(request, token: str):
     card = selectors.card_by_token(token=token)
     response = FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
-    response["Cache-Control"] = "no-store"
-    return response
+    return protect_served_upload(response, filename="photo", inline=True)
 
 
 # --- holder ---------------------------------------------------------------------------------------
@@ -115,7 +115,8 @@ def document_download(request, pk: int):
 @require_GET
 def card_photo(request, pk: int):
     card = selectors.card_get(user=request.user, pk=pk)
-    return FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
+    response = FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
+    return protect_served_upload(response, filename="photo", inline=True)
 
 
 # --- renewal and replacement (management officers) ------------------------------------------------

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "residence.audit.security.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -243,6 +244,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Measured from the image header before decoding: 25 million pixels is a 300 dpi A3 scan, and
+# decodes in about 100 MB; a 13,000 x 13,000 PNG of 480 KiB would take 500 MB or more.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=25_000_000)
+# What all the streams of an uploaded PDF may decode to together (image codecs count as stored).
+UPLOAD_MAX_PDF_EXPANDED_BYTES = env.int("UPLOAD_MAX_PDF_EXPANDED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -403,3 +409,11 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 # --- applications ---
 # An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
+
+# --- audit ---
+# The hash chain of the audit log is recomputed daily; a break is logged, recorded and e-mailed to
+# the system administrators (residence.audit.services.audit_chain_check).
+CELERY_BEAT_SCHEDULE["audit-chain-verify"] = {
+    "task": "residence.audit.tasks.audit_chain_verify_task",
+    "schedule": 24 * 3600,
+}

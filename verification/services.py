@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from residence.accounts.models import Role
-from residence.audit.services import audit_record, audit_record_many
+from residence.audit.services import audit_record, audit_record_many, mask_passport
 from residence.core.db import rows_update
 
 from .checks import AGENCY_OF_KIND, MANAGEMENT_CHECKS, CheckKind, kinds_for_channel
@@ -120,7 +120,7 @@ def _audit_requests(checks: list[VerificationCheck], actor) -> None:
                 "after": {
                     "agency": check.agency,
                     "kind": check.kind,
-                    "about": check.subject.get("passport_number"),
+                    "about": mask_passport(check.subject.get("passport_number")),
                     "application": check.application.reference or check.application_id,
                     "asked": sorted(check.stated),
                     "correlation_id": str(check.correlation_id),

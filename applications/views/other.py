@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from residence.accounts.models import Role
 from residence.core.pagination import InvalidCursor, keyset_paginate
 
-from .. import selectors, services
+from .. import selectors, services, uploads
 from ..forms import AuthoriseIntermediaryForm
 from ._common import add_service_errors, error_text
 
@@ -25,7 +25,7 @@ INBOX_PAGE_SIZE = 30
 @login_required
 @xframe_options_sameorigin
 def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    """A stored upload, shown inline (the case page frames it), only to those who may see the case."""
+    """A stored upload, only to those who may see the case: images inline, PDFs downloaded (both sandboxed)."""
     doc = selectors.document_get(user=request.user, pk=document_pk)
     if doc.application_id != pk:
         raise Http404
@@ -33,14 +33,7 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
         handle = doc.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    response = FileResponse(handle, content_type=doc.content_type)
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        doc.content_type, "bin"
-    )
-    # The uploader's own file name is never echoed into a header.
-    response["Content-Disposition"] = f'inline; filename="{doc.document_type}-v{doc.version}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve_document(FileResponse(handle, content_type=doc.content_type), doc)
 
 
 @login_required

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "residence.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from . import security
+
+        security.connect()

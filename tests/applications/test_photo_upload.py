@@ -10,7 +10,7 @@ from tests.applications.factories import png_bytes
 
 
 def test_a_photo_of_the_card_size_is_accepted():
-    assert check_photo(png_bytes((300, 370))) == "image/png"
+    assert check_photo(png_bytes((300, 370))).content_type == "image/png"
 
 
 @pytest.mark.parametrize("size", [(299, 370), (300, 369), (40, 40)])

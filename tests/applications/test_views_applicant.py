@@ -211,7 +211,7 @@ def test_another_applicants_application_is_a_404_on_every_applicant_page(client,
     assert Application.objects.get(pk=application.pk).status == Status.DRAFT
 
 
-def test_the_owner_sees_a_document_inline(client):
+def test_the_owner_sees_an_image_document_inline_under_a_sandbox(client):
     profile = ProfileFactory()
     application = complete_draft(profile)
     document = application.documents.first()
@@ -219,6 +219,7 @@ def test_the_owner_sees_a_document_inline(client):
     response = client.get(reverse("applications:document", args=[application.pk, document.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["Content-Type"] == "image/png"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 

@@ -218,7 +218,7 @@ def test_an_intake_officer_cannot_assign_cases(client, ivan, rita):
     assert application.claimed_by is None
 
 
-def test_a_pdf_is_framed_inline_on_the_case_page_and_served_to_the_frame(client, ivan):
+def test_a_pdf_is_offered_for_download_on_the_case_page_and_never_framed(client, ivan):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .factories import complete_draft, pdf_bytes
@@ -233,10 +233,11 @@ def test_a_pdf_is_framed_inline_on_the_case_page_and_served_to_the_frame(client,
     client.force_login(ivan)
     page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
     url = reverse("applications:document", args=[application.pk, document.pk])
-    assert f'<iframe class="doc-view" src="{url}"' in page
+    assert f'<a href="{url}" download>' in page
+    assert "<iframe" not in page
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_the_approver_decides_each_family_member_on_the_approval_form(client, ivan, rita, nadia):

@@ -47,7 +47,7 @@ def test_accepting_a_work_case_writes_its_checks_in_the_same_transaction_and_sen
     requests = AuditEntry.objects.filter(action="verification.request")
     assert requests.count() == 5
     entry = requests.first()
-    assert entry.actor == ivan and entry.after["about"] == "TESTMATCH1" and entry.reason
+    assert entry.actor == ivan and entry.after["about"] == "*******CH1" and entry.reason
 
 
 def test_when_every_check_has_a_result_the_case_moves_on_to_review_by_itself(
