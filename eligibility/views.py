@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,6 +20,7 @@ from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
 from .documents import dump_policy_text, parse_policy_text, policy_errors
+from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
     FamilyQuotaForm,
@@ -443,3 +444,19 @@ def bans(request):
             "policy_admin": selectors.is_policy_admin(request.user),
         },
     )
+
+
+def policy_schema_json(request):
+    """The policy document's JSON Schema, public so administrators' own tools can validate with it."""
+    response = JsonResponse(POLICY_SCHEMA, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Type"] = "application/schema+json"
+    return response
+
+
+def policy_schema_reference(request):
+    """Every key of a policy document with its type and meaning, generated from the schema."""
+    rows = reference_rows()
+    places: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        places.setdefault(row["place"], []).append(row)
+    return render(request, "eligibility/policy_schema.html", {"places": places, "count": len(rows)})

@@ -609,3 +609,39 @@ def duration_days(duration: dict[str, Any]) -> int:
     import math
 
     return math.ceil(duration["amount"] * DAYS_PER_UNIT[duration["unit"]])
+
+
+def reference_rows(schema: dict[str, Any] = POLICY_SCHEMA) -> list[dict[str, str]]:
+    """Every key of the document with its place, type and description, for the reference page."""
+    defs = schema["$defs"]
+    rows: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def type_of(sub: dict[str, Any]) -> str:
+        if "$ref" in sub:
+            return sub["$ref"].rsplit("/", 1)[-1]
+        if "enum" in sub:
+            return " | ".join(map(str, sub["enum"]))
+        kind = sub.get("type", "")
+        return " | ".join(kind) if isinstance(kind, list) else str(kind)
+
+    def walk(where: str, sub: dict[str, Any]) -> None:
+        for branch in ("then", "else"):
+            if isinstance(sub.get(branch), dict):
+                walk(where, sub[branch])
+        for item in sub.get("allOf", ()):
+            walk(where, item.get("then", {}))
+        for name, prop in sub.get("properties", {}).items():
+            if (where, name) in seen or "description" not in prop:
+                continue
+            seen.add((where, name))
+            rows.append(
+                {"place": where, "key": name, "type": type_of(prop), "description": prop["description"]}
+            )
+            if "properties" in prop:
+                walk(name if where == "(policy)" else f"{where}.{name}", prop)
+
+    walk("(policy)", schema)
+    for name, sub in defs.items():
+        walk(name, sub)
+    return rows
