@@ -69,7 +69,10 @@ class SelfCheckForm(forms.Form):
 
     def __init__(self, *args, specs: dict[str, dict[str, Any]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.specs = {name: spec for name, spec in specs.items() if name not in HIDDEN_FACTS}
+        # Derived facts (e.g. days in China last year) are computed from other answers, never asked.
+        self.specs = {
+            name: spec for name, spec in specs.items() if name not in HIDDEN_FACTS and "derive" not in spec
+        }
         for name, spec in self.specs.items():
             self.fields[name] = _fact_field(name, spec)
 

@@ -107,9 +107,12 @@ class Result:
     green_channel: bool
     policy_version: str
     as_of: date
+    # The class the points reach when the points table has classes (e.g. "A"), else None.
+    tier: str | None = None
+    tier_label: dict[str, str] | None = None
     # The raw trace of the evaluation; criteria and what_if are derived from it on first access,
     # because most callers (queues, statistics, the benchmark) only need the outcome.
-    _trace: tuple = field(repr=False, compare=False)
+    _trace: tuple = field(default=(), repr=False, compare=False)
 
     @cached_property
     def criteria(self) -> tuple[CriterionResult, ...]:
@@ -202,6 +205,9 @@ class Result:
         outcome_en, outcome_zh = _OUTCOME_TEXT[self.outcome]
         points_en = f" ({self.points}/{self.pass_mark} points)" if self.pass_mark is not None else ""
         points_zh = f"（{self.points}/{self.pass_mark}分）" if self.pass_mark is not None else ""
+        if self.tier_label is not None:
+            points_en += f", class {self.tier_label['en']} ({self.points} points)"
+            points_zh += f"，{self.tier_label['zh']}（{self.points}分）"
         return text.sentence(
             f"{outcome_en}{points_en} under policy {self.policy_version}.",
             f"{outcome_zh}{points_zh}，适用政策版本{self.policy_version}。",
@@ -214,6 +220,8 @@ class Result:
             "outcome": self.outcome,
             "points": self.points,
             "pass_mark": self.pass_mark,
+            "tier": self.tier,
+            "tier_label": self.tier_label,
             "green_channel": self.green_channel,
             "policy_version": self.policy_version,
             "as_of": self.as_of.isoformat(),

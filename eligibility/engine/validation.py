@@ -225,7 +225,28 @@ class _Validator:
             for name, spec in specs.items():
                 if self.fact_spec(spec, f"{path}.{name}"):
                     schema[group][name] = spec
+        for group, specs in schema.items():
+            visible = {**schema.get("common", {}), **specs}
+            for name, spec in specs.items():
+                if isinstance(spec.get("derive"), dict):
+                    self.derived_fact(spec, f"facts.{group}.{name}", visible)
         return schema
+
+    def derived_fact(self, spec: dict[str, Any], path: str, visible: dict[str, Any]) -> None:
+        source = spec["derive"].get("from")
+        if spec["type"] not in NUMERIC_TYPES:
+            self.bad(
+                f"{path}.type",
+                "a derived fact is a number (int or decimal)",
+                "派生事实项须为数值（int 或 decimal）",
+            )
+        origin = visible.get(source)
+        if origin is None or origin.get("type") != "list_int" or "derive" in origin:
+            self.bad(
+                f"{path}.derive.from",
+                f"{source!r} is not a days-per-year fact (list_int) of this channel",
+                f"“{source}”不是本类别的每年天数事实项（list_int）",
+            )
 
     def fact_spec(self, spec: Any, path: str) -> bool:
         if not self.mapping(spec, path) or not self.required(spec, ("type", "label"), path):
@@ -580,6 +601,14 @@ class _Validator:
         ):
             self.bad(path, "a scale needs a numeric value", "线性计分须基于数值")
             return
+        per = scale.get("per")
+        bounded = _is_int(scale.get("start")) and _is_int(scale.get("max")) and _is_number(per) and per > 0
+        if bounded and (scale["max"] - scale["start"]) / per > 500:
+            self.bad(
+                f"{path}.per",
+                "the scale takes more than 500 steps to reach its max; use brackets",
+                "线性计分超过500级才达到最高分，请改用区间",
+            )
         if _is_int(scale.get("start")) and _is_int(scale.get("max")) and scale["max"] < scale["start"]:
             self.bad(
                 f"{path}.max",
