@@ -164,7 +164,7 @@ class PolicyThresholdsForm(forms.Form):
         for channel, doc in (document.get("channels") or {}).items():
             names = []
             points = doc.get("points")
-            if points:
+            if points and "pass_mark" in points:
                 name = f"{channel}__pass_mark"
                 self.fields[name] = forms.IntegerField(
                     label=_("Pass mark (points)"), min_value=0, initial=points["pass_mark"]

@@ -170,6 +170,39 @@ class Result:
         return tuple(built)
 
     @cached_property
+    def warnings(self) -> tuple[dict[str, str], ...]:
+        """Figures read past a reference table's last published year (shown to officers and applicants)."""
+        channel, facts, _score, records, point_records = self._trace
+        uses = [leaf.params for leaf, _status, _value in records if leaf.op == "multiple_of_reference"]
+        uses += [
+            criterion.params
+            for criterion, _p, _v in point_records
+            if criterion.derive == "multiple_of_reference"
+        ]
+        found: dict[tuple, dict[str, str]] = {}
+        for params in uses:
+            table = channel.env.tables[params["reference"]]
+            key = facts.get(params["key_fact"])
+            year = self.as_of.year + params.get("year_offset", 0)
+            last = None if key is None else table.stale(key, year)
+            if last is None or (table.name, key) in found:
+                continue
+            if table.past_last_year == "needs_judgement":
+                en = (
+                    f"The {table.label['en']} for {key} is published up to {last}; without the {year} "
+                    f"figure an officer decides the rules that need it."
+                )
+                zh = f"{key}的{table.label['zh']}仅公布至{last}年；缺少{year}年数据，相关条件须由审批人员判断。"
+            else:
+                en = (
+                    f"The {table.label['en']} for {key} is published up to {last}; the {year} figure is "
+                    f"not yet available, so the {last} figure is used and the result may change."
+                )
+                zh = f"{key}的{table.label['zh']}仅公布至{last}年，尚无{year}年数据，暂按{last}年数据计算，结果可能变化。"
+            found[(table.name, key)] = {"en": en, "zh": zh}
+        return tuple(found.values())
+
+    @cached_property
     def what_if(self) -> tuple[Suggestion, ...]:
         channel, facts, *_rest = self._trace
         # Nothing to suggest when already eligible, or when only an officer can decide anyway.
@@ -228,6 +261,7 @@ class Result:
             "summary": self.summary,
             "criteria": [criterion.to_dict() for criterion in self.criteria],
             "what_if": [suggestion.to_dict() for suggestion in self.what_if],
+            "warnings": list(self.warnings),
         }
 
 

@@ -15,7 +15,14 @@ from .errors import PolicyError, policy_error
 from .facts import FACT_TYPES, NUMERIC_TYPES
 from .labels import unknown_placeholders
 from .points import DERIVATION_FACT_TYPES, DERIVATIONS
-from .schema import BAN_GROUNDS, CHANNELS, POLICY_SCHEMA, VERIFICATION_CHECK_KINDS, duration_days
+from .schema import (
+    BAN_GROUNDS,
+    CHANNELS,
+    DAYS_PER_UNIT,
+    POLICY_SCHEMA,
+    VERIFICATION_CHECK_KINDS,
+    duration_days,
+)
 
 STAGES = ("intake", "verification", "review", "approval")
 OFFICE_LEVELS = ("municipal", "provincial", "national")
@@ -374,7 +381,15 @@ class _Validator:
         self.unique_id(doc["id"], path, ids)
         self.translated(doc["label"], f"{path}.label")
         if isinstance(doc["label"], dict):
-            for name in unknown_placeholders(doc["label"], doc):
+            shown = doc
+            stay = doc.get("min_stay")
+            if (
+                isinstance(stay, dict)
+                and _is_number(stay.get("amount"))
+                and stay.get("unit") in DAYS_PER_UNIT
+            ):
+                shown = {**doc, "min_days": duration_days(stay)}
+            for name in unknown_placeholders(doc["label"], shown):
                 self.bad(
                     f"{path}.label",
                     f"the placeholder {{{name}}} names no figure of this rule",

@@ -170,3 +170,45 @@ def test_a_total_cap_cuts_the_sum(policy):
 
     assert evaluate(policy, channel="work", facts=facts, as_of=AS_OF).points == 98
     assert evaluate(capped, channel="work", facts=facts, as_of=AS_OF).points == 80
+
+
+# --- reference tables past their last year ------------------------------------------------------
+
+SALARIED = {
+    "birth_date": date(1985, 1, 1),
+    "annual_salary_cny": Decimal(1500000),
+    "annual_income_tax_cny": Decimal(400000),
+    "work_province": "CN-BJ",
+    "education": "doctorate",
+    "experience_years": 10,
+    "hsk_level": 5,
+    "priority_industry": True,
+    "days_in_china_by_year": [300, 300, 300, 300, 300],
+}
+
+
+def test_a_figure_past_the_tables_last_year_is_used_with_a_warning():
+    policy = load_policy(read_policy_document())
+
+    stale = evaluate(policy, channel="talent", facts=SALARIED, as_of=date(2026, 6, 1))
+    current = evaluate(policy, channel="talent", facts=SALARIED, as_of=date(2024, 6, 1))
+
+    assert stale.outcome == current.outcome == "eligible"
+    (warning,) = stale.warnings
+    assert "CN-BJ" in warning["en"] and "2023" in warning["en"] and "2025" in warning["en"]
+    assert "2023" in warning["zh"]
+    assert stale.to_dict()["warnings"] == [warning]
+    assert current.warnings == ()
+
+
+def test_a_table_that_says_needs_judgement_leaves_the_rule_to_an_officer_past_its_last_year():
+    doc = read_policy_document()
+    doc["reference"]["tables"]["local_average_wage"]["past_last_year"] = "needs_judgement"
+    policy = load_policy(doc)
+    facts = {**SALARIED, "talent_program_registered": False, "education": "none", "hsk_level": 0}
+
+    stale = evaluate(policy, channel="talent", facts=facts, as_of=date(2026, 6, 1))
+    salary_rule = next(c for c in stale.criteria if c.id == "market_salary_multiple")
+
+    assert salary_rule.outcome == "unknown"
+    assert "officer" in stale.warnings[0]["en"]
