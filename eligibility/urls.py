@@ -19,6 +19,11 @@ urlpatterns = [
     path("policy/<int:pk>/export.<str:fmt>", views.policy_export, name="policy_export"),
     path("policy/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
     path("policy/<int:pk>/thresholds/", views.policy_thresholds, name="policy_thresholds"),
+    path(
+        "policy/<int:pk>/reference/<slug:table>/year/",
+        views.policy_reference_year,
+        name="policy_reference_year",
+    ),
     path("policy/<int:pk>/publish/", views.policy_publish, name="policy_publish"),
     path("policy/<int:pk>/delete/", views.policy_delete, name="policy_delete"),
     path("policy/<int:pk>/impact/", views.policy_impact_view, name="policy_impact"),

@@ -28,6 +28,7 @@ from .forms import (
     PolicyPublishForm,
     PolicyTextForm,
     PolicyThresholdsForm,
+    ReferenceYearForm,
     SelfCheckForm,
     TalentProgramForm,
 )
@@ -289,6 +290,43 @@ def policy_thresholds(request, pk: int):
                 return redirect("eligibility:policy_detail", pk=draft.pk)
     return render(
         request, "eligibility/policy_thresholds.html", {"version": draft, "form": form, "errors": errors}
+    )
+
+
+@policy_admin_required
+def policy_reference_year(request, pk: int, table: str):
+    """Add a year's figures to a by-year reference table of a draft (e.g. a new year of wages)."""
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    doc = ((draft.document.get("reference") or {}).get("tables") or {}).get(table)
+    if not isinstance(doc, dict) or not doc.get("by_year"):
+        raise Http404
+    form = ReferenceYearForm(request.POST or None, table=doc)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_reference_year_add(
+                actor=request.user,
+                draft=draft,
+                table=table,
+                year=form.cleaned_data["year"],
+                figures=form.figures(),
+                lang=_lang(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The figures were added to the draft."))
+            return redirect("eligibility:policy_detail", pk=draft.pk)
+    years = sorted({int(year) for by_year in doc["values"].values() for year in by_year})
+    return render(
+        request,
+        "eligibility/policy_reference_year.html",
+        {
+            "version": draft,
+            "form": form,
+            "table": table,
+            "label": localized(doc.get("label")),
+            "years": years,
+        },
     )
 
 
