@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("policy/<int:pk>/publish/", views.policy_publish, name="policy_publish"),
     path("policy/<int:pk>/delete/", views.policy_delete, name="policy_delete"),
+    path("policy/<int:pk>/diff/", views.policy_diff_view, name="policy_diff"),
     path("policy/<int:pk>/impact/", views.policy_impact_view, name="policy_impact"),
     path("policy/talent-programs/", views.talent_programs, name="talent_programs"),
     path("policy/talent-programs/<int:pk>/", views.talent_program_edit, name="talent_program_edit"),

@@ -20,6 +20,7 @@ from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
 from .documents import dump_policy_text, parse_policy_text, policy_errors
+from .engine.diff import policy_diff
 from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
@@ -374,6 +375,40 @@ def policy_impact_view(request, pk: int):
     cases = submitted_cases()
     report = policy_impact(draft=draft, cases=cases) if cases is not None else None
     return render(request, "eligibility/policy_impact.html", {"version": draft, "report": report})
+
+
+@policy_admin_required
+def policy_diff_view(request, pk: int):
+    """What a version changes against another (by default the one it was based on), in words."""
+    version = selectors.policy_version_get(user=request.user, pk=pk)
+    against_pk = request.GET.get("against")
+    if against_pk:
+        if not against_pk.isdigit():
+            raise Http404
+        against = selectors.policy_version_get(user=request.user, pk=int(against_pk))
+    else:
+        against = version.based_on
+        if against is None:
+            try:
+                against = selectors.policy_version_in_force()
+            except PolicyVersion.DoesNotExist:
+                against = None
+    changes = policy_diff(against.document, version.document) if against is not None else []
+    report = None
+    if version.is_draft and changes:
+        cases = submitted_cases()
+        report = policy_impact(draft=version, cases=cases) if cases is not None else None
+    return render(
+        request,
+        "eligibility/policy_diff.html",
+        {
+            "version": version,
+            "against": against,
+            "changes": changes,
+            "report": report,
+            "versions": selectors.policy_version_list(user=request.user).exclude(pk=version.pk)[:50],
+        },
+    )
 
 
 # --- talent programs, family quota, bans ----------------------------------------------------------
