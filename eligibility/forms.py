@@ -69,7 +69,10 @@ class SelfCheckForm(forms.Form):
 
     def __init__(self, *args, specs: dict[str, dict[str, Any]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.specs = {name: spec for name, spec in specs.items() if name not in HIDDEN_FACTS}
+        # Derived facts (e.g. days in China last year) are computed from other answers, never asked.
+        self.specs = {
+            name: spec for name, spec in specs.items() if name not in HIDDEN_FACTS and "derive" not in spec
+        }
         for name, spec in self.specs.items():
             self.fields[name] = _fact_field(name, spec)
 
@@ -161,7 +164,7 @@ class PolicyThresholdsForm(forms.Form):
         for channel, doc in (document.get("channels") or {}).items():
             names = []
             points = doc.get("points")
-            if points:
+            if points and "pass_mark" in points:
                 name = f"{channel}__pass_mark"
                 self.fields[name] = forms.IntegerField(
                     label=_("Pass mark (points)"), min_value=0, initial=points["pass_mark"]
@@ -232,3 +235,25 @@ class BanForm(forms.ModelForm):
         model = Ban
         fields = ["passport_number", "nationality", "birth_date", "ground", "until", "reason"]
         widgets = {"birth_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReferenceYearForm(forms.Form):
+    """One year's figures of a by-year reference table (e.g. the local average wage), per key."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+
+    def __init__(self, *args, table: dict[str, Any], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = sorted(table.get("values") or {})
+        unit = table.get("unit") or ""
+        for key in self.keys:
+            self.fields[f"figure__{key}"] = forms.DecimalField(
+                label=f"{key} ({unit})" if unit else key,
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+            )
+
+    def figures(self) -> dict[str, Any]:
+        return {key: self.cleaned_data.get(f"figure__{key}") for key in self.keys}

@@ -216,6 +216,45 @@ def policy_draft_update(
 
 
 @transaction.atomic
+def policy_reference_year_add(
+    *, actor, draft: PolicyVersion, table: str, year: int, figures: dict[str, Any], lang: str = "en"
+) -> PolicyVersion:
+    """Add (or correct) one year's figures of a by-year reference table in a draft, audited."""
+    _require_policy_admin(actor)
+    draft = PolicyVersion.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_draft:
+        raise ValidationError(_("A published policy version cannot be changed; create a new draft."))
+    document = copy.deepcopy(draft.document)
+    tables = (document.get("reference") or {}).get("tables") or {}
+    values = (tables.get(table) or {}).get("values")
+    if not tables.get(table, {}).get("by_year") or not isinstance(values, dict):
+        raise ValidationError({"table": [_("This table has no figures by year.")]})
+    given = {key: amount for key, amount in figures.items() if amount is not None}
+    if not given:
+        raise ValidationError(_("Enter at least one figure."))
+    unknown = sorted(set(given) - set(values))
+    if unknown:
+        raise ValidationError({"table": [_("Unknown keys: %(keys)s") % {"keys": ", ".join(unknown)}]})
+    before = {key: values[key].get(str(year), values[key].get(year)) for key in given}
+    for key, amount in given.items():
+        # Stored as JSON: year keys are text; whole amounts stay whole.
+        values[key].pop(year, None)
+        values[key][str(year)] = int(amount) if amount == int(amount) else float(amount)
+    document = _check_document(jsonable(document), lang=lang)
+    draft.document = document
+    draft.revision += 1
+    draft.save(update_fields=["document", "revision"])
+    audit_record(
+        actor=actor,
+        action="eligibility.policy_reference_year_add",
+        obj=draft,
+        before={"table": table, "year": year, "figures": jsonable(before)},
+        after={"table": table, "year": year, "figures": jsonable(given), "revision": draft.revision},
+    )
+    return draft
+
+
+@transaction.atomic
 def policy_import(*, actor, text: str | bytes, fmt: str, lang: str = "en") -> PolicyVersion:
     """A new draft from a YAML or JSON file; an invalid file stores nothing and says why, by path."""
     _require_policy_admin(actor)

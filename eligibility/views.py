@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,6 +20,8 @@ from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
 from .documents import dump_policy_text, parse_policy_text, policy_errors
+from .engine.diff import policy_diff
+from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
     FamilyQuotaForm,
@@ -27,6 +29,7 @@ from .forms import (
     PolicyPublishForm,
     PolicyTextForm,
     PolicyThresholdsForm,
+    ReferenceYearForm,
     SelfCheckForm,
     TalentProgramForm,
 )
@@ -292,6 +295,43 @@ def policy_thresholds(request, pk: int):
 
 
 @policy_admin_required
+def policy_reference_year(request, pk: int, table: str):
+    """Add a year's figures to a by-year reference table of a draft (e.g. a new year of wages)."""
+    draft = selectors.policy_draft_get(user=request.user, pk=pk)
+    doc = ((draft.document.get("reference") or {}).get("tables") or {}).get(table)
+    if not isinstance(doc, dict) or not doc.get("by_year"):
+        raise Http404
+    form = ReferenceYearForm(request.POST or None, table=doc)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_reference_year_add(
+                actor=request.user,
+                draft=draft,
+                table=table,
+                year=form.cleaned_data["year"],
+                figures=form.figures(),
+                lang=_lang(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The figures were added to the draft."))
+            return redirect("eligibility:policy_detail", pk=draft.pk)
+    years = sorted({int(year) for by_year in doc["values"].values() for year in by_year})
+    return render(
+        request,
+        "eligibility/policy_reference_year.html",
+        {
+            "version": draft,
+            "form": form,
+            "table": table,
+            "label": localized(doc.get("label")),
+            "years": years,
+        },
+    )
+
+
+@policy_admin_required
 @require_POST
 def policy_publish(request, pk: int):
     draft = selectors.policy_draft_get(user=request.user, pk=pk)
@@ -335,6 +375,40 @@ def policy_impact_view(request, pk: int):
     cases = submitted_cases()
     report = policy_impact(draft=draft, cases=cases) if cases is not None else None
     return render(request, "eligibility/policy_impact.html", {"version": draft, "report": report})
+
+
+@policy_admin_required
+def policy_diff_view(request, pk: int):
+    """What a version changes against another (by default the one it was based on), in words."""
+    version = selectors.policy_version_get(user=request.user, pk=pk)
+    against_pk = request.GET.get("against")
+    if against_pk:
+        if not against_pk.isdigit():
+            raise Http404
+        against = selectors.policy_version_get(user=request.user, pk=int(against_pk))
+    else:
+        against = version.based_on
+        if against is None:
+            try:
+                against = selectors.policy_version_in_force()
+            except PolicyVersion.DoesNotExist:
+                against = None
+    changes = policy_diff(against.document, version.document) if against is not None else []
+    report = None
+    if version.is_draft and changes:
+        cases = submitted_cases()
+        report = policy_impact(draft=version, cases=cases) if cases is not None else None
+    return render(
+        request,
+        "eligibility/policy_diff.html",
+        {
+            "version": version,
+            "against": against,
+            "changes": changes,
+            "report": report,
+            "versions": selectors.policy_version_list(user=request.user).exclude(pk=version.pk)[:50],
+        },
+    )
 
 
 # --- talent programs, family quota, bans ----------------------------------------------------------
@@ -443,3 +517,19 @@ def bans(request):
             "policy_admin": selectors.is_policy_admin(request.user),
         },
     )
+
+
+def policy_schema_json(request):
+    """The policy document's JSON Schema, public so administrators' own tools can validate with it."""
+    response = JsonResponse(POLICY_SCHEMA, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Type"] = "application/schema+json"
+    return response
+
+
+def policy_schema_reference(request):
+    """Every key of a policy document with its type and meaning, generated from the schema."""
+    rows = reference_rows()
+    places: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        places.setdefault(row["place"], []).append(row)
+    return render(request, "eligibility/policy_schema.html", {"places": places, "count": len(rows)})

@@ -19,6 +19,7 @@ from .dates import anniversary, latest_start_for, whole_years
 from .facts import NUMERIC_TYPES
 from .labels import render_label
 from .reference import ReferenceTable, as_decimal
+from .schema import duration_days
 
 MET = "met"
 NOT_MET = "not_met"
@@ -76,12 +77,20 @@ Score = tuple[int, int, int]  # (points, points still open because of missing fa
 class ChannelEnv:
     """What a channel's rules can refer to: its fact schema and the reference tables."""
 
-    __slots__ = ("channel", "specs", "tables")
+    __slots__ = ("channel", "specs", "tables", "tiers")
 
-    def __init__(self, channel: str, specs: dict[str, dict[str, Any]], tables: dict[str, ReferenceTable]):
+    def __init__(
+        self,
+        channel: str,
+        specs: dict[str, dict[str, Any]],
+        tables: dict[str, ReferenceTable],
+        tiers: dict[str, int] | None = None,
+    ):
         self.channel = channel
         self.specs = specs
         self.tables = tables
+        # The points table's classes: id -> points needed (for points_pass with a tier).
+        self.tiers = tiers or {}
 
 
 class Leaf:
@@ -96,6 +105,9 @@ class Leaf:
         self.fact: str | None = doc.get("fact")
         others = [doc[key] for key in ("of", "key_fact") if key in doc]
         self.facts: tuple[str, ...] = tuple(name for name in (self.fact, *others) if name)
+        if "min_stay" in doc:
+            # A stay given with its unit is compiled to days once, so every use reads min_days.
+            doc = {**doc, "min_days": duration_days(doc["min_stay"])}
         self.label: dict[str, str] = render_label(doc["label"], doc)
         self.legal_basis: dict[str, str] | None = doc.get("legal_basis")
         self.params = doc
@@ -324,9 +336,20 @@ def _compile_ratio(leaf: Leaf, env: ChannelEnv) -> Callable:
     return check
 
 
+def points_needed(leaf: Leaf, env: ChannelEnv, score: Score) -> int:
+    """The points a points_pass leaf asks for: its class's threshold, else the pass mark."""
+    tier = leaf.params.get("tier")
+    return score[2] if tier is None else env.tiers[tier]
+
+
 def _compile_points_pass(leaf: Leaf, env: ChannelEnv) -> Callable:
+    tier = leaf.params.get("tier")
+    needed = None if tier is None else env.tiers[tier]
+
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
         points, open_points, pass_mark = score
+        if needed is not None:
+            pass_mark = needed
         if points >= pass_mark:
             return MET, points
         if points + open_points >= pass_mark:
@@ -377,9 +400,15 @@ def explain_leaf(
     label = leaf.label
     head_en, head_zh = f"{label['en']}: ", f"{label['zh']}："
     if leaf.op == "points_pass":
-        points, open_points, pass_mark = score
-        en = f"{head_en}{points} points; the pass mark is {pass_mark}"
-        zh = f"{head_zh}积分{points}分；合格线为{pass_mark}分"
+        points, open_points, _pass_mark = score
+        needed = points_needed(leaf, env, score)
+        if leaf.params.get("tier") is None:
+            en = f"{head_en}{points} points; the pass mark is {needed}"
+            zh = f"{head_zh}积分{points}分；合格线为{needed}分"
+        else:
+            tier = leaf.params["tier"]
+            en = f"{head_en}{points} points; class {tier} needs {needed}"
+            zh = f"{head_zh}积分{points}分；{tier}类须达到{needed}分"
         if status is UNKNOWN:
             en += f", and up to {open_points} more points depend on facts not yet provided"
             zh += f"，另有最多{open_points}分取决于尚未提供的事实"
@@ -497,7 +526,7 @@ def leaf_change(leaf: Leaf, *, facts: dict[str, Any], as_of: date, env: ChannelE
     if leaf.fact is None or any(facts.get(name) is None for name in leaf.facts):
         return None
     spec = env.specs[leaf.fact]
-    if not spec.get("what_if", True):
+    if not spec.get("what_if", "derive" not in spec):
         return None
     op, params, fact = leaf.op, leaf.params, leaf.fact
     if op in COMPARISONS:

@@ -33,6 +33,7 @@ def evaluate(policy: CompiledPolicy, *, channel: str, facts: Mapping[str, Any], 
         outcome = NOT_ELIGIBLE
     else:
         outcome = NEEDS_JUDGEMENT
+    tier = compiled.tier_for(score[0]) if score is not None and compiled.tiers else None
     return Result(
         channel=channel,
         outcome=outcome,
@@ -41,5 +42,7 @@ def evaluate(policy: CompiledPolicy, *, channel: str, facts: Mapping[str, Any], 
         green_channel=compiled.is_green(cleaned, as_of, score),
         policy_version=policy.version,
         as_of=as_of,
+        tier=None if tier is None else tier[0],
+        tier_label=None if tier is None else tier[2],
         _trace=(compiled, cleaned, score, records, point_records),
     )

@@ -131,16 +131,51 @@ def make_checker(name: str, spec: dict[str, Any]) -> Checker:
     raise ValueError(f"unknown fact type {kind!r}")  # validate_policy rejects this first
 
 
+def make_deriver(spec: dict[str, Any]) -> Callable[[dict[str, Any]], Any]:
+    """A derived fact over a days-per-year fact (most recent year first): last year, or an
+    average, minimum, maximum or total over the most recent N years; None while fewer are known.
+    """
+    source, aggregate, years = (
+        spec["derive"]["from"],
+        spec["derive"]["aggregate"],
+        spec["derive"].get("years", 1),
+    )
+    whole = spec["type"] == "int"
+
+    def derive(cleaned: dict[str, Any]) -> Any:
+        rows = cleaned.get(source)
+        if rows is None:
+            return None
+        if aggregate == "last":
+            return rows[0] if rows else None
+        if len(rows) < years:
+            return None
+        window = rows[:years]
+        if aggregate == "minimum":
+            return min(window)
+        if aggregate == "maximum":
+            return max(window)
+        if aggregate == "total":
+            return sum(window)
+        # An average of days is rounded down for a whole-number fact: it never claims a day more.
+        return sum(window) // years if whole else Decimal(sum(window)) / years
+
+    return derive
+
+
 def make_fact_cleaner(channel: str, specs: dict[str, dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
     """A function that checks every given fact and returns them normalised; None means not provided."""
-    checkers = {name: make_checker(name, spec) for name, spec in specs.items()}
-    known = ", ".join(sorted(specs))
+    checkers = {name: make_checker(name, spec) for name, spec in specs.items() if "derive" not in spec}
+    derived = tuple((name, make_deriver(spec)) for name, spec in specs.items() if "derive" in spec)
+    known = ", ".join(sorted(checkers))
 
     def clean(facts: Any) -> dict[str, Any]:
         cleaned = {}
         for name, value in facts.items():
             checker = checkers.get(name)
             if checker is None:
+                if value is None and name in specs:
+                    continue  # a derived fact echoed back empty, e.g. from a stored snapshot
                 raise FactError(
                     fact=name,
                     message_en=f"is not a fact of channel '{channel}' (known: {known})",
@@ -148,6 +183,10 @@ def make_fact_cleaner(channel: str, specs: dict[str, dict[str, Any]]) -> Callabl
                 )
             if value is not None:
                 cleaned[name] = checker(value)
+        for name, derive in derived:
+            value = derive(cleaned)
+            if value is not None:
+                cleaned[name] = value
         return cleaned
 
     return clean

@@ -14,6 +14,7 @@ from .changes import AT_LEAST, MORE_RESIDENCE, SET, WAIT, Change
 from .conditions import ChannelEnv, ceil_amount, consecutive_count, threshold_for
 from .dates import anniversary, latest_start_for, whole_years
 from .reference import as_decimal
+from .schema import duration_days
 
 DERIVATIONS = (
     "fact",
@@ -53,6 +54,8 @@ class Criterion:
     )
 
     def __init__(self, doc: dict[str, Any], env: ChannelEnv) -> None:
+        if "min_stay" in doc:
+            doc = {**doc, "min_days": duration_days(doc["min_stay"])}
         self.id: str = doc["id"]
         self.label: dict[str, str] = doc["label"]
         self.legal_basis: dict[str, str] | None = doc.get("legal_basis")
@@ -62,7 +65,10 @@ class Criterion:
         others = [doc[key] for key in ("of", "key_fact") if key in doc and doc[key] != self.fact]
         self.facts: tuple[str, ...] = (self.fact, *others)
         self.value: Callable[[dict[str, Any], date], Any] = _DERIVERS[self.derive](doc, env)
-        brackets = doc["brackets"]
+        brackets = doc["brackets"] if "scale" not in doc else scale_brackets(doc["scale"])
+        if "cap" in doc:
+            # A line's cap is applied to its brackets once, so scoring stays one look-up.
+            brackets = [{**bracket, "points": min(bracket["points"], doc["cap"])} for bracket in brackets]
         self.numeric = "equals" not in brackets[0]
         self.max_points: int = max(0, *(bracket["points"] for bracket in brackets))
         if self.numeric:
@@ -98,6 +104,28 @@ class Criterion:
                 return by_value.get(value, 0)
 
             self.points_for = equals_points
+
+
+def scale_brackets(scale: dict[str, Any]) -> list[dict[str, Any]]:
+    """A linear scale as the brackets it stands for: 'start' points at 'from', 'per' more for each
+    further whole unit, never more than 'max'; below 'from' nothing.
+    """
+    start_at, start, per, most = (
+        as_decimal(scale["from"]),
+        scale["start"],
+        as_decimal(scale["per"]),
+        scale["max"],
+    )
+    brackets: list[dict[str, Any]] = [{"min": None, "max": start_at, "points": 0}]
+    step = 0
+    while True:
+        points = min(most, int(start + per * step))
+        low = start_at + step
+        if points >= most:
+            brackets.append({"min": low, "max": None, "points": most})
+            return brackets
+        brackets.append({"min": low, "max": low + 1, "points": points})
+        step += 1
 
 
 def _derive_fact(doc: dict[str, Any], env: ChannelEnv) -> Callable:
@@ -267,7 +295,11 @@ def criterion_moves(
 ) -> list[Move]:
     """Every better-scoring band this criterion can reach by changing its own fact, nearest first."""
     spec = env.specs[criterion.fact]
-    if current is None or not spec.get("what_if", True) or criterion.derive == "reference_lookup":
+    if (
+        current is None
+        or not spec.get("what_if", "derive" not in spec)
+        or criterion.derive == "reference_lookup"
+    ):
         return []
     fact = criterion.fact
     if not criterion.numeric:

@@ -30,7 +30,13 @@ class CompiledChannel:
         self.criteria: tuple[Criterion, ...] = (
             tuple(Criterion(criterion, env) for criterion in points["criteria"]) if points else ()
         )
-        self.pass_mark: int | None = points["pass_mark"] if points else None
+        self.pass_mark: int | None = points.get("pass_mark") if points else None
+        self.scored: bool = bool(points)
+        # Ordered classes, highest first: (id, points needed, label). Pass/fail is one class.
+        self.tiers: tuple[tuple[str, int, dict[str, str]], ...] = tuple(
+            (tier["id"], tier["min"], tier["label"]) for tier in (points or {}).get("tiers", ())
+        )
+        self.cap: int | None = (points or {}).get("cap")
         green = doc.get("green_channel") or {}
         self.green_always: bool = bool(green.get("always", False))
         self.green_rule: Node | None = compile_condition(green["when"], env) if "when" in green else None
@@ -43,7 +49,7 @@ class CompiledChannel:
 
     def score(self, facts: dict[str, Any], as_of: date, records: list | None) -> Score | None:
         """(points, points still open because facts are missing, pass mark), or None if unscored."""
-        if self.pass_mark is None:
+        if not self.scored:
             return None
         total = open_points = 0
         for criterion in self.criteria:
@@ -58,7 +64,18 @@ class CompiledChannel:
             if records is not None:
                 # Statuses and explanations are derived from (points, value) only when asked for.
                 records.append((criterion, points, value))
+        cap = self.cap
+        if cap is not None:
+            total = min(total, cap)
+            open_points = min(open_points, cap - total)
         return total, open_points, self.pass_mark
+
+    def tier_for(self, points: int) -> tuple[str, int, dict[str, str]] | None:
+        """The highest class these points reach, or None (no classes, or below the lowest)."""
+        for tier in self.tiers:
+            if points >= tier[1]:
+                return tier
+        return None
 
     def run(self, facts: dict[str, Any], as_of: date) -> tuple[str, Score | None, list, list]:
         point_records: list = []
@@ -106,7 +123,14 @@ class CompiledPolicy:
         common = doc["facts"].get("common", {})
         self.channels: dict[str, CompiledChannel] = {
             name: CompiledChannel(
-                name, channel, ChannelEnv(name, {**common, **doc["facts"][name]}, self.tables)
+                name,
+                channel,
+                ChannelEnv(
+                    name,
+                    {**common, **doc["facts"][name]},
+                    self.tables,
+                    {tier["id"]: tier["min"] for tier in (channel.get("points") or {}).get("tiers", ())},
+                ),
             )
             for name, channel in doc["channels"].items()
         }

@@ -107,9 +107,12 @@ class Result:
     green_channel: bool
     policy_version: str
     as_of: date
+    # The class the points reach when the points table has classes (e.g. "A"), else None.
+    tier: str | None = None
+    tier_label: dict[str, str] | None = None
     # The raw trace of the evaluation; criteria and what_if are derived from it on first access,
     # because most callers (queues, statistics, the benchmark) only need the outcome.
-    _trace: tuple = field(repr=False, compare=False)
+    _trace: tuple = field(default=(), repr=False, compare=False)
 
     @cached_property
     def criteria(self) -> tuple[CriterionResult, ...]:
@@ -167,6 +170,39 @@ class Result:
         return tuple(built)
 
     @cached_property
+    def warnings(self) -> tuple[dict[str, str], ...]:
+        """Figures read past a reference table's last published year (shown to officers and applicants)."""
+        channel, facts, _score, records, point_records = self._trace
+        uses = [leaf.params for leaf, _status, _value in records if leaf.op == "multiple_of_reference"]
+        uses += [
+            criterion.params
+            for criterion, _p, _v in point_records
+            if criterion.derive == "multiple_of_reference"
+        ]
+        found: dict[tuple, dict[str, str]] = {}
+        for params in uses:
+            table = channel.env.tables[params["reference"]]
+            key = facts.get(params["key_fact"])
+            year = self.as_of.year + params.get("year_offset", 0)
+            last = None if key is None else table.stale(key, year)
+            if last is None or (table.name, key) in found:
+                continue
+            if table.past_last_year == "needs_judgement":
+                en = (
+                    f"The {table.label['en']} for {key} is published up to {last}; without the {year} "
+                    f"figure an officer decides the rules that need it."
+                )
+                zh = f"{key}的{table.label['zh']}仅公布至{last}年；缺少{year}年数据，相关条件须由审批人员判断。"
+            else:
+                en = (
+                    f"The {table.label['en']} for {key} is published up to {last}; the {year} figure is "
+                    f"not yet available, so the {last} figure is used and the result may change."
+                )
+                zh = f"{key}的{table.label['zh']}仅公布至{last}年，尚无{year}年数据，暂按{last}年数据计算，结果可能变化。"
+            found[(table.name, key)] = {"en": en, "zh": zh}
+        return tuple(found.values())
+
+    @cached_property
     def what_if(self) -> tuple[Suggestion, ...]:
         channel, facts, *_rest = self._trace
         # Nothing to suggest when already eligible, or when only an officer can decide anyway.
@@ -202,6 +238,9 @@ class Result:
         outcome_en, outcome_zh = _OUTCOME_TEXT[self.outcome]
         points_en = f" ({self.points}/{self.pass_mark} points)" if self.pass_mark is not None else ""
         points_zh = f"（{self.points}/{self.pass_mark}分）" if self.pass_mark is not None else ""
+        if self.tier_label is not None:
+            points_en += f", class {self.tier_label['en']} ({self.points} points)"
+            points_zh += f"，{self.tier_label['zh']}（{self.points}分）"
         return text.sentence(
             f"{outcome_en}{points_en} under policy {self.policy_version}.",
             f"{outcome_zh}{points_zh}，适用政策版本{self.policy_version}。",
@@ -214,12 +253,15 @@ class Result:
             "outcome": self.outcome,
             "points": self.points,
             "pass_mark": self.pass_mark,
+            "tier": self.tier,
+            "tier_label": self.tier_label,
             "green_channel": self.green_channel,
             "policy_version": self.policy_version,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary,
             "criteria": [criterion.to_dict() for criterion in self.criteria],
             "what_if": [suggestion.to_dict() for suggestion in self.what_if],
+            "warnings": list(self.warnings),
         }
 
 

@@ -2,61 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 from .conditions import COMPARISONS, OPERATOR_FACT_TYPES, OPERATORS
 from .errors import PolicyError, policy_error
 from .facts import FACT_TYPES, NUMERIC_TYPES
 from .labels import unknown_placeholders
 from .points import DERIVATION_FACT_TYPES, DERIVATIONS
-
-CHANNELS = ("talent", "work", "investment", "contribution", "family")
-BAN_GROUNDS = (
-    "national_security",
-    "deportation",
-    "fraud",
-    "insufficient_residence",
-    "talent_program_terminated",
+from .schema import (
+    BAN_GROUNDS,
+    CHANNELS,
+    DAYS_PER_UNIT,
+    POLICY_SCHEMA,
+    VERIFICATION_CHECK_KINDS,
+    duration_days,
 )
+
 STAGES = ("intake", "verification", "review", "approval")
 OFFICE_LEVELS = ("municipal", "provincial", "national")
 LANGUAGES = ("en", "zh")
-TOP_LEVEL_KEYS = (
-    "version",
-    "effective_from",
-    "effective_to",
-    "legal_basis",
-    "ban_years",
-    "card_validity_years",
-    "family_quota",
-    "reference",
-    "facts",
-    "channels",
-    "holder_residence",
-    "verification",
-)
-# The cross-agency checks the verification app knows (R15); the engine only names them.
-VERIFICATION_CHECK_KINDS = (
-    "talent_program",
-    "employment",
-    "income_tax",
-    "enterprise",
-    "criminal_record",
-    "days_in_china",
-    "family_tie",
-    "degree",
-)
-CHANNEL_KEYS = (
-    "label",
-    "requirements",
-    "points",
-    "documents",
-    "deadlines",
-    "office_levels",
-    "green_channel",
-    "judgement",
-)
 
 
 def parse_date(value: Any) -> date:
@@ -142,17 +112,11 @@ class _Validator:
                         "must be a whole number of days from 0 to 366",
                         "须为0至366之间的整数天数",
                     )
-            for key in residence:
-                if key not in ("min_days_per_year", "legal_basis"):
-                    self.add(f"holder_residence.{key}", "unknown_key", key=key)
             if "legal_basis" in residence:
                 self.translated(residence["legal_basis"], "holder_residence.legal_basis")
         verification = doc.get("verification")
         if verification is not None and self.mapping(verification, "verification"):
             checks = verification.get("checks", {})
-            for key in verification:
-                if key != "checks":
-                    self.add(f"verification.{key}", "unknown_key", key=key)
             if self.mapping(checks, "verification.checks"):
                 for channel, kinds in checks.items():
                     path = f"verification.checks.{channel}"
@@ -170,10 +134,6 @@ class _Validator:
             return
         keys = ("version", "effective_from", "legal_basis", "ban_years", "card_validity_years")
         self.required(doc, (*keys, "family_quota", "reference", "facts", "channels"), "(policy)")
-        for key in doc:
-            # "x-" keys hold YAML anchors shared between channels; anything else is a typo.
-            if key not in TOP_LEVEL_KEYS and not str(key).startswith("x-"):
-                self.add(str(key), "unknown_key", key=key)
         if "version" in doc and not str(doc["version"]).strip():
             self.bad("version", "the version label is empty", "版本号为空")
         start = self.a_date(doc["effective_from"], "effective_from") if "effective_from" in doc else None
@@ -191,9 +151,6 @@ class _Validator:
                     self.positive_int(bans[ground], f"ban_years.{ground}", allow_zero=True)
                 elif "ban_years" in doc:
                     self.add("ban_years", "missing_key", key=ground)
-            for ground in bans:
-                if ground not in BAN_GROUNDS:
-                    self.add(f"ban_years.{ground}", "unknown_key", key=ground)
         if "card_validity_years" in doc and self.mapping(doc["card_validity_years"], "card_validity_years"):
             validity = doc["card_validity_years"]
             if self.required(validity, ("adult", "minor"), "card_validity_years"):
@@ -275,7 +232,28 @@ class _Validator:
             for name, spec in specs.items():
                 if self.fact_spec(spec, f"{path}.{name}"):
                     schema[group][name] = spec
+        for group, specs in schema.items():
+            visible = {**schema.get("common", {}), **specs}
+            for name, spec in specs.items():
+                if isinstance(spec.get("derive"), dict):
+                    self.derived_fact(spec, f"facts.{group}.{name}", visible)
         return schema
+
+    def derived_fact(self, spec: dict[str, Any], path: str, visible: dict[str, Any]) -> None:
+        source = spec["derive"].get("from")
+        if spec["type"] not in NUMERIC_TYPES:
+            self.bad(
+                f"{path}.type",
+                "a derived fact is a number (int or decimal)",
+                "派生事实项须为数值（int 或 decimal）",
+            )
+        origin = visible.get(source)
+        if origin is None or origin.get("type") != "list_int" or "derive" in origin:
+            self.bad(
+                f"{path}.derive.from",
+                f"{source!r} is not a days-per-year fact (list_int) of this channel",
+                f"“{source}”不是本类别的每年天数事实项（list_int）",
+            )
 
     def fact_spec(self, spec: Any, path: str) -> bool:
         if not self.mapping(spec, path) or not self.required(spec, ("type", "label"), path):
@@ -309,15 +287,12 @@ class _Validator:
             return
         keys = ("label", "requirements", "documents", "deadlines", "office_levels")
         self.required(doc, keys, path)
-        for key in doc:
-            if key not in CHANNEL_KEYS:
-                self.add(f"{path}.{key}", "unknown_key", key=key)
         if "label" in doc:
             self.translated(doc["label"], f"{path}.label")
         ids: set[str] = set()
-        has_points = "points" in doc
-        context = (name, facts, tables, ids, has_points)
-        if has_points:
+        points = doc.get("points") if isinstance(doc.get("points"), dict) else None
+        context = (name, facts, tables, ids, points)
+        if "points" in doc:
             self.points(doc["points"], f"{path}.points", context)
         if "requirements" in doc:
             self.node(doc["requirements"], f"{path}.requirements", context)
@@ -347,15 +322,19 @@ class _Validator:
                     self.required(levels, (stage,), f"{path}.office_levels")
                     and levels[stage] not in OFFICE_LEVELS
                 ):
+                    close = suggestion(str(levels[stage]), OFFICE_LEVELS)
+                    hint_en, hint_zh = (
+                        (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
+                    )
                     self.bad(
                         f"{path}.office_levels.{stage}",
-                        f"{levels[stage]!r} is not one of {', '.join(OFFICE_LEVELS)}",
-                        f"{levels[stage]!r} 不是以下之一：{', '.join(OFFICE_LEVELS)}",
+                        f"{levels[stage]!r} is not one of {', '.join(OFFICE_LEVELS)}{hint_en}",
+                        f"{levels[stage]!r} 不是以下之一：{', '.join(OFFICE_LEVELS)}{hint_zh}",
                     )
         green = doc.get("green_channel")
         if green is not None and self.mapping(green, f"{path}.green_channel"):
             if "when" in green:
-                self.node(green["when"], f"{path}.green_channel.when", (*context[:3], set(), has_points))
+                self.node(green["when"], f"{path}.green_channel.when", (*context[:3], set(), points))
             elif not isinstance(green.get("always"), bool):
                 self.bad(
                     f"{path}.green_channel",
@@ -396,13 +375,21 @@ class _Validator:
                 self.add(f"{path}.when", "unknown_key", key="when")
 
     def leaf(self, doc: Any, path: str, context: tuple) -> None:
-        channel, facts, tables, ids, has_points = context
+        channel, facts, tables, ids, points = context
         if not self.mapping(doc, path) or not self.required(doc, ("id", "op", "label"), path):
             return
         self.unique_id(doc["id"], path, ids)
         self.translated(doc["label"], f"{path}.label")
         if isinstance(doc["label"], dict):
-            for name in unknown_placeholders(doc["label"], doc):
+            shown = doc
+            stay = doc.get("min_stay")
+            if (
+                isinstance(stay, dict)
+                and _is_number(stay.get("amount"))
+                and stay.get("unit") in DAYS_PER_UNIT
+            ):
+                shown = {**doc, "min_days": duration_days(stay)}
+            for name in unknown_placeholders(doc["label"], shown):
                 self.bad(
                     f"{path}.label",
                     f"the placeholder {{{name}}} names no figure of this rule",
@@ -419,8 +406,27 @@ class _Validator:
             self.add(f"{path}.op", "unknown_operator", op=op, known=", ".join(OPERATORS))
             return
         if op == "points_pass":
-            if not has_points:
+            if points is None:
                 self.add(path, "points_without_table")
+            elif "tier" in doc:
+                known = [tier.get("id") for tier in points.get("tiers") or () if isinstance(tier, dict)]
+                if doc["tier"] not in known:
+                    close = suggestion(str(doc["tier"]), [str(name) for name in known])
+                    hint_en, hint_zh = (
+                        (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
+                    )
+                    self.bad(
+                        f"{path}.tier",
+                        f"the points table has no class {doc['tier']!r} (its classes: "
+                        f"{', '.join(map(str, known)) or 'none'}){hint_en}",
+                        f"积分表中没有等级“{doc['tier']}”（已有等级：{'、'.join(map(str, known)) or '无'}）{hint_zh}",
+                    )
+            elif "pass_mark" not in points:
+                self.bad(
+                    path,
+                    "the points table has classes but no pass_mark: name the class to reach with 'tier'",
+                    "积分表只设等级而无合格线：请用“tier”指明须达到的等级",
+                )
             return
         spec = self.fact_ref(doc, "fact", path, channel, facts, OPERATOR_FACT_TYPES[op], op)
         if spec is None:
@@ -438,9 +444,9 @@ class _Validator:
             if self.required(doc, ("years",), path):
                 self.positive_int(doc["years"], f"{path}.years")
         elif op == "consecutive_years_min_days":
-            if self.required(doc, ("years", "min_days"), path):
+            if self.required(doc, ("years",), path):
                 self.positive_int(doc["years"], f"{path}.years")
-                self.days(doc["min_days"], f"{path}.min_days")
+            self.stay(doc, path)
         elif op == "multiple_of_reference":
             self.reference_use(doc, path, channel, facts, tables)
             if self.required(doc, ("multiple",), path):
@@ -503,6 +509,16 @@ class _Validator:
         elif not isinstance(value, str):
             self.bad(path, f"{value!r} is not text", f"{value!r} 不是文本")
 
+    def reference_value(self, value: Any, path: str, table: str, allowed: list[str]) -> None:
+        close = suggestion(str(value), allowed)
+        hint_en, hint_zh = (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
+        self.bad(
+            path,
+            f"{value!r} is not a value of reference table '{table}' (its values: {', '.join(allowed)}), "
+            f"so this bracket could never match{hint_en}",
+            f"{value!r} 不是参考表“{table}”中的值（可用值：{'、'.join(allowed)}），该区间永远无法匹配{hint_zh}",
+        )
+
     def positive_number(self, value: Any, path: str) -> None:
         if not _is_number(value) or value <= 0:
             self.bad(path, f"{value!r} is not a positive number", f"{value!r} 不是正数")
@@ -518,17 +534,17 @@ class _Validator:
     # --- points -------------------------------------------------------------------------------
 
     def points(self, doc: Any, path: str, context: tuple) -> None:
-        channel, facts, tables, ids, _has_points = context
-        if not self.mapping(doc, path) or not self.required(doc, ("pass_mark", "criteria"), path):
+        channel, facts, tables, ids, _points = context
+        if not self.mapping(doc, path) or not self.required(doc, ("criteria",), path):
             return
-        self.positive_int(doc["pass_mark"], f"{path}.pass_mark")
+        if "pass_mark" in doc:
+            self.positive_int(doc["pass_mark"], f"{path}.pass_mark")
+        self.tiers(doc.get("tiers"), f"{path}.tiers")
         if not self.listing(doc["criteria"], f"{path}.criteria"):
             return
         for index, criterion in enumerate(doc["criteria"]):
             where = f"{path}.criteria[{index}]"
-            if not self.mapping(criterion, where) or not self.required(
-                criterion, ("id", "label", "brackets"), where
-            ):
+            if not self.mapping(criterion, where) or not self.required(criterion, ("id", "label"), where):
                 continue
             self.unique_id(criterion["id"], where, ids)
             self.translated(criterion["label"], f"{where}.label")
@@ -538,9 +554,13 @@ class _Validator:
             if derive not in DERIVATIONS:
                 self.add(f"{where}.derive", "unknown_operator", op=derive, known=", ".join(DERIVATIONS))
                 continue
+            allowed = None
             if derive == "reference_lookup":
                 self.reference_use(criterion, where, channel, facts, tables, by_year=False)
                 spec = None
+                table = tables.get(criterion.get("reference"))
+                if table is not None and isinstance(table.get("values"), dict):
+                    allowed = sorted({str(value) for value in table["values"].values()})
             else:
                 spec = self.fact_ref(
                     criterion, "fact", where, channel, facts, DERIVATION_FACT_TYPES[derive], derive
@@ -551,11 +571,108 @@ class _Validator:
                 self.reference_use(criterion, where, channel, facts, tables)
             elif derive == "ratio":
                 self.fact_ref(criterion, "of", where, channel, facts, NUMERIC_TYPES, derive)
-            elif derive == "consecutive_years" and self.required(criterion, ("min_days",), where):
-                self.days(criterion["min_days"], f"{where}.min_days")
-            self.brackets(criterion["brackets"], f"{where}.brackets", spec, criterion.get("fact", ""))
+            elif derive == "consecutive_years":
+                self.stay(criterion, where)
+            if "scale" in criterion:
+                self.scale(criterion["scale"], f"{where}.scale", spec, derive)
+            elif self.required(criterion, ("brackets",), where):
+                self.brackets(
+                    criterion["brackets"],
+                    f"{where}.brackets",
+                    spec,
+                    criterion.get("fact", ""),
+                    allowed,
+                    criterion,
+                )
 
-    def brackets(self, brackets: Any, path: str, spec: dict[str, Any] | None, fact: str) -> None:
+    def tiers(self, tiers: Any, path: str) -> None:
+        if tiers is None or not self.listing(tiers, path):
+            return
+        previous = None
+        seen: set[Any] = set()
+        for index, tier in enumerate(tiers):
+            where = f"{path}[{index}]"
+            if not self.mapping(tier, where) or not self.required(tier, ("id", "min", "label"), where):
+                continue
+            self.translated(tier["label"], f"{where}.label")
+            if tier["id"] in seen:
+                self.add(f"{where}.id", "duplicate_id", id=tier["id"])
+            seen.add(tier["id"])
+            if not _is_int(tier["min"]):
+                continue
+            if previous is not None and tier["min"] >= previous:
+                self.bad(
+                    f"{where}.min",
+                    f"classes go from highest to lowest: {tier['min']} is not below {previous}",
+                    f"等级须从高到低排列：{tier['min']} 不低于 {previous}",
+                )
+            previous = tier["min"]
+
+    def scale(self, scale: Any, path: str, spec: dict[str, Any] | None, derive: str) -> None:
+        if not self.mapping(scale, path):
+            return
+        if derive == "reference_lookup" or (
+            spec is not None and spec["type"] not in NUMERIC_TYPES + ("date", "list_int")
+        ):
+            self.bad(path, "a scale needs a numeric value", "线性计分须基于数值")
+            return
+        per = scale.get("per")
+        bounded = _is_int(scale.get("start")) and _is_int(scale.get("max")) and _is_number(per) and per > 0
+        if bounded and (scale["max"] - scale["start"]) / per > 500:
+            self.bad(
+                f"{path}.per",
+                "the scale takes more than 500 steps to reach its max; use brackets",
+                "线性计分超过500级才达到最高分，请改用区间",
+            )
+        if _is_int(scale.get("start")) and _is_int(scale.get("max")) and scale["max"] < scale["start"]:
+            self.bad(
+                f"{path}.max",
+                f"max {scale['max']} is below start {scale['start']}",
+                f"最高分 {scale['max']} 低于起始分 {scale['start']}",
+            )
+
+    def stay(self, doc: dict[str, Any], path: str) -> None:
+        """A yearly minimum stay: min_days, or min_stay with a unit that says what it means."""
+        given = [key for key in ("min_days", "min_stay") if key in doc]
+        if len(given) != 1:
+            self.bad(
+                path,
+                "give the minimum stay once: min_days or min_stay",
+                "每年最少居住时间须且只能以 min_days 或 min_stay 之一给出",
+            )
+            return
+        if given == ["min_days"]:
+            self.days(doc["min_days"], f"{path}.min_days")
+            return
+        duration = doc["min_stay"]
+        if (
+            isinstance(duration, dict)
+            and _is_number(duration.get("amount"))
+            and duration.get("unit")
+            in (
+                "days",
+                "months",
+                "half_year",
+                "years",
+            )
+        ):
+            days = duration_days(duration)
+            if not 0 < days <= 366:
+                self.bad(
+                    f"{path}.min_stay",
+                    f"{days} days is not a stay within one year (1-366)",
+                    f"{days}天不是一年内的居住天数（1-366）",
+                )
+
+    def brackets(
+        self,
+        brackets: Any,
+        path: str,
+        spec: dict[str, Any] | None,
+        fact: str,
+        allowed: list[str] | None = None,
+        criterion: dict[str, Any] | None = None,
+    ) -> None:
         if not self.listing(brackets, path):
             return
         if not brackets:
@@ -579,6 +696,10 @@ class _Validator:
                 seen.append(value)
                 if spec is not None:
                     self.threshold(value, spec, f"{where}.equals", fact)
+                elif allowed is not None and str(value) not in allowed:
+                    self.reference_value(
+                        value, f"{where}.equals", (criterion or {}).get("reference"), allowed
+                    )
                 continue
             if "equals" in bracket:
                 self.bad(where, "mixes 'equals' with min/max brackets", "不可混用“equals”与区间")
@@ -602,8 +723,151 @@ class _Validator:
             previous_end = end
 
 
+# --- the schema pass ------------------------------------------------------------------------------
+
+_SCHEMA = Draft202012Validator(POLICY_SCHEMA)
+
+
+def as_json(value: Any) -> Any:
+    """The document as JSON would carry it: ISO dates, text keys (YAML years are ints), lists."""
+    if isinstance(value, dict):
+        return {str(key): as_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_json(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def format_path(parts: Iterable[Any]) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(policy)"
+
+
+def suggestion(word: str, known: Iterable[str]) -> str | None:
+    """The closest known name to a misspelt one, if any is close enough."""
+    matches = difflib.get_close_matches(str(word), [str(name) for name in known], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def unknown_key_error(path: str, key: str, known: Iterable[str]) -> PolicyError:
+    close = suggestion(key, known)
+    en, zh = f"unknown key '{key}'", f"未知的键“{key}”"
+    if close:
+        en, zh = f"{en}; did you mean '{close}'?", f"{zh}；是否应为“{close}”？"
+    return PolicyError(path=path, code="unknown_key", message={"en": en, "zh": zh})
+
+
+_JSON_TYPES_ZH = {
+    "object": "映射",
+    "array": "列表",
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值",
+    "null": "空值",
+}
+
+
+def _schema_errors(doc: Any) -> list[PolicyError]:
+    found: list[PolicyError] = []
+    for error in _SCHEMA.iter_errors(as_json(doc)):
+        where = list(error.absolute_path)
+        path = format_path(where)
+        kind, instance, schema = error.validator, error.instance, error.schema
+        if kind == "additionalProperties":
+            known = list(schema.get("properties", {}))
+            patterns = list(schema.get("patternProperties", {}))
+            for key in instance:
+                if key in known or any(key.startswith(pattern.lstrip("^")) for pattern in patterns):
+                    continue
+                found.append(unknown_key_error(format_path([*where, key]), key, known))
+        elif kind == "required":
+            found.extend(
+                policy_error(path, "missing_key", key=key)
+                for key in error.validator_value
+                if key not in instance
+            )
+        elif kind == "type":
+            wanted = (
+                error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            )
+            found.append(
+                policy_error(
+                    path,
+                    "bad_value",
+                    detail=f"expected {' or '.join(wanted)}, got {instance!r}",
+                    detail_zh=f"应为{'或'.join(_JSON_TYPES_ZH.get(w, w) for w in wanted)}，实际为 {instance!r}",
+                )
+            )
+        elif kind == "enum":
+            choices = [str(choice) for choice in error.validator_value]
+            close = suggestion(instance, choices) if isinstance(instance, str) else None
+            hint_en, hint_zh = (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
+            found.append(
+                policy_error(
+                    path,
+                    "bad_value",
+                    detail=f"{instance!r} is not one of: {', '.join(choices)}{hint_en}",
+                    detail_zh=f"{instance!r} 不是以下之一：{'、'.join(choices)}{hint_zh}",
+                )
+            )
+        elif kind == "oneOf" and "brackets" in str(error.validator_value):
+            found.append(
+                policy_error(
+                    path,
+                    "bad_value",
+                    detail="a points line needs either 'brackets' or 'scale', not both",
+                    detail_zh="积分项须设置“brackets”或“scale”之一，不可同时设置",
+                )
+            )
+        elif kind == "anyOf" and "tiers" in str(error.validator_value):
+            found.append(
+                policy_error(
+                    path,
+                    "bad_value",
+                    detail="a points table needs a 'pass_mark' or 'tiers'",
+                    detail_zh="积分表须设置“pass_mark”或“tiers”",
+                )
+            )
+        elif kind == "propertyNames":
+            continue  # names (channels of facts, years) are reported by the semantic pass
+        else:
+            found.append(
+                policy_error(
+                    path,
+                    "bad_value",
+                    detail=error.message,
+                    detail_zh=f"不符合策略文件格式：{error.message}",
+                )
+            )
+    return found
+
+
+def _covered(path: str, by: set[str]) -> bool:
+    """Whether a semantic error already speaks of this path or something inside it."""
+    if path in by:
+        return True
+    return any(other.startswith(path + ".") or other.startswith(path + "[") for other in by)
+
+
 def validate_policy(doc: Any) -> list[PolicyError]:
-    """Every problem found in a policy document; an empty list means load_policy() will accept it."""
+    """Every problem found in a policy document; an empty list means load_policy() will accept it.
+
+    First the schema (every key known, every value of its type), then the cross-references; where
+    both speak of the same place, the semantic error is kept because it says more.
+    """
     validator = _Validator()
     validator.policy(doc)
-    return validator.errors
+    semantic = validator.errors
+    paths = {error.path for error in semantic}
+    unique: dict[tuple[str, str], PolicyError] = {}
+    for error in _schema_errors(doc):
+        if not _covered(error.path, paths):
+            # A key can be checked by two branches of the schema; it is reported once.
+            unique.setdefault((error.path, error.message["en"]), error)
+    return [*unique.values(), *semantic]

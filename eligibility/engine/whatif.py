@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .changes import Change
-from .conditions import MET, UNKNOWN, Leaf, Node, Score, leaf_change
+from .conditions import MET, UNKNOWN, Leaf, Node, Score, leaf_change, points_needed
 from .points import point_alternatives
 
 Combo = dict[str, Change]
@@ -53,9 +53,9 @@ def _alternatives(
         if status is UNKNOWN:
             return []
         if node.op == "points_pass":
-            points, _open, pass_mark = score
+            needed = points_needed(node, channel.env, score)
             return point_alternatives(
-                channel.criteria, facts=facts, as_of=as_of, env=channel.env, gap=pass_mark - points
+                channel.criteria, facts=facts, as_of=as_of, env=channel.env, gap=needed - score[0]
             )
         change = leaf_change(node, facts=facts, as_of=as_of, env=channel.env)
         return [] if change is None else [{change.fact: change}]
