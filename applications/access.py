@@ -46,6 +46,15 @@ def is_supervisor(user) -> bool:
     )
 
 
+def may_see_workload(user) -> bool:
+    """The workload report (who moved how many cases on) is for reviewers, approvers and management."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_role(Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+    )
+
+
 def jurisdiction_q(user, prefix: str = "") -> Q:
     """Cases in the area of the user's office (the shared rule of `residence.accounts.jurisdiction`)."""
     return area_q(user, province=f"{prefix}province", city=f"{prefix}city_code")

@@ -25,7 +25,7 @@ from residence.core.api import ErrorSerializer
 from residence.regions import PROVINCES
 
 from . import selectors, services, uploads
-from .access import is_officer, is_supervisor
+from .access import is_officer, is_supervisor, may_see_workload
 from .channels import facts_fields
 from .countries import COUNTRY_CHOICES
 from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependant, Sex, Stage, Status
@@ -68,6 +68,13 @@ class IsOfficer(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_officer(request.user)
+
+
+class MaySeeWorkload(BasePermission):
+    message = "Only reviewers, approvers and management officers may see the workload."
+
+    def has_permission(self, request, view) -> bool:
+        return may_see_workload(request.user)
 
 
 def _deadline(value: dt.datetime | None) -> str | None:
@@ -778,7 +785,7 @@ class WorkloadApi(APIView):
     class WorkloadInputSerializer(serializers.Serializer):
         weeks = serializers.IntegerField(required=False, min_value=1, max_value=104, default=8)
 
-    permission_classes = [IsAuthenticated, IsOfficer]
+    permission_classes = [IsAuthenticated, MaySeeWorkload]
 
     @extend_schema(
         parameters=[WorkloadInputSerializer],

@@ -18,7 +18,7 @@ from residence.accounts.models import Role, User
 from residence.core.pagination import InvalidCursor
 
 from .. import selectors, services
-from ..access import is_officer, is_supervisor
+from ..access import is_officer, is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import QueueFilterForm, ReasonForm
 from ..models import Stage
@@ -348,7 +348,7 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workload(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN):
+    if not may_see_workload(request.user):
         raise Http404
     figures = selectors.workload(officer=request.user)
     stage_label = {s.value: s.label for s in Stage}

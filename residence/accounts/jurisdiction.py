@@ -19,15 +19,21 @@ from django.utils.translation import gettext as _
 from .models import Office
 
 
+def everywhere() -> Q:
+    """A condition every row meets. Not ``Q()``: an empty Q vanishes when OR-ed (``Q() | x`` is ``x``),
+    so "everywhere, or a letter without a card in my area" would shrink to the letters only."""
+    return Q(pk__isnull=False)
+
+
 def area_q(user, *, province: str, city: str) -> Q:
     """The records in the area of the user's office, given the paths of their province and city fields."""
     if user is not None and user.is_superuser:
-        return Q()
+        return everywhere()
     office = getattr(user, "office", None) if user is not None and user.is_authenticated else None
     if office is None:
         return Q(pk__in=[])
     if office.level == Office.Level.NATIONAL:
-        return Q()
+        return everywhere()
     if office.level == Office.Level.PROVINCIAL:
         return Q(**{province: office.province})
     return Q(**{city: office.city_code})
