@@ -389,14 +389,17 @@ def request(world: World, persona: str, spec: Row, url: str):
     data = spec.data(world) if callable(spec.data) else spec.data
     if spec.method == "GET":
         return client.get(url, data or {}), False
-    audits, changes = AuditEntry.objects.count(), StatusChange.objects.count()
+    # A refusal is itself logged (access.denied, and the log-in of the persona): those are the
+    # security log of the attempt, not a change it made.
+    changes_made = AuditEntry.objects.exclude(action__startswith="auth.").exclude(action="access.denied")
+    audits, changes = changes_made.count(), StatusChange.objects.count()
     with transaction.atomic():
         sender = getattr(client, spec.method.lower())
         if spec.json:
             response = sender(url, data or {}, content_type="application/json")
         else:
             response = sender(url, data or {})
-        wrote = (AuditEntry.objects.count(), StatusChange.objects.count()) != (audits, changes)
+        wrote = (changes_made.count(), StatusChange.objects.count()) != (audits, changes)
         transaction.set_rollback(True)
     return response, wrote
 
@@ -553,6 +556,15 @@ row(
 )
 row("eligibility:policy_delete", POLICY, kwargs=pk("policy_draft"), method="POST")
 row("eligibility:policy_impact", POLICY, kwargs=pk("policy_draft"))
+row("eligibility:policy_diff", POLICY, kwargs=pk("policy_draft"))
+row(
+    "eligibility:policy_reference_year",
+    POLICY,
+    kwargs=lambda w: {"pk": w["policy_draft"], "table": "local_average_wage"},
+)
+# The schema of the policy document is published for administrators' own tools.
+row("eligibility:policy_schema", EVERYONE)
+row("eligibility:policy_schema_json", EVERYONE)
 row("eligibility:talent_programs", POLICY)
 row("eligibility:talent_program_edit", POLICY, kwargs=pk("talent_program"))
 row("eligibility:family_quotas", POLICY)
