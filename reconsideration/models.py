@@ -6,12 +6,19 @@ models; neither of them imports it.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+def letter_path(instance, filename: str) -> str:
+    # Never a guessable name; the folder says what it is.
+    return f"reconsideration/letters/{uuid.uuid4().hex}"
 
 
 class Reconsideration(ConcurrentTransitionMixin, models.Model):
@@ -77,6 +84,9 @@ class Reconsideration(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The outcome letter (PDF, Chinese and English), rendered after the decision commits.
+    letter = models.FileField(_("decision letter"), upload_to=letter_path, max_length=200, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["deadline", "id"]

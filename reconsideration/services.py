@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -298,6 +300,7 @@ def reconsideration_decide(
         after={"state": case.state, "legal_basis": case.legal_basis},
         reason=reason,
     )
+    transaction.on_commit(lambda: _letter_task().delay(case_id=case.pk))
     if case.application_id:
         application = Application.objects.select_for_update().get(pk=case.application_id)
         target = settings.RECONSIDERATION_APPLICATION_RETURNS_TO.get(outcome)
@@ -318,4 +321,30 @@ def reconsideration_decide(
             _revoke_again(actor=actor, case=case, reason=reason)
         else:
             _revoke_again(actor=actor, case=case, reason=reason)
+    return case
+
+
+def _letter_task():
+    from .tasks import reconsideration_letter_render_task
+
+    return reconsideration_letter_render_task
+
+
+@transaction.atomic
+def reconsideration_letter_render(*, case_id: int) -> Reconsideration:
+    """Write the outcome letter once (idempotent: a second run finds it written)."""
+    from .letters import letter_pdf
+
+    case = (
+        Reconsideration.objects.select_for_update(of=("self",))
+        .select_related("office", "application__applicant", "revocation__card")
+        .get(pk=case_id)
+    )
+    if case.letter or case.state == Reconsideration.State.LODGED:
+        return case
+    pdf = letter_pdf(case)
+    case.letter.save("letter", ContentFile(pdf), save=False)
+    case.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    case.save(update_fields=["letter", "letter_sha256"])
+    audit_record(actor=None, action="reconsideration.letter", obj=case, after={"sha256": case.letter_sha256})
     return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -120,4 +121,15 @@ def detail(request, pk: int):
             "suspend_form": suspend_form,
             "may_decide": in_queue and case.state == Reconsideration.State.LODGED,
         },
+    )
+
+
+@login_required
+@require_GET
+def letter(request, pk: int):
+    case = selectors.reconsideration_get(user=request.user, pk=pk)
+    if not case.letter:
+        raise Http404
+    return FileResponse(
+        case.letter.open("rb"), as_attachment=True, filename=f"{case}.pdf", content_type="application/pdf"
     )
