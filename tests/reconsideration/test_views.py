@@ -35,6 +35,8 @@ def test_the_refused_applicant_sees_the_way_to_ask_and_lodges(client, holder, re
     assert response.status_code == 302 and response.url == reverse("reconsideration:detail", args=[case.pk])
     listing = client.get(reverse("reconsideration:index")).content.decode()
     assert str(case) in listing
+    status_page = client.get(reverse("applications:detail", args=[refused.pk])).content.decode()
+    assert reverse("reconsideration:detail", args=[case.pk]) in status_page
 
 
 def test_a_second_request_shows_the_reason_and_writes_nothing(client, holder, refused):
