@@ -500,6 +500,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def refuse(self) -> None:
         self._enter(Status.REFUSED)
 
+    # After an administrative reconsideration (the reconsideration app calls these).
+    @transition(field=status, source=Status.REFUSED, target=Status.IN_REVIEW)
+    def reopen_for_review(self) -> None:
+        self._enter(Status.IN_REVIEW)
+
+    @transition(field=status, source=Status.REFUSED, target=Status.RECOMMENDED_APPROVAL)
+    def reopen_for_approval(self) -> None:
+        self._enter(Status.RECOMMENDED_APPROVAL)
+
     @transition(field=status, source=Status.APPROVED, target=Status.CARD_ISSUED)
     def issue_card(self) -> None:
         self._enter(Status.CARD_ISSUED)

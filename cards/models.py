@@ -128,6 +128,11 @@ class Card(models.Model):
     def revoke(self) -> None:
         self.ended_at = timezone.now()
 
+    # A revocation overturned or remitted on reconsideration: the same card is valid again.
+    @transition(field=status, source=Status.REVOKED, target=Status.ISSUED)
+    def restore(self) -> None:
+        self.ended_at = None
+
     @transition(field=status, source=Status.ISSUED, target=Status.EXPIRED)
     def expire(self) -> None:
         self.ended_at = timezone.now()

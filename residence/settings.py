@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "verification",
     "cards",
     "figures",
+    "reconsideration",
 ]
 
 MIDDLEWARE = [
@@ -417,3 +418,16 @@ CELERY_BEAT_SCHEDULE["audit-chain-verify"] = {
     "task": "residence.audit.tasks.audit_chain_verify_task",
     "schedule": 24 * 3600,
 }
+
+# --- reconsideration ---
+# Administrative reconsideration (行政复议): days to lodge after the decision (the letters say the
+# same period), days for the higher office to decide, and where an overturned or remitted refusal
+# goes back to ("approval": recommended for approval; "review": back with a reviewer).
+RECONSIDERATION_PERIOD_DAYS = env.int("RECONSIDERATION_PERIOD_DAYS", default=CARDS_RECONSIDERATION_DAYS)
+RECONSIDERATION_DECISION_DAYS = env.int("RECONSIDERATION_DECISION_DAYS", default=60)
+RECONSIDERATION_APPLICATION_RETURNS_TO = {"overturned": "approval", "remitted": "review"}
+RECONSIDERATION_LEGAL_BASIS = (
+    "Administrative Reconsideration Law of the PRC, Articles 63-66; "
+    "Measures for the Administration of Examination and Approval of Foreigners' Permanent Residence in China."
+    " / 《中华人民共和国行政复议法》第六十三条至第六十六条；《外国人在中国永久居留审批管理办法》。"
+)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("", include("verification.urls")),
     path("", include("cards.urls")),
+    path("", include("reconsideration.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"

@@ -1,0 +1,135 @@
+"""Administrative reconsideration (行政复议) of a refusal or a revocation.
+
+The dependency runs one way: this app reads and changes applications and cards through their
+models; neither of them imports it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+def letter_path(instance, filename: str) -> str:
+    # Never a guessable name; the folder says what it is.
+    return f"reconsideration/letters/{uuid.uuid4().hex}"
+
+
+class Reconsideration(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        LODGED = "lodged", _("Lodged")
+        UPHELD = "upheld", _("Decision upheld")
+        OVERTURNED = "overturned", _("Decision overturned")
+        VARIED = "varied", _("Decision varied")
+        REMITTED = "remitted", _("Remitted for a new decision")
+
+    # Exactly one of the two: the refused application or the revocation decision.
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation = models.ForeignKey(
+        "cards.RevocationCase",
+        verbose_name=_("revocation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = FSMField(_("state"), default=State.LODGED, choices=State.choices, protected=True)
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lodged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The person whose decision it is (the lodger may be their intermediary).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person concerned"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grounds = models.TextField(_("grounds"), max_length=8000)
+    lodged_at = models.DateTimeField(_("lodged"), default=timezone.now)
+    # The office one level above the one that decided, and the decision's own deadline.
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("deciding office"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first decision by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    suspends_revocation = models.BooleanField(_("revocation suspended"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The outcome letter (PDF, Chinese and English), rendered after the decision commits.
+    letter = models.FileField(_("decision letter"), upload_to=letter_path, max_length=200, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("reconsideration")
+        verbose_name_plural = _("reconsiderations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, revocation__isnull=True)
+                | Q(application__isnull=True, revocation__isnull=False),
+                name="reconsideration_of_one_decision",
+            ),
+            # One reconsideration per decision, ever (a remitted case gets a new decision).
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(application__isnull=False) & ~Q(state="remitted"),
+                name="one_reconsideration_per_refusal",
+            ),
+            models.UniqueConstraint(
+                fields=["revocation"],
+                condition=Q(revocation__isnull=False),
+                name="one_reconsideration_per_revocation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"RC-{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == self.State.LODGED and self.deadline < timezone.now()
+
+    @transition(field=state, source=State.LODGED, target=State.UPHELD)
+    def uphold(self) -> None:
+        pass
+
+    @transition(field=state, source=State.LODGED, target=State.OVERTURNED)
+    def overturn(self) -> None:
+        pass
+
+    @transition(field=state, source=State.LODGED, target=State.VARIED)
+    def vary(self) -> None:
+        pass
+
+    @transition(field=state, source=State.LODGED, target=State.REMITTED)
+    def remit(self) -> None:
+        pass

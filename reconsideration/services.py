@@ -1,0 +1,350 @@
+"""Lodging and deciding an administrative reconsideration (行政复议); every write is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.access import LEVEL_RANK, office_covers
+from applications.models import Application, Status
+from cards.models import Card, RevocationCase
+from residence.accounts.models import Office, Role
+from residence.audit.services import audit_record
+
+from .models import Reconsideration
+
+OUTCOMES = {
+    "upheld": "uphold",
+    "overturned": "overturn",
+    "varied": "vary",
+    "remitted": "remit",
+}
+
+
+def _acts_for(user, owner_id: int) -> bool:
+    from applications.services import acts_for
+
+    return acts_for(user, owner_id)
+
+
+def period_end(decided_at: dt.datetime) -> dt.date:
+    """The last day on which a reconsideration may be lodged (local date of the decision + period)."""
+    return timezone.localdate(decided_at) + dt.timedelta(days=settings.RECONSIDERATION_PERIOD_DAYS)
+
+
+def higher_office(first: Office | None, *, province: str) -> Office:
+    """The office one level above the one that decided: municipal -> provincial -> national.
+
+    A national decision is reconsidered by the national administration itself (there is nothing
+    above it); the officers who took part in the first decision are still excluded.
+    """
+    level = first.level if first is not None else Office.Level.MUNICIPAL
+    if level == Office.Level.MUNICIPAL:
+        office = (
+            Office.objects.filter(level=Office.Level.PROVINCIAL, province=province).order_by("id").first()
+        )
+        if office is not None:
+            return office
+    office = Office.objects.filter(level=Office.Level.NATIONAL).order_by("id").first()
+    if office is None:
+        raise ValidationError(_("No office is set up to decide reconsiderations."))
+    return office
+
+
+def _first_decision(*, application: Application | None, revocation: RevocationCase | None):
+    """(person, decided_at, first deciders, first office, province) of the decision challenged."""
+    if application is not None:
+        if application.status != Status.REFUSED or application.decided_at is None:
+            raise ValidationError(_("Only a refusal can be reconsidered."))
+        deciders = {application.decided_by_id, application.recommended_by_id} - {None}
+        first_office = application.decided_by.office if application.decided_by_id else application.office
+        return (
+            application.applicant.owner,
+            application.decided_at,
+            deciders,
+            first_office,
+            application.province,
+        )
+    if revocation.state != RevocationCase.State.REVOKED or revocation.decided_at is None:
+        raise ValidationError(_("Only a revocation can be reconsidered."))
+    card = revocation.card
+    deciders = {revocation.decided_by_id, revocation.opened_by_id} - {None}
+    first_office = revocation.decided_by.office if revocation.decided_by_id else None
+    return card.profile.owner, revocation.decided_at, deciders, first_office, card.province
+
+
+@transaction.atomic
+def reconsideration_lodge(
+    *,
+    actor,
+    grounds: str,
+    application: Application | None = None,
+    revocation: RevocationCase | None = None,
+) -> Reconsideration:
+    """The person, or their authorised intermediary, asks a higher office to reconsider."""
+    if (application is None) == (revocation is None):
+        raise ValidationError(_("Choose the one decision to be reconsidered."))
+    if application is not None:
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant__owner", "decided_by__office", "office")
+            .get(pk=application.pk)
+        )
+        owner_id = application.applicant.owner_id
+    else:
+        revocation = (
+            RevocationCase.objects.select_for_update(of=("self",))
+            .select_related("card__profile__owner", "decided_by__office")
+            .get(pk=revocation.pk)
+        )
+        owner_id = revocation.card.profile.owner_id
+    if not _acts_for(actor, owner_id):
+        # Someone else's decision: do not confirm it exists.
+        raise Http404
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise ValidationError({"grounds": [_("Give the grounds for the reconsideration.")]})
+    person, decided_at, deciders, first_office, province = _first_decision(
+        application=application, revocation=revocation
+    )
+    last_day = period_end(decided_at)
+    if timezone.localdate() > last_day:
+        raise ValidationError(
+            _("The period for asking for reconsideration ran out on %(date)s.")
+            % {"date": last_day.isoformat()}
+        )
+    pending = Reconsideration.objects.exclude(state=Reconsideration.State.REMITTED)
+    if (application is not None and pending.filter(application=application).exists()) or (
+        revocation is not None and Reconsideration.objects.filter(revocation=revocation).exists()
+    ):
+        raise ValidationError(_("A reconsideration of this decision has already been lodged."))
+    now = timezone.now()
+    office = higher_office(first_office, province=province)
+    first_decider = application.decided_by_id if application is not None else revocation.decided_by_id
+    try:
+        with transaction.atomic():
+            case = Reconsideration.objects.create(
+                application=application,
+                revocation=revocation,
+                lodged_by=actor,
+                person=person,
+                grounds=grounds,
+                lodged_at=now,
+                office=office,
+                first_decided_by_id=first_decider,
+                deadline=now + dt.timedelta(days=settings.RECONSIDERATION_DECISION_DAYS),
+            )
+    except IntegrityError:
+        # Two lodgings at once: the constraint kept one.
+        raise ValidationError(_("A reconsideration of this decision has already been lodged.")) from None
+    audit_record(
+        actor=actor,
+        action="reconsideration.lodge",
+        obj=case,
+        after={
+            "application": application.pk if application else None,
+            "revocation": revocation.pk if revocation else None,
+            "office": office.pk,
+            "deadline": case.deadline.isoformat(),
+            "first_deciders": sorted(deciders),
+        },
+        reason=grounds,
+    )
+    return case
+
+
+def _took_part(case: Reconsideration, user) -> bool:
+    if case.application_id:
+        application = case.application
+        return user.pk in {application.decided_by_id, application.recommended_by_id}
+    revocation = case.revocation
+    return user.pk in {revocation.decided_by_id, revocation.opened_by_id}
+
+
+def _require_decider(actor, case: Reconsideration) -> None:
+    if not (actor.is_authenticated and (actor.is_superuser or actor.has_role(Role.APPROVER))):
+        raise PermissionDenied(_("Only an approver may decide a reconsideration."))
+    if actor.pk in {case.person_id, case.lodged_by_id}:
+        raise PermissionDenied(_("You cannot decide your own reconsideration."))
+    if _took_part(case, actor):
+        raise PermissionDenied(_("You took part in the first decision; another officer must decide."))
+    office = actor.office
+    if not actor.is_superuser and (
+        office is None
+        or LEVEL_RANK.get(office.level, -1) < LEVEL_RANK.get(case.office.level, 99)
+        or not office_covers(office, province=case.office.province, city_code=case.office.city_code)
+    ):
+        raise PermissionDenied(_("This reconsideration is decided by %(office)s.") % {"office": case.office})
+
+
+def _lock(case: Reconsideration) -> Reconsideration:
+    return (
+        Reconsideration.objects.select_for_update(of=("self",))
+        .select_related("office", "application", "revocation__card", "revocation__ban")
+        .get(pk=case.pk)
+    )
+
+
+@transaction.atomic
+def reconsideration_suspend_revocation(*, actor, case: Reconsideration, reason: str) -> Reconsideration:
+    """The deciding office orders that the revoked card is treated as valid until it decides."""
+    case = _lock(case)
+    _require_decider(actor, case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for suspending the revocation.")]})
+    if case.revocation_id is None or case.state != Reconsideration.State.LODGED:
+        raise ValidationError(_("Only a pending reconsideration of a revocation can suspend it."))
+    if case.suspends_revocation:
+        raise ValidationError(_("The revocation is already suspended."))
+    _restore_card(actor=actor, case=case, reason=reason)
+    case.suspends_revocation = True
+    case.save(update_fields=["suspends_revocation"])
+    audit_record(actor=actor, action="reconsideration.suspend_revocation", obj=case, reason=reason)
+    return case
+
+
+def _restore_card(*, actor, case: Reconsideration, reason: str) -> None:
+    card = Card.objects.select_for_update().get(pk=case.revocation.card_id)
+    if card.status != Card.Status.REVOKED:
+        return
+    card.restore()
+    card.save(update_fields=["status", "ended_at"])
+    audit_record(
+        actor=actor,
+        action="cards.card_restore",
+        obj=card,
+        before={"status": Card.Status.REVOKED},
+        after={"status": card.status},
+        reason=reason,
+    )
+
+
+def _lift_ban(*, actor, case: Reconsideration, reason: str, until: dt.date | None = None) -> None:
+    ban = case.revocation.ban
+    if ban is None:
+        return
+    before = ban.until.isoformat()
+    ban.until = until or timezone.localdate()  # a ban ending today no longer applies
+    ban.save(update_fields=["until"])
+    audit_record(
+        actor=actor,
+        action="eligibility.ban_lift" if until is None else "eligibility.ban_vary",
+        obj=ban,
+        before={"until": before},
+        after={"until": ban.until.isoformat()},
+        reason=reason,
+    )
+
+
+def _revoke_again(*, actor, case: Reconsideration, reason: str) -> None:
+    """Upholding a suspended revocation: the card is invalid again."""
+    card = Card.objects.select_for_update().get(pk=case.revocation.card_id)
+    if card.status == Card.Status.REVOKED:
+        return
+    card.revoke()
+    card.save(update_fields=["status", "ended_at"])
+    audit_record(
+        actor=actor,
+        action="cards.card_revoke",
+        obj=card,
+        before={"status": Card.Status.ISSUED},
+        after={"status": card.status},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def reconsideration_decide(
+    *,
+    actor,
+    case: Reconsideration,
+    outcome: str,
+    reason: str,
+    legal_basis: str = "",
+    ban_until: dt.date | None = None,
+) -> Reconsideration:
+    """Upheld, overturned, varied or remitted; the first case follows in the same transaction."""
+    from applications.services import _transition
+
+    if outcome not in OUTCOMES:
+        raise ValidationError({"outcome": [_("Choose upheld, overturned, varied or remitted.")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reasons for the decision.")]})
+    case = _lock(case)
+    _require_decider(actor, case)
+    if case.state != Reconsideration.State.LODGED:
+        raise ValidationError(_("This reconsideration has already been decided."))
+    if outcome == "varied" and case.revocation_id and ban_until is None:
+        raise ValidationError({"ban_until": [_("Give the new end of the ban.")]})
+    getattr(case, OUTCOMES[outcome])()
+    case.decided_by = actor
+    case.decided_at = timezone.now()
+    case.decision_reason = reason
+    case.legal_basis = legal_basis.strip() or settings.RECONSIDERATION_LEGAL_BASIS
+    case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "legal_basis"])
+    audit_record(
+        actor=actor,
+        action="reconsideration.decide",
+        obj=case,
+        before={"state": Reconsideration.State.LODGED},
+        after={"state": case.state, "legal_basis": case.legal_basis},
+        reason=reason,
+    )
+    transaction.on_commit(lambda: _letter_task().delay(case_id=case.pk))
+    if case.application_id:
+        application = Application.objects.select_for_update().get(pk=case.application_id)
+        target = settings.RECONSIDERATION_APPLICATION_RETURNS_TO.get(outcome)
+        if target:
+            # The case returns to the stage the policy names; its history stays as it was.
+            _transition(application, f"reopen_for_{target}", actor=actor, reason=reason)
+    else:
+        if outcome in ("overturned", "remitted"):
+            _restore_card(actor=actor, case=case, reason=reason)
+            _lift_ban(actor=actor, case=case, reason=reason)
+            if outcome == "remitted":
+                revocation = RevocationCase.objects.select_for_update().get(pk=case.revocation_id)
+                revocation.state = RevocationCase.State.OPEN
+                revocation.save(update_fields=["state"])
+                audit_record(actor=actor, action="cards.revocation_reopen", obj=revocation, reason=reason)
+        elif outcome == "varied":
+            _lift_ban(actor=actor, case=case, reason=reason, until=ban_until)
+            _revoke_again(actor=actor, case=case, reason=reason)
+        else:
+            _revoke_again(actor=actor, case=case, reason=reason)
+    return case
+
+
+def _letter_task():
+    from .tasks import reconsideration_letter_render_task
+
+    return reconsideration_letter_render_task
+
+
+@transaction.atomic
+def reconsideration_letter_render(*, case_id: int) -> Reconsideration:
+    """Write the outcome letter once (idempotent: a second run finds it written)."""
+    from .letters import letter_pdf
+
+    case = (
+        Reconsideration.objects.select_for_update(of=("self",))
+        .select_related("office", "application__applicant", "revocation__card")
+        .get(pk=case_id)
+    )
+    if case.letter or case.state == Reconsideration.State.LODGED:
+        return case
+    pdf = letter_pdf(case)
+    case.letter.save("letter", ContentFile(pdf), save=False)
+    case.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    case.save(update_fields=["letter", "letter_sha256"])
+    audit_record(actor=None, action="reconsideration.letter", obj=case, after={"sha256": case.letter_sha256})
+    return case

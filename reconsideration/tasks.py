@@ -1,0 +1,12 @@
+"""Thin tasks: load by id, call a service, own the retries."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def reconsideration_letter_render_task(self, *, case_id: int) -> None:
+    services.reconsideration_letter_render(case_id=case_id)

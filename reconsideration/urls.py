@@ -1,0 +1,14 @@
+"""HTML pages of the reconsideration app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reconsideration"
+urlpatterns = [
+    path("reconsideration/", views.index, name="index"),
+    path("reconsideration/<int:pk>/", views.detail, name="detail"),
+    path("reconsideration/<int:pk>/letter.pdf", views.letter, name="letter"),
+    path("reconsideration/refusals/<int:pk>/", views.lodge_application, name="lodge_application"),
+    path("reconsideration/revocations/<int:pk>/", views.lodge_revocation, name="lodge_revocation"),
+]

@@ -1,0 +1,135 @@
+"""HTML pages: lodging (the person or their intermediary), the deciding office's queue and case page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services
+from .forms import DecideForm, LodgeForm, SuspendForm
+from .models import Reconsideration
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _lodge(request, *, application=None, revocation=None):
+    form = LodgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.reconsideration_lodge(
+                actor=request.user,
+                application=application,
+                revocation=revocation,
+                grounds=form.cleaned_data["grounds"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your request for reconsideration was lodged."))
+            return redirect("reconsideration:detail", pk=case.pk)
+    decided_at = application.decided_at if application is not None else revocation.decided_at
+    return render(
+        request,
+        "reconsideration/lodge.html",
+        {
+            "form": form,
+            "application": application,
+            "revocation": revocation,
+            "last_day": services.period_end(decided_at) if decided_at else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lodge_application(request, pk: int):
+    return _lodge(request, application=selectors.refusal_for_person(user=request.user, pk=pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lodge_revocation(request, pk: int):
+    return _lodge(request, revocation=selectors.revocation_for_person(user=request.user, pk=pk))
+
+
+@login_required
+@require_GET
+def index(request):
+    queue = selectors.reconsideration_queue(user=request.user)
+    return render(
+        request,
+        "reconsideration/index.html",
+        {
+            "open_cases": queue.filter(state=Reconsideration.State.LODGED).order_by("deadline", "id")[:200],
+            "decided_cases": queue.exclude(state=Reconsideration.State.LODGED).order_by("-decided_at", "-id")[
+                :50
+            ],
+            "my_cases": selectors.reconsiderations_of_person(user=request.user)[:50],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request, pk: int):
+    case = selectors.reconsideration_get(user=request.user, pk=pk)
+    in_queue = selectors.reconsideration_queue(user=request.user).filter(pk=pk).exists()
+    form, suspend_form = DecideForm(), SuspendForm()
+    if request.method == "POST":
+        if not in_queue:
+            raise PermissionDenied(
+                _("This reconsideration is decided by %(office)s.") % {"office": case.office}
+            )
+        suspending = request.POST.get("action") == "suspend"
+        bound = SuspendForm(request.POST) if suspending else DecideForm(request.POST)
+        if bound.is_valid():
+            try:
+                if suspending:
+                    services.reconsideration_suspend_revocation(
+                        actor=request.user, case=case, reason=bound.cleaned_data["reason"]
+                    )
+                else:
+                    services.reconsideration_decide(actor=request.user, case=case, **bound.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(bound, error)
+            except PermissionDenied as error:
+                bound.add_error(None, str(error))
+            else:
+                messages.success(request, _("The decision was recorded."))
+                return redirect("reconsideration:detail", pk=case.pk)
+        if suspending:
+            suspend_form = bound
+        else:
+            form = bound
+    return render(
+        request,
+        "reconsideration/detail.html",
+        {
+            "case": case,
+            "form": form,
+            "suspend_form": suspend_form,
+            "may_decide": in_queue and case.state == Reconsideration.State.LODGED,
+        },
+    )
+
+
+@login_required
+@require_GET
+def letter(request, pk: int):
+    case = selectors.reconsideration_get(user=request.user, pk=pk)
+    if not case.letter:
+        raise Http404
+    return FileResponse(
+        case.letter.open("rb"), as_attachment=True, filename=f"{case}.pdf", content_type="application/pdf"
+    )
