@@ -1003,7 +1003,11 @@ class FamilyFacts(ChannelFacts):
         }
 
     def completeness_errors(self) -> dict[str, str]:
-        errors = _required(self, ["sponsor_kind", "sponsor_id_number", "relationship", "marital_status"])
+        required = ["relationship", "marital_status"]
+        if self.relationship != self.Relationship.FORMER_NATIONAL:
+            # A former Chinese national applies on their own residence: no sponsor (Opinions art. 12).
+            required = ["sponsor_kind", "sponsor_id_number", *required]
+        errors = _required(self, required)
         if self.relationship == self.Relationship.SPOUSE and not self.marriage_date:
             errors["marriage_date"] = _("Give the date of marriage.")
         return errors

@@ -684,9 +684,37 @@ def channel_rules_for(application: Application, *, green_channel: bool | None = 
     return channel_rules(policy_version=version, channel=application.channel, green_channel=green)
 
 
+# A former Chinese national applies on their own long residence (Opinions art. 12): nobody sponsors
+# them, so the family route's sponsor and kinship papers give way to proof of the former nationality.
+SPONSOR_DOCUMENT_CODES = ("kinship_certificate", "sponsor_identity")
+
+
+def _former_nationality_proof():
+    from eligibility.selectors import DocumentType
+
+    return DocumentType(
+        code="former_nationality_proof",
+        name_en="Proof of former Chinese nationality (former Chinese passport, household register or certificate of loss of nationality)",
+        name_zh="曾具有中国国籍的证明（原中国护照、户口簿或退籍证明）",
+    )
+
+
+def is_former_national(application: Application) -> bool:
+    from .models import FamilyFacts
+
+    if application.channel != Channel.FAMILY:
+        return False
+    facts = getattr(application, "family_facts", None)
+    return facts is not None and facts.relationship == FamilyFacts.Relationship.FORMER_NATIONAL
+
+
 def required_documents_for(application: Application, *, green_channel: bool | None = None) -> list:
     """The document types the policy asks of this channel (green channel: fewer)."""
-    return channel_rules_for(application, green_channel=green_channel).required_documents
+    documents = list(channel_rules_for(application, green_channel=green_channel).required_documents)
+    if is_former_national(application):
+        documents = [d for d in documents if d.code not in SPONSOR_DOCUMENT_CODES]
+        documents.insert(min(2, len(documents)), _former_nationality_proof())
+    return documents
 
 
 # What each dependant brings of their own; the rest of the case's documents are the principal's.
