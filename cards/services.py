@@ -613,6 +613,13 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
 
     holder_profile_clear(actor=actor, user=owner, reason=reason)
     document_queue(kind=CardDocument.Kind.REVOCATION_LETTER, recipient=owner, card=card, revocation=case)
+    # The inbox row every other decision writes, in the decision's transaction.
+    from applications.models import Notification
+    from applications.notifications import CARD_REVOKED
+
+    Notification.objects.create(
+        recipient=owner, application_id=card.application_id, status=CARD_REVOKED, reason=reason
+    )
     transaction.on_commit(
         lambda: send_email_task.delay(
             to=[owner.email],
