@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
@@ -90,10 +91,10 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     RETURNED = "returned", _("Returned for correction")
     ACCEPTED = "accepted", _("Accepted")
-    VERIFYING = "verifying", _("Verification")
+    VERIFYING = "verifying", pgettext_lazy("application status", "Verification")
     IN_REVIEW = "in_review", _("In review")
     EVIDENCE_REQUESTED = "evidence_requested", _("Evidence requested")
     EVIDENCE_SUBMITTED = "evidence_submitted", _("Evidence submitted")
