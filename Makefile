@@ -25,7 +25,7 @@ translations: install
 run: translations
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/honcho start -f Procfile.dev
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://localhost:$${WEB_PORT:-8000}} $(BIN)/honcho start -f Procfile.dev
 
 ## Run the whole test suite (embedded defaults, or the services named by DATABASE_URL / REDIS_URL).
 test: translations

@@ -10,6 +10,7 @@ the national administration can always step in.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from residence.accounts.jurisdiction import area_q, office_covers
 from residence.accounts.models import Office, Role
@@ -99,3 +100,34 @@ def office_for_residence(*, province: str, city_code: str) -> Office | None:
         if office is not None:
             return office
     return None
+
+
+def who_acts_instead(user, *, stage: str, office_levels: dict | None) -> str:
+    """A plain sentence naming who acts at the stage when this officer may not (empty when they may).
+
+    The area is already the officer's (queues and case pages show only their area); what may
+    still stop them is the role or the level the policy gives the stage, e.g. a provincial
+    approver under a policy where a national office decides.
+    """
+    role = STAGE_ROLE.get(stage)
+    if role is None or user.is_superuser:
+        return ""
+    key = STAGE_OFFICE_KEY.get(stage)
+    level = (office_levels or {}).get(key) if key else None
+    if level and not level_allows(user.office, level):
+        if stage in (Stage.APPROVAL, Stage.QUOTA):
+            return {
+                Office.Level.NATIONAL: _("Decided by a national office"),
+                Office.Level.PROVINCIAL: _("Decided by a provincial office"),
+            }.get(level, _("Decided by an office of another level"))
+        return {
+            Office.Level.NATIONAL: _("Handled by a national office"),
+            Office.Level.PROVINCIAL: _("Handled by a provincial office"),
+        }.get(level, _("Handled by an office of another level"))
+    if not user.has_role(role):
+        return {
+            Role.INTAKE_OFFICER: _("Handled by an intake officer"),
+            Role.REVIEWER: _("Handled by a reviewer"),
+            Role.APPROVER: _("Decided by an approver"),
+        }.get(role, "")
+    return ""

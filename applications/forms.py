@@ -63,6 +63,14 @@ class ApplicantProfileForm(forms.ModelForm):
         return
 
 
+FACTS_HELP = {
+    Channel.FAMILY: {
+        name: _("Leave empty if you are a former Chinese national: you apply on your own residence.")
+        for name in ("sponsor_kind", "sponsor_id_number", "sponsor_name")
+    },
+}
+
+
 def facts_form_class(channel: str) -> type[forms.ModelForm]:
     """A ModelForm over the channel's own facts model (typed fields, the model's validators)."""
     model = CHANNELS[channel].model
@@ -72,7 +80,7 @@ def facts_form_class(channel: str) -> type[forms.ModelForm]:
         forms.ModelForm.__init__(self, *args, **kwargs)
         _dates_as_pickers(self)
 
-    meta = type("Meta", (), {"model": model, "fields": fields})
+    meta = type("Meta", (), {"model": model, "fields": fields, "help_texts": FACTS_HELP.get(channel, {})})
     return type(f"{model.__name__}Form", (forms.ModelForm,), {"Meta": meta, "__init__": __init__})
 
 

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
@@ -90,10 +91,10 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     RETURNED = "returned", _("Returned for correction")
     ACCEPTED = "accepted", _("Accepted")
-    VERIFYING = "verifying", _("Verification")
+    VERIFYING = "verifying", pgettext_lazy("application status", "Verification")
     IN_REVIEW = "in_review", _("In review")
     EVIDENCE_REQUESTED = "evidence_requested", _("Evidence requested")
     EVIDENCE_SUBMITTED = "evidence_submitted", _("Evidence submitted")
@@ -1012,7 +1013,11 @@ class FamilyFacts(ChannelFacts):
         }
 
     def completeness_errors(self) -> dict[str, str]:
-        errors = _required(self, ["sponsor_kind", "sponsor_id_number", "relationship", "marital_status"])
+        required = ["relationship", "marital_status"]
+        if self.relationship != self.Relationship.FORMER_NATIONAL:
+            # A former Chinese national applies on their own residence: no sponsor (Opinions art. 12).
+            required = ["sponsor_kind", "sponsor_id_number", *required]
+        errors = _required(self, required)
         if self.relationship == self.Relationship.SPOUSE and not self.marriage_date:
             errors["marriage_date"] = _("Give the date of marriage.")
         return errors

@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 
 from .models import Status
 
+# Not an application status: the card's revocation (cards app), told in the same inbox.
+CARD_REVOKED = "card_revoked"
+
 
 def status_message(status: str, *, reference: str) -> str:
     """One sentence in the active language; inbox rows render it when they are read."""
@@ -26,6 +29,10 @@ def status_message(status: str, *, reference: str) -> str:
         Status.REFUSED: _("Application %(ref)s was refused."),
         Status.CARD_ISSUED: _("The permanent residence card for application %(ref)s was issued."),
         Status.WITHDRAWN: _("Application %(ref)s was withdrawn."),
+        CARD_REVOKED: _(
+            "The permanent residence granted on application %(ref)s was revoked. "
+            "The decision letter is under My card."
+        ),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))
     return template % {"ref": reference}

@@ -245,6 +245,7 @@ QUEUE_ROW_FIELDS = (
     "claimed_until",
     "applicant__family_name",
     "applicant__given_names",
+    "office_levels",
 )
 
 
@@ -268,6 +269,7 @@ class QueueRow:
     claimed_until: dt.datetime | None
     applicant__family_name: str
     applicant__given_names: str
+    office_levels: dict
 
     @property
     def applicant_name(self) -> str:

@@ -503,6 +503,12 @@ def application_update(
         facts_row.full_clean(exclude=["application"])
         facts_row.save()
         after.update(_state(facts_row, facts))
+        green = draft_green_channel(application)
+        if green != application.green_channel:
+            before["green_channel"] = application.green_channel
+            application.green_channel = green
+            application.save(update_fields=["green_channel", "updated_at"])
+            after["green_channel"] = green
     if years_in_china is not None:
         if not spec.uses_years_in_china:
             raise ValidationError({"years_in_china": [_("This channel does not ask for days in China.")]})
@@ -633,24 +639,120 @@ def document_upload(
     return document
 
 
-def required_documents_for(application: Application) -> list:
-    """The document types the policy asks of this channel (green channel: fewer)."""
+def draft_green_channel(application: Application) -> bool:
+    """Whether the facts as they stand open the green channel (a registered programme, R7/R14).
+
+    Submission decides it for good; until then the applicant must see the green checklist,
+    upload choices and deadline from the moment the programme code is entered, or the documents
+    submission will ask for could not be uploaded.
+    """
+    from eligibility.services import eligibility_assess
+
+    spec = CHANNELS[application.channel]
+    if spec.always_green:
+        return True
+    facts_row = getattr(application, spec.related_name)
+    try:
+        assessment = eligibility_assess(
+            channel=application.channel, facts=facts_row.to_engine_facts(), as_of=timezone.localdate()
+        )
+    except ValidationError:
+        # Facts that cannot be evaluated yet open nothing; submission reports them.
+        return False
+    return bool(assessment.result.green_channel)
+
+
+def green_channel_for(application: Application) -> bool:
+    """The channel's kind: stored once submitted; while drafting, from the facts and the registry."""
+    if application.status in EDITABLE_STATUSES:
+        return draft_green_channel(application)
+    return application.green_channel
+
+
+def channel_rules_for(application: Application, *, green_channel: bool | None = None):
+    """The policy's documents, deadlines and office levels for this case (green or standard)."""
     from eligibility.selectors import channel_rules, policy_version_in_force
 
-    version = application.policy_version or policy_version_in_force()
-    rules = channel_rules(
-        policy_version=version, channel=application.channel, green_channel=application.green_channel
+    if application.status in EDITABLE_STATUSES:
+        # A draft is assessed under the version in force when it is submitted: show that one.
+        version = policy_version_in_force()
+    else:
+        version = application.policy_version or policy_version_in_force()
+    green = green_channel_for(application) if green_channel is None else green_channel
+    return channel_rules(policy_version=version, channel=application.channel, green_channel=green)
+
+
+# A former Chinese national applies on their own long residence (Opinions art. 12): nobody sponsors
+# them, so the family route's sponsor and kinship papers give way to proof of the former nationality.
+SPONSOR_DOCUMENT_CODES = ("kinship_certificate", "sponsor_identity")
+
+
+def _former_nationality_proof():
+    from eligibility.selectors import DocumentType
+
+    return DocumentType(
+        code="former_nationality_proof",
+        name_en="Proof of former Chinese nationality (former Chinese passport, household register or certificate of loss of nationality)",
+        name_zh="曾具有中国国籍的证明（原中国护照、户口簿或退籍证明）",
     )
-    return rules.required_documents
 
 
-def missing_documents(application: Application) -> list:
+def is_former_national(application: Application) -> bool:
+    from .models import FamilyFacts
+
+    if application.channel != Channel.FAMILY:
+        return False
+    facts = getattr(application, "family_facts", None)
+    return facts is not None and facts.relationship == FamilyFacts.Relationship.FORMER_NATIONAL
+
+
+def required_documents_for(application: Application, *, green_channel: bool | None = None) -> list:
+    """The document types the policy asks of this channel (green channel: fewer)."""
+    documents = list(channel_rules_for(application, green_channel=green_channel).required_documents)
+    if is_former_national(application):
+        documents = [d for d in documents if d.code not in SPONSOR_DOCUMENT_CODES]
+        documents.insert(min(2, len(documents)), _former_nationality_proof())
+    return documents
+
+
+# What each dependant brings of their own; the rest of the case's documents are the principal's.
+DEPENDANT_DOCUMENT_CODES = ("passport", "photo")
+
+
+def documents_required_of(application: Application, *, green_channel: bool | None = None) -> list[tuple]:
+    """(document type, dependant or None) for every document the case needs: the principal's, then each dependant's."""
+    required = required_documents_for(application, green_channel=green_channel)
+    needed: list[tuple] = [(doc, None) for doc in required]
+    for dependant in application.dependants.select_related("profile").order_by("pk"):
+        needed += [(doc, dependant) for doc in required if doc.code in DEPENDANT_DOCUMENT_CODES]
+    return needed
+
+
+def missing_documents(application: Application, *, green_channel: bool | None = None) -> list[tuple]:
+    """(document type, dependant or None) for each required document without a current upload."""
     have = set(
-        ApplicationDocument.objects.filter(
-            application=application, dependant__isnull=True, superseded=False
-        ).values_list("document_type", flat=True)
+        ApplicationDocument.objects.filter(application=application, superseded=False).values_list(
+            "document_type", "dependant_id"
+        )
     )
-    return [doc for doc in required_documents_for(application) if doc.code not in have]
+    return [
+        (doc, dependant)
+        for doc, dependant in documents_required_of(application, green_channel=green_channel)
+        if (doc.code, dependant.pk if dependant else None) not in have
+    ]
+
+
+def missing_documents_text(missing: list[tuple]) -> str:
+    """The missing documents as one list in the reader's language ("Passport (NOVAK Tom)", 、 in Chinese)."""
+    from django.utils.translation import pgettext
+
+    names = []
+    for doc, dependant in missing:
+        name = doc.name_zh if _is_zh() else doc.name_en
+        if dependant is not None:
+            name = _("%(document)s (%(person)s)") % {"document": name, "person": dependant.profile}
+        names.append(name)
+    return pgettext("list separator", ", ").join(names)
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -730,13 +832,12 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     )
     application.policy_version = assessment.policy_version
     application.green_channel = green
-    missing = missing_documents(application)
+    missing = missing_documents(application, green_channel=green)
     if missing:
         raise ValidationError(
             {
                 "documents": [
-                    _("Upload these documents first: %(names)s")
-                    % {"names": ", ".join(d.name_en if not _is_zh() else d.name_zh for d in missing)}
+                    _("Upload these documents first: %(names)s") % {"names": missing_documents_text(missing)}
                 ]
             }
         )
@@ -812,7 +913,7 @@ def application_accept(*, actor, application: Application) -> Application:
             raise ValidationError(
                 {
                     "documents": [
-                        _("Documents are missing: %(codes)s") % {"codes": ", ".join(d.code for d in missing)}
+                        _("Documents are missing: %(codes)s") % {"codes": missing_documents_text(missing)}
                     ]
                 }
             )

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from eligibility.models import Ban
@@ -33,7 +34,7 @@ class Card(models.Model):
         ISSUED = "issued", _("Issued")
         REPLACED = "replaced", _("Replaced")
         EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
+        REVOKED = "revoked", pgettext_lazy("card status", "Revoked")
 
     class Kind(models.TextChoices):
         FIRST = "first", _("First card")
@@ -267,7 +268,7 @@ class VerificationQuery(models.Model):
     class Answer(models.TextChoices):
         VALID = "valid", _("Valid")
         EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
+        REVOKED = "revoked", pgettext_lazy("card status", "Revoked")
         REPLACED = "replaced", _("Replaced by a newer card")
         NO_MATCH = "no_match", _("No card matches this number and date of birth")
 

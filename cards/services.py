@@ -626,6 +626,13 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
 
     holder_profile_clear(actor=actor, user=owner, reason=reason)
     document_queue(kind=CardDocument.Kind.REVOCATION_LETTER, recipient=owner, card=card, revocation=case)
+    # The inbox row every other decision writes, in the decision's transaction.
+    from applications.models import Notification
+    from applications.notifications import CARD_REVOKED
+
+    Notification.objects.create(
+        recipient=owner, application_id=card.application_id, status=CARD_REVOKED, reason=reason
+    )
     transaction.on_commit(
         lambda: send_email_task.delay(
             to=[owner.email],
@@ -633,7 +640,7 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
             body=(
                 f"Card {card.number}: revoked on {case.decided_at:%Y-%m-%d}. The decision, with its reasons, "
                 "legal basis and your right to ask for reconsideration, is in the portal under My card.\n"
-                f"永久居留身份证{card.number}已于{case.decided_at:%Y-%m-%d}作废。决定书（含理由、法律依据及"
+                f"你的永久居留资格已于{case.decided_at:%Y-%m-%d}取消，永久居留身份证{card.number}随之失效。决定书（含理由、法律依据及"
                 "申请行政复议的权利）见门户网站“我的证件”。"
             ),
         )

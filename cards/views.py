@@ -44,10 +44,20 @@ def _apply_errors(form, error: ValidationError) -> None:
 @require_GET
 def public_verify(request, token: str):
     """What a service window sees: the status, the holder's name and photo, the expiry. Nothing else."""
-    card = selectors.card_by_token(token=token)
-    response = render(
-        request, "cards/public_verify.html", {"card": card, "status": card.current_status, "token": token}
-    )
+    try:
+        card = selectors.card_by_token(token=token)
+    except Http404:
+        # A counter clerk scanned an altered or home-made code: say so plainly, with no card shown.
+        response = render(request, "cards/public_verify_failed.html", status=400)
+    else:
+        status = card.current_status
+        # The day the card stopped being valid (revoked, replaced: when it happened; expired: its date).
+        ended_on = card.expires_on if status == Card.Status.EXPIRED else card.ended_at
+        response = render(
+            request,
+            "cards/public_verify.html",
+            {"card": card, "status": status, "token": token, "ended_on": ended_on},
+        )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from residence.accounts.models import Agency
@@ -114,7 +114,7 @@ class TalentProgram(models.Model):
     """A recognised key talent program (R7): selection by it opens the green channel."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("talent program status", "Active")
         RETIRED = "retired", _("Retired")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -99,9 +99,13 @@ def self_check(request, channel: str):
     version = _policy_in_force()
     compiled = version.compiled()
     channel_policy = _channel_or_404(compiled, channel)
-    form = SelfCheckForm(request.POST or None, specs=channel_policy.env.specs)
+    # Bound on every POST, even an empty one (an empty QueryDict is falsy).
+    form = SelfCheckForm(request.POST if request.method == "POST" else None, specs=channel_policy.env.specs)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.facts():
+        # Nothing to judge: an answer ("needs an officer's judgement, 0 points") would only mislead.
+        form.add_error(None, _("Enter at least one fact about yourself; the check then explains the result."))
+    elif request.method == "POST" and form.is_valid():
         try:
             assessment = services.eligibility_assess(
                 channel=channel, facts=form.facts(), as_of=timezone.localdate(), policy_version=version

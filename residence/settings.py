@@ -54,7 +54,14 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# The portal's public address, printed in every card's QR code. Development: `make run` sets it
+# from WEB_PORT; in production, without it, the first allowed host over HTTPS (never localhost).
+SITE_URL = env(
+    "SITE_URL",
+    default=f"http://localhost:{env('WEB_PORT', default='8000')}"
+    if (DEBUG or TESTING)
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

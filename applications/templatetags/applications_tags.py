@@ -114,3 +114,14 @@ def intermediary_home(context) -> dict:
 
     user = context["user"]
     return {"user": user, "clients": client_rows(user)}
+
+
+@register.simple_tag(takes_context=True)
+def who_acts_instead(context, case) -> str:
+    """For an officer who may not act on the case at its stage: who does (empty otherwise)."""
+    from ..access import who_acts_instead as sentence
+
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    return sentence(user, stage=case.stage, office_levels=case.office_levels)

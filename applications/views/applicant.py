@@ -219,6 +219,7 @@ def _base_context(application: Application, step: str) -> dict:
         "application": application,
         "steps": _steps(application, step),
         "channel_label": application.get_channel_display(),
+        "green_channel": services.green_channel_for(application),
         "next_url": _next_step_url(application, step),
     }
 
@@ -326,15 +327,21 @@ def dependant_remove(request: HttpRequest, pk: int, dependant_pk: int) -> HttpRe
     return redirect("applications:step", application.pk, "dependants")
 
 
-def _document_slots(application: Application, bound: DocumentUploadForm | None = None) -> list[dict]:
+def _document_slots(
+    application: Application, bound: DocumentUploadForm | None = None, *, green_channel: bool | None = None
+) -> list[dict]:
     """Each required document (of the principal, then each dependant's passport) with its versions."""
     zh = (get_language() or "en").startswith("zh")
-    required = services.required_documents_for(application)
+    required = services.required_documents_for(application, green_channel=green_channel)
     documents = list(selectors.application_documents(application=application, include_superseded=True))
     people = [(None, "")] + [(d, str(d.profile)) for d in application.dependants.select_related("profile")]
     slots = []
     for dependant, person in people:
-        types = required if dependant is None else [t for t in required if t.code in ("passport", "photo")]
+        types = (
+            required
+            if dependant is None
+            else [t for t in required if t.code in services.DEPENDANT_DOCUMENT_CODES]
+        )
         for doc_type in types:
             versions = [
                 d
@@ -388,11 +395,14 @@ def _step_documents(request: HttpRequest, application: Application) -> HttpRespo
             else:
                 messages.success(request, _("The document is uploaded."))
                 return redirect("applications:step", application.pk, "documents")
-    return render(
-        request,
-        "applications/step_documents.html",
-        _base_context(application, "documents") | {"slots": _document_slots(application, bound)},
-    )
+    context = _base_context(application, "documents")
+    slots = _document_slots(application, bound, green_channel=context["green_channel"])
+    if bound is not None and bound.errors and not any(slot["form"] is bound for slot in slots):
+        # A type this application does not ask for has no slot to show its error beside: say it on top.
+        for errors in bound.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return render(request, "applications/step_documents.html", context | {"slots": slots})
 
 
 STEP_OF_ERROR = {"documents": "documents", "dependants": "dependants", "declaration": "review"}
@@ -437,7 +447,12 @@ def _step_review(request: HttpRequest, application: Application) -> HttpResponse
     return render(
         request,
         "applications/step_review.html",
-        context | {"form": form, "problems": problems, "slots": _document_slots(application)},
+        context
+        | {
+            "form": form,
+            "problems": problems,
+            "slots": _document_slots(application, green_channel=context["green_channel"]),
+        },
     )
 
 
@@ -519,6 +534,14 @@ LATER_STAGES = {
 }
 
 
+def _draft_processing_days(application: Application, green_channel: bool) -> int | None:
+    """Before submission: the policy's deadlines of every stage added up (the green ones if green)."""
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        return None
+    rules = services.channel_rules_for(application, green_channel=green_channel)
+    return sum(int(days or 0) for days in rules.stage_deadline_days.values()) or None
+
+
 def _expected_decision(application: Application) -> dt.date | None:
     """The end of the current stage's deadline plus the policy's deadlines of the stages after it."""
     if application.stage not in LATER_STAGES:
@@ -556,8 +579,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     events = selectors.application_timeline(application=application)
     return_reason = next((e.reason for e in reversed(events) if e.to_status == Status.RETURNED), "")
+    green_channel = services.green_channel_for(application)
     context = {
         "application": application,
+        "green_channel": green_channel,
+        "processing_days": _draft_processing_days(application, green_channel),
         "events": events,
         "expectation": _expectation(application),
         "expected_decision": _expected_decision(application),

@@ -187,19 +187,44 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         }
         for d in selectors.application_documents(application=application)
     ]
+    events = selectors.application_timeline(application=application)
     return {
         "application": application,
         "actions": actions,
+        **_recommendation_and_decision(events),
         "can_claim": "claim" in available,
         "can_release": "release" in available,
         "documents": documents,
         "evidence_requests": list(application.evidence_requests.all()),
-        "events": selectors.application_timeline(application=application),
+        "events": events,
         "snapshot": application.eligibility_snapshot,
         "outcome_label": _outcome_label(application.eligibility_snapshot),
         "checks": _verification_checks(application),
         "checks_url": _checks_url(application),
     } | _summary_context(application)
+
+
+RECOMMENDED = {"recommended_approval": True, "recommended_refusal": False}
+DECIDED = {"approved": True, "awaiting_quota": True, "refused": False}
+
+
+def _recommendation_and_decision(events) -> dict:
+    """The last recommendation (the reviewer's) and the decision after it (the approver's), from the timeline."""
+    recommendation = decision = None
+    for event in events:
+        if event.to_status in RECOMMENDED:
+            recommendation = {
+                "for_approval": RECOMMENDED[event.to_status],
+                "by": event.actor,
+                "at": event.at,
+            }
+            decision = None
+        elif recommendation is not None and event.to_status in DECIDED and decision is None:
+            decision = {"approved": DECIDED[event.to_status], "by": event.actor, "at": event.at}
+        elif event.to_status in ("returned", "in_review"):
+            # A case sent back or re-reviewed starts a new round; its old recommendation no longer stands.
+            recommendation = decision = None
+    return {"recommendation": recommendation, "decision": decision}
 
 
 def _officer_case(request: HttpRequest, pk: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,13 +21,16 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None = None  # None: everyone, signed in or not
     signed_in: bool | None = None  # True: only signed in; False: only signed out
+    # A last test on the signed-in user (e.g. "has a card"), for items a role alone cannot decide.
+    shown: Callable[[object], bool] | None = None
 
 
 CORE_NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", signed_in=True),
     NavItem(_("System administration"), "admin:index", roles=frozenset({Role.SYSTEM_ADMIN})),
     NavItem(_("Audit log"), "audit_log", roles=frozenset({Role.SYSTEM_ADMIN, Role.POLICY_ADMIN})),
-    NavItem(_("API documentation"), "api_docs", signed_in=True),
+    # For the people who build on the API (officers, administrators, intermediaries); not applicants.
+    NavItem(_("API documentation"), "api_docs", roles=frozenset(set(Role.values) - {Role.APPLICANT})),
 )
 
 
@@ -51,6 +55,8 @@ def items_for(user) -> list[dict]:
         if item.signed_in is not None and item.signed_in != signed_in:
             continue
         if item.roles is not None and not (roles & item.roles):
+            continue
+        if item.shown is not None and not (signed_in and item.shown(user)):
             continue
         try:
             visible.append({"label": item.label, "url": reverse(item.url_name)})
