@@ -247,6 +247,12 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # DRF's own parsers, with JSON nested deeper than the decoder allows a 400 instead of a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "residence.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "residence.core.authentication.TokenAuthentication",
