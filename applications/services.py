@@ -26,7 +26,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from residence.accounts.models import Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
-from residence.core.tasks import send_email_task
+from residence.core.tasks import publish_after_commit, send_email_task
 from residence.core.validators import validate_fact_date_plausible, validate_no_nul, validate_visible_text
 
 from . import uploads
@@ -305,11 +305,8 @@ def _notify_many(applications: list[Application], *, reason: str, status: str | 
             )
     Notification.objects.bulk_create(notifications)
 
-    def send() -> None:
-        for email, subject, body in mails:
-            send_email_task.delay(to=[email], subject=subject, body=body)
-
-    transaction.on_commit(send)
+    for email, subject, body in mails:
+        publish_after_commit(send_email_task, to=[email], subject=subject, body=body)
 
 
 # --- profiles -----------------------------------------------------------------------------------
@@ -476,7 +473,6 @@ def _validated_years(years_in_china: Any) -> list[tuple[int, int]]:
     return rows
 
 
-@transaction.atomic
 def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
     """Each fact as its field's type, or a ValidationError per field: a JSON client can send a number
     for a date, a boolean for a number or a NUL byte, which the model fields would turn into a 500."""
@@ -515,6 +511,7 @@ def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
+@transaction.atomic
 def application_update(
     *,
     actor,
