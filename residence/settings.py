@@ -192,6 +192,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 
+# Proxies in front of the portal that append to X-Forwarded-For (0: none, the header is ignored).
+# The login throttle (DRF NUM_PROXIES) and the lockout (axes) read the client address by this one rule.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "residence.core.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -266,6 +270,7 @@ REST_FRAMEWORK = {
         "login": env("THROTTLE_LOGIN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "residence.core.api.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permanent Residence Portal API",
