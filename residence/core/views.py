@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -75,11 +76,22 @@ def audit_log(request):
     )
 
 
+def _not_found_detail(exception) -> str:
+    """A view's own 404 message; a URL that matches no route is only "Not found.".
+
+    The resolver's 404 carries every URL pattern it tried, which must never reach a client.
+    """
+    if isinstance(exception, Resolver404) or not isinstance(exception, Http404) or not exception.args:
+        return "Not found."
+    message = exception.args[0]
+    return message if isinstance(message, str) else "Not found."
+
+
 def page_not_found(request, exception):
     """API clients get the API's JSON error shape for any 404, including URLs that match no route."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": str(exception) if isinstance(exception, Http404) and exception.args else "Not found."},
+            {"detail": _not_found_detail(exception)},
             status=404,
         )
     return defaults.page_not_found(request, exception)
