@@ -192,6 +192,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 
+# Monitoring reads /healthz's details with this in an X-Health-Token header (empty: nobody can).
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+
 # Proxies in front of the portal that append to X-Forwarded-For (0: none, the header is ignored).
 # The login throttle (DRF NUM_PROXIES) and the lockout (axes) read the client address by this one rule.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
