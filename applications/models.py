@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from residence.core.validators import validate_birth_date_plausible, validate_visible_text
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
 
 from .countries import COUNTRIES, COUNTRY_CHOICES
@@ -202,11 +203,17 @@ class ApplicantProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="applicant_profiles",
     )
-    family_name = models.CharField(_("family name (as in passport)"), max_length=100)
-    given_names = models.CharField(_("given names (as in passport)"), max_length=150, blank=True)
+    family_name = models.CharField(
+        _("family name (as in passport)"), max_length=100, validators=[validate_visible_text]
+    )
+    given_names = models.CharField(
+        _("given names (as in passport)"), max_length=150, blank=True, validators=[validate_visible_text]
+    )
     chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date of birth"), validators=[validate_not_future])
+    birth_date = models.DateField(
+        _("date of birth"), validators=[validate_not_future, validate_birth_date_plausible]
+    )
     nationality = models.CharField(
         _("nationality"), max_length=3, choices=COUNTRY_CHOICES, validators=[validate_nationality]
     )

@@ -9,13 +9,15 @@ once exactly one wins and the other gets a TransitionConflict (HTTP 409) with th
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
@@ -25,7 +27,8 @@ from django_fsm import ConcurrentTransition, can_proceed
 from residence.accounts.models import Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
-from residence.core.tasks import send_email_task
+from residence.core.tasks import publish_after_commit, send_email_task
+from residence.core.validators import validate_fact_date_plausible, validate_no_nul, validate_visible_text
 
 from . import uploads
 from .access import (
@@ -303,11 +306,8 @@ def _notify_many(applications: list[Application], *, reason: str, status: str | 
             )
     Notification.objects.bulk_create(notifications)
 
-    def send() -> None:
-        for email, subject, body in mails:
-            send_email_task.delay(to=[email], subject=subject, body=body)
-
-    transaction.on_commit(send)
+    for email, subject, body in mails:
+        publish_after_commit(send_email_task, to=[email], subject=subject, body=body)
 
 
 # --- profiles -----------------------------------------------------------------------------------
@@ -474,6 +474,44 @@ def _validated_years(years_in_china: Any) -> list[tuple[int, int]]:
     return rows
 
 
+def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
+    """Each fact as its field's type, or a ValidationError per field: a JSON client can send a number
+    for a date, a boolean for a number or a NUL byte, which the model fields would turn into a 500."""
+    typed: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in facts.items():
+        field = model._meta.get_field(name)
+        try:
+            if isinstance(value, str):
+                validate_no_nul(value)
+                if isinstance(field, models.CharField | models.TextField):
+                    validate_visible_text(value)
+            if isinstance(value, bool) and not isinstance(field, models.BooleanField):
+                raise ValidationError(_("Enter a value of this field's kind, not true or false."))
+            if (
+                isinstance(field, models.DateField)
+                and value is not None
+                and not isinstance(value, str | dt.date)
+            ):
+                raise ValidationError(_("Enter a date as YYYY-MM-DD."))
+            value = field.to_python(value)
+            if isinstance(value, float | Decimal) and not (
+                value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+            ):
+                raise ValidationError(_("Enter a finite number."))
+            if isinstance(field, models.DateField) and value is not None:
+                validate_fact_date_plausible(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+        except (TypeError, ValueError, ArithmeticError):
+            errors[name] = [_("Enter a valid value.")]
+        else:
+            typed[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return typed
+
+
 @transaction.atomic
 def application_update(
     *,
@@ -497,6 +535,7 @@ def application_update(
         unknown = set(facts) - editable
         if unknown:
             raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+        facts = _facts_typed(spec.model, facts)
         before.update(_state(facts_row, facts))
         for name, value in facts.items():
             setattr(facts_row, name, value)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "residence.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "residence.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +203,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+
+# Monitoring reads /healthz's details with this in an X-Health-Token header (empty: nobody can).
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+
+# Proxies in front of the portal that append to X-Forwarded-For (0: none, the header is ignored).
+# The login throttle (DRF NUM_PROXIES) and the lockout (axes) read the client address by this one rule.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "residence.core.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -262,6 +275,12 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # DRF's own parsers, with JSON nested deeper than the decoder allows a 400 instead of a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "residence.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "residence.core.authentication.TokenAuthentication",
@@ -275,6 +294,7 @@ REST_FRAMEWORK = {
         "login": env("THROTTLE_LOGIN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "residence.core.api.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permanent Residence Portal API",

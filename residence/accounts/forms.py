@@ -3,11 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from residence.core.tasks import send_email_task
+from residence.core.tasks import publish_after_commit, send_email_task
 
 from .models import User
 
@@ -74,4 +73,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email_task.delay(to=[to_email], subject=subject, body=body))
+        publish_after_commit(send_email_task, to=[to_email], subject=subject, body=body)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -18,6 +19,16 @@ class ValidationErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deep for Python's decoder a 400, not a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise exceptions.ParseError(_("JSON parse error: the document is nested too deeply.")) from error
 
 
 def _django_validation_to_drf(error: ValidationError) -> exceptions.ValidationError:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -62,12 +64,61 @@ def _decode(cursor: str, size: int) -> list[Any]:
 
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = [typed(v) for v in json.loads(base64.urlsafe_b64decode(padded.encode()))]
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(decoded, list):
+            raise TypeError("a cursor is a list")
+        values = [typed(v) for v in decoded]
     except (ValueError, TypeError, ArithmeticError) as error:
         raise InvalidCursor(_("This cursor is not valid. Start again from the first page.")) from error
     if len(values) != size:
         raise InvalidCursor(_("This cursor is not valid. Start again from the first page."))
     return values
+
+
+def _typed_like_fields(model, ordering: Sequence[str], values: list[Any]) -> list[Any]:
+    """Each value as its ordering field's type, or InvalidCursor: a forged ``["abc"]``, ``[null]`` or
+    ``[1e400]`` must be refused here, not reach the database as a 500."""
+    typed = []
+    for field_name, value in zip(ordering, values, strict=True):
+        field = _field(model, field_name.lstrip("-"))
+        if value is None or isinstance(value, bool) or not _finite(value):
+            raise InvalidCursor(_("This cursor is not valid. Start again from the first page."))
+        if field is not None:
+            try:
+                value = field.to_python(value)
+                field.run_validators(value)
+            except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
+                raise InvalidCursor(
+                    _("This cursor is not valid. Start again from the first page.")
+                ) from error
+            if value is None or not _finite(value):
+                raise InvalidCursor(_("This cursor is not valid. Start again from the first page."))
+        typed.append(value)
+    return typed
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return True
+
+
+def _field(model, path: str):
+    """The model field a ``a__b`` ordering path ends at, or None for an annotation."""
+    field = None
+    for part in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field("id" if part == "pk" else part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model if field.is_relation else None
+    if field is not None and field.is_relation:
+        field = field.target_field
+    return field
 
 
 def _after(ordering: Sequence[str], values: list[Any]) -> Q:
@@ -89,7 +140,7 @@ def keyset_paginate(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     queryset = queryset.order_by(*ordering)
     if cursor:
-        values = _decode(cursor, len(ordering))
+        values = _typed_like_fields(queryset.model, ordering, _decode(cursor, len(ordering)))
         if (
             len({f.startswith("-") for f in ordering}) == 1
             and connections[queryset.db].vendor == "postgresql"

@@ -11,7 +11,8 @@ from tests.conftest import WorkerProcess, wait_for
 @pytest.mark.django_db
 def test_healthz_is_503_and_names_the_worker_when_no_worker_answers(client, settings):
     settings.HEALTHZ_WORKER_TIMEOUT = 0.5
-    response = client.get(reverse("healthz"))
+    settings.HEALTH_TOKEN = "monitoring-token"
+    response = client.get(reverse("healthz"), HTTP_X_HEALTH_TOKEN="monitoring-token")
     body = response.json()
     assert response.status_code == 503
     assert body["checks"]["database"]["ok"] is True
@@ -19,9 +20,29 @@ def test_healthz_is_503_and_names_the_worker_when_no_worker_answers(client, sett
     assert body["checks"]["worker"]["ok"] is False
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", [None, "", "a-wrong-token"])
+def test_healthz_in_public_says_only_its_status(client, settings, token):
+    settings.HEALTHZ_WORKER_TIMEOUT = 0.5
+    settings.HEALTH_TOKEN = "monitoring-token"
+    headers = {} if token is None else {"HTTP_X_HEALTH_TOKEN": token}
+    response = client.get(reverse("healthz"), **headers)
+    assert response.status_code == 503  # no worker runs here
+    assert response.json() == {"status": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_healthz_details_stay_closed_when_no_token_is_configured(client, settings):
+    settings.HEALTHZ_WORKER_TIMEOUT = 0.5
+    settings.HEALTH_TOKEN = ""
+    response = client.get(reverse("healthz"), HTTP_X_HEALTH_TOKEN="")
+    assert response.json() == {"status": "unavailable"}
+
+
 @pytest.mark.worker
-def test_healthz_is_200_when_database_broker_and_worker_answer(client, celery_worker):
-    response = client.get(reverse("healthz"))
+def test_healthz_is_200_when_database_broker_and_worker_answer(client, celery_worker, settings):
+    settings.HEALTH_TOKEN = "monitoring-token"
+    response = client.get(reverse("healthz"), HTTP_X_HEALTH_TOKEN="monitoring-token")
     assert response.status_code == 200, response.json()
     assert celery_worker.name in response.json()["checks"]["worker"]["detail"]
 

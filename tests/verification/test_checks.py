@@ -257,8 +257,9 @@ def test_the_monitor_shows_figures_per_agency_to_administrators_only(
 
 
 def test_healthz_detail_includes_the_verification_figures(
-    ivan, simulator, client, django_capture_on_commit_callbacks
+    ivan, simulator, client, django_capture_on_commit_callbacks, settings
 ):
+    settings.HEALTH_TOKEN = "monitoring-token"
     accept(submitted_case(), ivan, django_capture_on_commit_callbacks)
-    report = client.get("/healthz").json()
+    report = client.get("/healthz", HTTP_X_HEALTH_TOKEN="monitoring-token").json()
     assert report["checks"]["verification"]["detail"]["sta"]["checks_last_hour"] == 1

@@ -1,0 +1,17 @@
+"""Response headers every page carries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the portal never uses (camera, microphone, location, payment...)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
