@@ -240,6 +240,34 @@ def _build_world(tmp_dir) -> World:
         application=approved, review=review, findings=[{"kind": "tax", "note": "no record"}]
     ).pk
 
+    # Reconsideration: the Guangdong applicant challenges refusals (decided by Guangdong's approver,
+    # so reconsidered by the national administration): one open, one decided with its letter, and
+    # one refusal not yet challenged.
+    from applications.models import Status as ApplicationStatus
+    from reconsideration import services as reconsideration_services
+
+    def refused():
+        # A profile of its own each: the factory's reference is made from the profile.
+        profile = ProfileFactory(owner=gd, province="CN-GD", city_code="440100")
+        application = approved_application(profile, status=ApplicationStatus.REFUSED)
+        Application.objects.filter(pk=application.pk).update(
+            decided_at=timezone.now(), decided_by=users["gd_approver"]
+        )
+        return Application.objects.get(pk=application.pk)
+
+    ids["refusal"] = refused().pk
+    ids["reconsideration"] = reconsideration_services.reconsideration_lodge(
+        actor=gd, grounds="The income was wrongly counted.", application=refused()
+    ).pk
+    decided_case = reconsideration_services.reconsideration_lodge(
+        actor=gd, grounds="The tax records were complete.", application=refused()
+    )
+    reconsideration_services.reconsideration_decide(
+        actor=users["national_approver"], case=decided_case, outcome="upheld", reason="The refusal stands."
+    )
+    reconsideration_services.reconsideration_letter_render(case_id=decided_case.pk)
+    ids["reconsideration_decided"] = decided_case.pk
+
     institution = card_services.institution_create(
         actor=users[SYSTEM_ADMIN], name_en="Bank of Canton", name_zh="广州银行", kind="bank"
     )
@@ -562,6 +590,18 @@ row(
     POLICY,
     kwargs=lambda w: {"pk": w["policy_draft"], "table": "local_average_wage"},
 )
+# Reconsideration: the person (or their authorised intermediary) and the deciding office, one level
+# above the first decision (here the national administration), and nobody else.
+RECONSIDERATION_DECIDERS = officers(roles=("approver",), offices=("national",)) | SYSADMIN
+row("reconsideration:index", SIGNED_IN)
+row("reconsideration:detail", GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS, kwargs=pk("reconsideration"))
+row(
+    "reconsideration:letter",
+    GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS,
+    kwargs=pk("reconsideration_decided"),
+)
+row("reconsideration:lodge_application", GD_APPLICANT_SIDE, kwargs=pk("refusal"))
+row("reconsideration:lodge_revocation", GD_APPLICANT_SIDE, kwargs=pk("revocation"))
 # The schema of the policy document is published for administrators' own tools.
 row("eligibility:policy_schema", EVERYONE)
 row("eligibility:policy_schema_json", EVERYONE)
