@@ -9,6 +9,7 @@ once exactly one wins and the other gets a TransitionConflict (HTTP 409) with th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,6 +55,8 @@ from .models import (
     YearInChina,
     reference_for,
 )
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = [
     "family_name",
@@ -624,7 +627,15 @@ def document_upload(
         version=version,
         uploaded_by=actor,
     )
-    document.file.save(checked.extension, file, save=False)
+    try:
+        document.file.save(checked.extension, file, save=False)
+    except OSError:
+        # The disk or the object store (residence.storage.StorageUnavailable) failed: the
+        # transaction rolls back, so no row points at a file that is not there.
+        logger.exception("upload of application %s could not be stored", application.pk)
+        raise ValidationError(
+            {"file": [_("Your file could not be stored just now and was not saved. Please try again later.")]}
+        ) from None
     document.save()
     audit_record(
         actor=actor,

@@ -8,6 +8,7 @@ secret key and allowed hosts must come from the environment; a missing one stops
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from residence import objectstore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -224,16 +227,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+try:
+    _DEFAULT_STORAGE = objectstore.default_storage(
+        os.environ, local_dir=env("PRIVATE_STORAGE_DIR", default=str(VAR_DIR / "private"))
+    )
+except objectstore.StorageURLError as error:
+    raise ImproperlyConfigured(str(error)) from None
 STORAGES = {
     # Uploads are private: never under STATIC or a public MEDIA URL; views stream them after a
-    # permission check.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": env("PRIVATE_STORAGE_DIR", default=str(VAR_DIR / "private")),
-            "base_url": None,
-        },
-    },
+    # permission check. STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) puts them in a private S3 bucket.
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
