@@ -50,8 +50,10 @@ lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+## Every benchmark (bench/*.py) against DATABASE_URL's PostgreSQL server; BENCH_SMALL=1: tiny sizes.
+BENCHES := $(sort $(filter-out bench/_%,$(wildcard bench/*.py)))
 bench: install
-	$(BIN)/python bench/eligibility.py
+	@for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

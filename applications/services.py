@@ -9,6 +9,7 @@ once exactly one wins and the other gets a TransitionConflict (HTTP 409) with th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable
 from decimal import Decimal
@@ -58,6 +59,8 @@ from .models import (
     YearInChina,
     reference_for,
 )
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = [
     "family_name",
@@ -666,8 +669,16 @@ def document_upload(
         version=version,
         uploaded_by=actor,
     )
-    # What is stored is the checked copy (images re-encoded), never the bytes as sent.
-    document.file.save(checked.extension, ContentFile(checked.data), save=False)
+    try:
+        # What is stored is the checked copy (images re-encoded), never the bytes as sent.
+        document.file.save(checked.extension, ContentFile(checked.data), save=False)
+    except OSError:
+        # The disk or the object store (residence.storage.StorageUnavailable) failed: the
+        # transaction rolls back, so no row points at a file that is not there.
+        logger.exception("upload of application %s could not be stored", application.pk)
+        raise ValidationError(
+            {"file": [_("Your file could not be stored just now and was not saved. Please try again later.")]}
+        ) from None
     document.save()
     audit_record(
         actor=actor,

@@ -1,11 +1,11 @@
-"""Benchmark of card and letter rendering: python bench/cards.py [--n 200]
+"""Benchmark of card and letter rendering: python bench/cards.py [--n 200] [--small]
 
 Renders N cards (front and back: photo, QR code, bilingual particulars) and N approval letters
 through the same code the worker runs (context with QR code and photo, Django template, weasyprint
 with the shared font configuration), and two floors with the same fonts and page size: the same
 document as static HTML (weasyprint alone, no template logic: `card_over_floor`, goal at most 2),
 and a bare page with the same amount of text and no markup or images (`card_over_plain_page`).
-Prints the median time per document. No database is used.
+Prints the median time per document. No database is used. --small (or BENCH_SMALL=1): 3 of each.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residence.settings")
 os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
+
+from bench import _kit  # noqa: E402
 
 django.setup()
 
@@ -112,7 +114,8 @@ def timed(fn) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--small", action="store_true", help="a tiny run that only checks the bench works")
+    parser.add_argument("--n", type=int, default=3 if _kit.small() else 200)
     n = parser.parse_args().n
     # Warm up: fonts, stylesheets and templates are loaded once per process.
     documents.render_pdf("card", card_context(0))

@@ -2,6 +2,7 @@
 
 Generates varied, deterministic profiles across all channels, evaluates each once, and compares the
 time with a floor loop that only reads the same facts from their dicts. No Django is involved.
+--small (or BENCH_SMALL=1): 2,000 profiles, only to check it runs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _kit  # noqa: E402
 from eligibility.engine import evaluate, load_policy, read_policy_document, validate_policy  # noqa: E402
 
 WORK_PERMIT_TABLE = (
@@ -187,7 +189,8 @@ def _best_of(runs: int, action) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--small", action="store_true", help="a tiny run that only checks the bench works")
+    parser.add_argument("--count", type=int, default=2_000 if _kit.small() else 100_000)
     parser.add_argument("--seed", type=int, default=2016)
     args = parser.parse_args()
 

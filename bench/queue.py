@@ -1,12 +1,15 @@
-"""Benchmark of the officer review queue: python bench/queue.py [--rows 1000000] [--rounds 300]
+"""Benchmark of the officer review queue: python bench/queue.py [--rows 1000000] [--rounds 300] [--small]
 
-Fills a dedicated PostgreSQL database (default `bench_queue`) with a million applications by
+Fills a dedicated PostgreSQL database (default `bench_queue`, on the server of DATABASE_URL) with a
+million applications by
 COPY, serves the portal with gunicorn on it, and measures, interleaved round by round:
 the queue API's first page and a deep page (cursor after 50,000 rows) with an officer's token;
 the same SQL through psycopg2 (the database floor); /api/ping/ through the same server and token
 (the HTTP floor); and the admin changelist of the same stage (the peer). Prints median and p95 per
 figure and `queue_api_over_floor` = median API / (median SQL floor + median HTTP floor), the worse
-of the first and the deep page. A script, never a timed test.
+of the first and the deep page. The server gets secrets generated for the run. --small (or
+BENCH_SMALL=1): 2,000 rows and 5 rounds in `bench_queue_small`, only to check that it still runs.
+A script, never a timed test.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import http.client  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import secrets  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
@@ -32,47 +34,33 @@ from urllib.parse import urlencode, urlparse  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _kit  # noqa: E402
+
 PAGE_SIZE = 50
 DEEP_AFTER = 50_000
 STAGE = "review"
 
 
 def parse_args() -> argparse.Namespace:
+    small = _kit.small()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--small", action="store_true", help="a tiny run that only checks the bench works")
+    parser.add_argument("--rows", type=int, default=2_000 if small else 1_000_000)
+    parser.add_argument("--rounds", type=int, default=5 if small else 300)
     parser.add_argument(
-        "--admin-every", type=int, default=10, help="measure the admin changelist every Nth round"
+        "--admin-every",
+        type=int,
+        default=1 if small else 10,
+        help="measure the admin changelist every Nth round",
     )
-    parser.add_argument("--server", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--database", default="bench_queue")
+    parser.add_argument("--server", default=None, help="default: the server of DATABASE_URL (or BENCH_PG)")
+    parser.add_argument("--database", default=_kit.database_name("queue"))
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--refill", action="store_true", help="drop and fill the database again")
-    return parser.parse_args()
-
-
-def admin_connection(server: str):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{server}/postgres")
-    conn.autocommit = True
-    return conn
-
-
-def ensure_database(args) -> bool:
-    """Create the database if needed; True when it must be filled."""
-    conn = admin_connection(args.server)
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
-        exists = cur.fetchone() is not None
-        if exists and args.refill:
-            cur.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
-            exists = False
-        if not exists:
-            cur.execute(f'CREATE DATABASE "{args.database}"')
-    conn.close()
-    return not exists
+    args = parser.parse_args()
+    args.server = args.server or _kit.postgres_server()
+    return args
 
 
 def setup_django(env: dict) -> None:
@@ -200,7 +188,7 @@ def queue_sql(officer_email: str, cursor: str | None) -> str:
     return query["sql"]
 
 
-def deep_cursor() -> str:
+def deep_cursor(deep_after: int) -> str:
     from applications.models import Application
     from applications.selectors import QUEUE_ORDERING
     from residence.core.pagination import _encode
@@ -208,7 +196,7 @@ def deep_cursor() -> str:
     row = (
         Application.objects.filter(stage=STAGE)
         .order_by(*QUEUE_ORDERING)
-        .values_list(*QUEUE_ORDERING)[DEEP_AFTER - 1]
+        .values_list(*QUEUE_ORDERING)[deep_after - 1]
     )
     return _encode(list(row))
 
@@ -302,28 +290,30 @@ def main() -> None:
 
     args = parse_args()
     url = f"{args.server}/{args.database}"
-    # One secret for this process and the server, so the admin session made here is valid there.
+    # One set of secrets for this process and the server, so the admin session made here is valid there.
     env = {
         "DATABASE_URL": url,
         "VAR_DIR": str(ROOT / "var" / "bench-queue"),
-        "SECRET_KEY": secrets.token_urlsafe(40),
+        **_kit.process_secrets(),
     }
     Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-    must_fill = ensure_database(args)
+    must_fill = _kit.ensure_database(args.server, args.database, refill=args.refill)
     setup_django(env | {"DEBUG": "1"})
     if must_fill:
         started = time.perf_counter()
         fill(args.rows)
         print(f"fill_seconds={time.perf_counter() - started:.1f}")
     token, session = officer_and_token()
-    deep = deep_cursor()
-    sql_first = queue_sql("reviewer@bench.example", None)
-    sql_deep = queue_sql("reviewer@bench.example", deep)
     from applications.models import Application
 
+    stage_rows = Application.objects.filter(stage=STAGE).count()
+    deep_after = max(1, min(DEEP_AFTER, stage_rows // 2))
+    deep = deep_cursor(deep_after)
+    sql_first = queue_sql("reviewer@bench.example", None)
+    sql_deep = queue_sql("reviewer@bench.example", deep)
     print(
-        f"rows={Application.objects.count()} stage={STAGE} stage_rows={Application.objects.filter(stage=STAGE).count()} "
-        f"page_size={PAGE_SIZE} deep_after={DEEP_AFTER}"
+        f"rows={Application.objects.count()} stage={STAGE} stage_rows={stage_rows} "
+        f"page_size={PAGE_SIZE} deep_after={deep_after}"
     )
     parsed = urlparse(url)
     pg = psycopg2.connect(

@@ -4,9 +4,11 @@
 agency simulator answering in 50 ms, through Redis and real Celery workers with 32 checks in
 flight in total. The floor is what 32 parallel 50 ms answers allow: 10,000 x 50 ms / 32 = 15.6 s.
 
-Needs DATABASE_URL (PostgreSQL; use a database of its own: the script migrates it and leaves its
-rows there) and redis-server on the PATH (a private one is started on a free port, so the shared
-Redis is untouched). Prints checks per second and finally `verification_over_floor=<ratio>`.
+Needs DATABASE_URL (PostgreSQL: the script makes a database of its own, `bench_verification`, on
+that server, migrates it and leaves its rows there) and redis-server on the PATH (a private one is
+started on a free port, so the shared Redis is untouched); the secrets its processes share are
+generated for the run. Prints checks per second and finally `verification_over_floor=<ratio>`.
+--small (or BENCH_SMALL=1): 60 checks at 5 ms in `bench_verification_small`, only to check it runs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # This file is named like the app it measures: keep bench/ off the path so `verification` is the app.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+
+from bench import _kit  # noqa: E402
 
 
 def free_port() -> int:
@@ -81,20 +85,27 @@ def process_cpu_seconds() -> dict[str, float]:
 
 
 def main() -> None:
+    small = _kit.small()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checks", type=int, default=10_000)
+    parser.add_argument("--small", action="store_true", help="a tiny run that only checks the bench works")
+    parser.add_argument("--checks", type=int, default=60 if small else 10_000)
     parser.add_argument(
         "--in-flight", type=int, default=32, help="checks in flight in total (workers x threads)"
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="worker processes sharing the in-flight checks"
     )
-    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--latency-ms", type=float, default=5.0 if small else 50.0)
     parser.add_argument("--progress", action="store_true", help="print the queue once a second")
     parser.add_argument(
         "--pool", choices=("prefork", "threads"), default="threads", help="the workers' execution pool"
     )
+    parser.add_argument("--database", default=_kit.database_name("verification"))
     args = parser.parse_args()
+    server = _kit.postgres_server()
+    _kit.ensure_database(server, args.database)
+    (ROOT / "var").mkdir(exist_ok=True)
+    shared = _kit.process_secrets()
 
     redis_port, simulator_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
@@ -103,11 +114,12 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "residence.settings",
             "REDIS_URL": redis_url,
             "VERIFICATION_BASE_URL": f"http://127.0.0.1:{simulator_port}",
-            "VERIFICATION_SECRET": "bench-secret",
+            "DATABASE_URL": f"{server}/{args.database}",
+            "VERIFICATION_SECRET": shared["VERIFICATION_SECRET"],
             "CELERY_BROKER_MAX_CONNECTIONS": str(args.in_flight * 2 + 16),
             # As in production: no query log, no debug pages.
             "DEBUG": os.environ.get("DEBUG", "0"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + os.urandom(16).hex()),
+            "SECRET_KEY": shared["SECRET_KEY"],
             "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost"),
         }
     )
@@ -130,7 +142,10 @@ def main() -> None:
             [sys.executable, "-m", "simulator", "--port", str(simulator_port)],
             cwd=ROOT,
             env=os.environ
-            | {"SIMULATOR_SECRET": "bench-secret", "SIMULATOR_LATENCY_MS": str(args.latency_ms)},
+            | {
+                "SIMULATOR_SECRET": shared["VERIFICATION_SECRET"],
+                "SIMULATOR_LATENCY_MS": str(args.latency_ms),
+            },
             stdout=subprocess.DEVNULL,
         ),
     ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from residence.core.pagination import InvalidCursor, keyset_paginate
+from residence.dbrouter import lag_tolerant, lag_tolerant_view
 
 from . import selectors, services
 from .forms import BenefitItemForm, CatalogueSearchForm, CommentForm, WithdrawForm
@@ -49,6 +50,7 @@ def _catalogue_filters(request) -> tuple[CatalogueSearchForm, selectors.Catalogu
 
 # --- public ----------------------------------------------------------------------------------
 @require_GET
+@lag_tolerant_view
 def catalogue(request):
     form, filters = _catalogue_filters(request)
     page = _page(selectors.published_versions(filters=filters), request, PUBLIC_ORDERING)
@@ -81,6 +83,7 @@ def catalogue(request):
 
 
 @require_GET
+@lag_tolerant_view
 def item_detail(request, pk: int):
     item = selectors.public_item_get(pk=pk)
     if item.state == BenefitItem.State.WITHDRAWN:
@@ -90,6 +93,7 @@ def item_detail(request, pk: int):
 
 
 @require_GET
+@lag_tolerant_view
 def item_history(request, pk: int):
     item = selectors.public_item_get(pk=pk)
     if item.state != BenefitItem.State.PUBLISHED:
@@ -141,6 +145,7 @@ def _csv_safe(value) -> str:
 
 
 @require_GET
+@lag_tolerant_view
 def export_csv(request):
     _form, filters = _catalogue_filters(request)
     versions = selectors.published_versions(filters=filters).order_by(*PUBLIC_ORDERING)
@@ -149,6 +154,11 @@ def export_csv(request):
     def rows():
         yield "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
         yield writer.writerow(CSV_COLUMNS)
+        # Streamed after the view returned: mark the rows' reads as lag-tolerant here too.
+        with lag_tolerant():
+            yield from _csv_rows()
+
+    def _csv_rows():
         for v in versions.iterator(chunk_size=500):
             values = {
                 "id": v.item_id,

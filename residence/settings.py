@@ -8,6 +8,7 @@ secret key and allowed hosts must come from the environment; a missing one stops
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from residence import objectstore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,6 +150,15 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Lag-tolerant reads (the public catalogue) on a streaming replica; see residence/dbrouter.py.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL") | {
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read the test database through the same connection settings as the primary.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["residence.dbrouter.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -247,16 +259,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+try:
+    _DEFAULT_STORAGE = objectstore.default_storage(
+        os.environ, local_dir=env("PRIVATE_STORAGE_DIR", default=str(VAR_DIR / "private"))
+    )
+except objectstore.StorageURLError as error:
+    raise ImproperlyConfigured(str(error)) from None
 STORAGES = {
     # Uploads are private: never under STATIC or a public MEDIA URL; views stream them after a
-    # permission check.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": env("PRIVATE_STORAGE_DIR", default=str(VAR_DIR / "private")),
-            "base_url": None,
-        },
-    },
+    # permission check. STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) puts them in a private S3 bucket.
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
