@@ -186,6 +186,7 @@ ROUTES: list[Route] = [
         channel="work",
         facts={
             "employer_name": "Canton Robotics Ltd",
+            "employer_credit_code": "12100000400000624D",
             "employer_type": "university",
             "work_province": "CN-GD",
             "start_date": years_ago(1),
@@ -195,6 +196,7 @@ ROUTES: list[Route] = [
             "graduation_date": years_ago(1, days=30),
         },
         birth_date="1998-09-12",
+        days=(300,),
         documents=WORK_DOCS,
         language=ZH,
     ),
@@ -238,6 +240,7 @@ ROUTES: list[Route] = [
         green_channel=True,
         language=EN,
         width=PHONE,
+        defects=("green-checklist",),
     ),
     Route(
         id="contribution-provincial-government",
@@ -251,6 +254,7 @@ ROUTES: list[Route] = [
         self_check_outcome="judgement",
         green_channel=True,
         language=ZH,
+        defects=("green-checklist",),
     ),
     Route(
         id="contribution-national-organisation",
@@ -261,6 +265,7 @@ ROUTES: list[Route] = [
         self_check_outcome="judgement",
         green_channel=True,
         language=EN,
+        defects=("green-checklist",),
     ),
     Route(
         id="contribution-expert-panel",
@@ -272,6 +277,7 @@ ROUTES: list[Route] = [
         green_channel=True,
         language=ZH,
         width=PHONE,
+        defects=("green-checklist",),
     ),
     Route(
         id="family-spouse",
@@ -351,23 +357,5 @@ ROUTES: list[Route] = [
 
 # Routes whose journey was written but not yet seen to reach its end (not an issue-12 defect known
 # to cause it): left out of the run until they are, and named in the notes as not done.
-NOT_YET_WALKED: set[str] = {
-    "talent-market-points",
-    "work-outstanding-graduate",
-    "investment-encouraged-500k",
-    "investment-western-500k",
-    "investment-central-1m",
-    "investment-anywhere-2m",
-    "contribution-central-agency",
-    "contribution-provincial-government",
-    "contribution-national-organisation",
-    "contribution-expert-panel",
-    "family-spouse",
-    "family-minor-child",
-    "family-parent-60-plus",
-    "family-former-chinese-national",
-    "work-with-spouse-and-child",
-    "work-standard-refused",
-    "investment-withdrawn",
-}
+NOT_YET_WALKED: set[str] = set()
 MATRIX = [route for route in ROUTES if route.id not in NOT_YET_WALKED]
