@@ -181,6 +181,16 @@ def celery_worker(transactional_db):
     worker.stop()
 
 
+@pytest.fixture(scope="session")
+def simulator_process():
+    """The agency simulator, one process for the whole run (the verification tests, the journeys)."""
+    from .agency_simulator import Simulator
+
+    simulator = Simulator()
+    yield simulator
+    simulator.stop()
+
+
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -80,15 +80,25 @@ def phone_page(browser, live_server):
     context.close()
 
 
-def assert_accessible(page) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
+def accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not bad, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in bad
+    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
     )
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    bad = accessibility_violations(page)
+    assert not bad, describe_violations(bad)
 
 
 def log_in(page, email: str, password: str = PASSWORD) -> None:

@@ -2,103 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
-import requests
-from django.conf import settings
 
+from tests.agency_simulator import SECRET, Simulator, free_port
 from tests.applications.factories import ProfileFactory, submitted
 
-SECRET = "test-simulator-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Simulator:
-    """`python -m simulator` on a free port; faults changed through its control endpoint."""
-
-    def __init__(self, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "--port", str(self.port)],
-            cwd=settings.BASE_DIR,
-            env=os.environ | {"SIMULATOR_SECRET": SECRET},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.url}/healthz", timeout=0.5)
-                return
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("the simulator did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def control(self, **changes) -> dict:
-        response = requests.post(
-            f"{self.url}/_control", data=json.dumps(changes), headers={"X-Control-Token": SECRET}, timeout=5
-        )
-        return response.json()
-
-    def stats(self) -> dict:
-        return requests.get(f"{self.url}/_control", timeout=5).json()
-
-    def reset(self) -> None:
-        self.control(
-            latency_ms=0,
-            jitter_ms=0,
-            error_rate=0,
-            timeout_rate=0,
-            hang_seconds=30,
-            outage=False,
-            reset_counts=True,
-        )
-
-    def env(self) -> dict[str, str]:
-        """Environment for a worker process that should ask this simulator."""
-        return {
-            "VERIFICATION_BASE_URL": self.url,
-            "VERIFICATION_SECRET": SECRET,
-            "VERIFICATION_TIMEOUT_SECONDS": str(settings.VERIFICATION_TIMEOUT_SECONDS),
-            "VERIFICATION_RETRY_BASE_SECONDS": str(settings.VERIFICATION_RETRY_BASE_SECONDS),
-            "VERIFICATION_MAX_ATTEMPTS": str(settings.VERIFICATION_MAX_ATTEMPTS),
-            "VERIFICATION_STUCK_AFTER_SECONDS": str(settings.VERIFICATION_STUCK_AFTER_SECONDS),
-        }
-
-
-@pytest.fixture(scope="session")
-def simulator_process():
-    simulator = Simulator()
-    yield simulator
-    simulator.stop()
+# Kept importable from here: the verification tests and tests/browser import them by this path.
+__all__ = ["SECRET", "Simulator", "free_port", "submitted_case"]
 
 
 @pytest.fixture
 def simulator(simulator_process, settings):
     """The simulator, faults cleared, and the portal's settings pointing at it with short timings."""
-    if simulator_process.process.poll() is not None:
-        simulator_process.start()
+    simulator_process.ensure_running()
     simulator_process.reset()
     settings.VERIFICATION_BASE_URL = simulator_process.url
     settings.VERIFICATION_DEFAULT_SECRET = SECRET
