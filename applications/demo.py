@@ -326,4 +326,13 @@ def seed() -> None:
                     profile=ApplicantProfile.objects.get(pk=child.pk),
                     relationship="child",
                 )
+                # The child brings a passport and a photo of their own, as submission requires.
+                for doc, dependant in services.missing_documents(application):
+                    services.document_upload(
+                        actor=owner,
+                        application=application,
+                        document_type=doc.code,
+                        file=_png(),
+                        dependant=dependant,
+                    )
             _advance(application, target, owner)

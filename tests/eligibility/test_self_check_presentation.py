@@ -28,3 +28,13 @@ def test_points_read_as_points_of_the_pass_mark(client):
     assert 'data-testid="outcome"' in page
     assert "points needed" in page
     assert "</span> / " not in page
+
+
+def test_an_eligible_or_judgement_result_links_to_starting_that_application(client):
+    response = client.post(
+        reverse("eligibility:self_check", args=["talent"]),
+        {"annual_salary_cny": "600000", "annual_income_tax_cny": "150000", "education": "doctorate"},
+    )
+    assert response.context["result"]["outcome"] in ("eligible", "needs_judgement")
+    start = reverse("applications:new_profile", args=["talent"])
+    assert f'href="{start}"' in response.content.decode()

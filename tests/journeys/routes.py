@@ -74,15 +74,10 @@ class Route:
     def known_defects(self) -> tuple[str, ...]:
         """Every defect of issue 12 (driver.DEFECTS) this journey meets today; its test is xfail on them.
 
-        Every journey starts at the self-check, whose result has no link to the application yet; every
-        journey at phone width meets the result table's scrollable-region-focusable; every card
-        journey looks for the card on the application's status page.
+        The defects every route met (no link from the self-check result, scrollable tables at
+        375 px, no card link on the status page) are fixed; only a route's own ``defects`` remain.
         """
-        found = ["self-check-link", *self.defects]
-        if self.width < 700:
-            found.append("phone-tables")
-        if self.ending in ("card", "revoked"):
-            found.append("card-link")
+        found = list(self.defects)
         return tuple(dict.fromkeys(found))
 
 
@@ -151,7 +146,6 @@ ROUTES: list[Route] = [
         documents=("passport", "photo", "talent_program_certificate", "employer_recommendation"),
         green_channel=True,
         language=EN,
-        defects=("green-checklist",),
     ),
     Route(
         id="talent-market-points",
@@ -240,7 +234,6 @@ ROUTES: list[Route] = [
         green_channel=True,
         language=EN,
         width=PHONE,
-        defects=("green-checklist",),
     ),
     Route(
         id="contribution-provincial-government",
@@ -254,7 +247,6 @@ ROUTES: list[Route] = [
         self_check_outcome="judgement",
         green_channel=True,
         language=ZH,
-        defects=("green-checklist",),
     ),
     Route(
         id="contribution-national-organisation",
@@ -265,7 +257,6 @@ ROUTES: list[Route] = [
         self_check_outcome="judgement",
         green_channel=True,
         language=EN,
-        defects=("green-checklist",),
     ),
     Route(
         id="contribution-expert-panel",
@@ -277,7 +268,6 @@ ROUTES: list[Route] = [
         green_channel=True,
         language=ZH,
         width=PHONE,
-        defects=("green-checklist",),
     ),
     Route(
         id="family-spouse",
@@ -288,7 +278,6 @@ ROUTES: list[Route] = [
         documents=FAMILY_DOCS,
         language=EN,
         ending="revoked",
-        defects=("revocation-inbox",),
     ),
     Route(
         id="family-minor-child",
@@ -319,7 +308,6 @@ ROUTES: list[Route] = [
         days=FIVE_YEARS,
         documents=(*STANDARD, "former_nationality_proof", "entry_exit_record"),
         language=ZH,
-        defects=("former-national",),
     ),
     Route(
         id="work-with-spouse-and-child",
