@@ -201,6 +201,34 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: 
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+# --- the browser (tests/browser and tests/journeys) ------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(
+        Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
+        f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
 # --- personas --------------------------------------------------------------------------------
 @pytest.fixture
 def alice(db):

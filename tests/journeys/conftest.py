@@ -14,7 +14,6 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import browser  # noqa: F401 - the session's Chromium, shared with tests/browser
 from tests.conftest import ARTIFACTS, WorkerProcess, require
 
 from .driver import Journey

@@ -306,7 +306,14 @@ ROUTES: list[Route] = [
         channel="family",
         facts={"relationship": "former_national", "marital_status": "married", "stable_income": True},
         days=FIVE_YEARS,
-        documents=(*STANDARD, "former_nationality_proof", "entry_exit_record"),
+        # No sponsor or kinship papers; like every family route, proof of income and housing.
+        documents=(
+            *STANDARD,
+            "former_nationality_proof",
+            "income_proof",
+            "housing_proof",
+            "entry_exit_record",
+        ),
         language=ZH,
     ),
     Route(
