@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from residence.core.forms import apply_service_errors
 from residence.core.pagination import InvalidCursor, keyset_paginate
 from residence.dbrouter import lag_tolerant, lag_tolerant_view
 
@@ -248,14 +249,6 @@ def workspace(request):
     )
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _edit(request, item: BenefitItem | None):
     form = BenefitItemForm(request.POST or None, instance=item)
     preview = None
@@ -278,7 +271,7 @@ def _edit(request, item: BenefitItem | None):
                 messages.error(request, " ".join(error.messages))
                 return redirect("benefits:workspace_item", pk=item.pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("benefits:workspace_item", pk=item.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.uploads import protect_served_upload
 from residence.accounts.models import Role
+from residence.core.forms import apply_service_errors
 from residence.core.pagination import keyset_page_for_request
 
 from . import selectors, services
@@ -30,14 +31,6 @@ from .models import Card, CardRequest, RevocationCase
 def _require(user, *roles) -> None:
     if not user.has_role(*roles):
         raise Http404
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- public -----------------------------------------------------------------------------------------
@@ -88,7 +81,7 @@ def my_card(request):
             try:
                 services.card_request_create(actor=request.user, card=current, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Your request has been sent to the management officers."))
                 return redirect("cards:my_card")
@@ -183,7 +176,7 @@ def revocations(request):
                         evidence=form.cleaned_data["evidence"],
                     )
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     messages.success(request, _("Revocation case opened; another person must decide it."))
                     return redirect("cards:revocation", pk=case.pk)
@@ -217,7 +210,7 @@ def revocation(request, pk: int):
             try:
                 services.revocation_decide(actor=request.user, case=case, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -248,7 +241,7 @@ def residence(request):
                 try:
                     result = services.presence_import_csv(actor=request.user, data=upload.read())
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     if not result.errors:
                         messages.success(
@@ -277,7 +270,7 @@ def institutions(request):
             try:
                 institution = services.institution_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("cards:institution", pk=institution.pk)
     return render(

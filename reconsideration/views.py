@@ -10,17 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from residence.core.forms import apply_service_errors
+
 from . import selectors, services
 from .forms import DecideForm, LodgeForm, SuspendForm
 from .models import Reconsideration
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _lodge(request, *, application=None, revocation=None):
@@ -34,7 +28,7 @@ def _lodge(request, *, application=None, revocation=None):
                 grounds=form.cleaned_data["grounds"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your request for reconsideration was lodged."))
             return redirect("reconsideration:detail", pk=case.pk)
@@ -102,7 +96,7 @@ def detail(request, pk: int):
                 else:
                     services.reconsideration_decide(actor=request.user, case=case, **bound.cleaned_data)
             except ValidationError as error:
-                _apply_errors(bound, error)
+                apply_service_errors(bound, error)
             except PermissionDenied as error:
                 bound.add_error(None, str(error))
             else:
