@@ -6,4 +6,5 @@ app_name = "figures"
 
 urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/research/", views.research_page, name="research"),
 ]

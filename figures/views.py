@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Channel
+from residence.accounts.models import Role
+from residence.core.forms import apply_service_errors
 
-from . import statistics
+from . import counts, research, services
 from .charts import bar_chart, table_rows
+from .forms import ResearchExtractForm
 from .models import ProcessingTime
 from .tables import TOTAL
 
@@ -30,15 +35,15 @@ def _year(request: HttpRequest, years: list[int]) -> tuple[int, str | None]:
 
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    years = statistics.years_with_cases()
+    years = counts.years_with_cases()
     year, year_error = _year(request, years)
-    limit = statistics.threshold()
-    route = statistics.by_route(year)
-    province = statistics.by_province(year)
-    nationality = statistics.by_nationality(year)
-    trend = statistics.applications_by_year(years or [year])
+    limit = counts.threshold()
+    route = counts.by_route(year)
+    province = counts.by_province(year)
+    nationality = counts.by_nationality(year)
+    trend = counts.applications_by_year(years or [year])
     today = timezone.localdate()
-    cards = statistics.cards_in_force(today)
+    cards = counts.cards_in_force(today)
     latest = ProcessingTime.objects.filter(office__isnull=True).order_by("-computed_on").first()
     times = (
         [
@@ -71,3 +76,39 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "times_computed_on": latest.computed_on if latest else None,
     }
     return render(request, "figures/statistics.html", context, status=400 if year_error else 200)
+
+
+@login_required
+def research_page(request: HttpRequest) -> HttpResponse:
+    """Policy experts and policy administrators download anonymised case rows (R5)."""
+    if not request.user.has_role(Role.POLICY_EXPERT, Role.POLICY_ADMIN):
+        raise Http404
+    form = ResearchExtractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            content = services.research_extract(
+                actor=request.user,
+                purpose=data["purpose"],
+                start=data["start"],
+                end=data["end"],
+                file_format=data["file_format"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            name = f"pr-cases-{data['start']:%Y-%m}-{data['end']:%Y-%m}.{data['file_format']}"
+            response = HttpResponse(
+                content,
+                content_type="text/csv; charset=utf-8"
+                if data["file_format"] == "csv"
+                else "application/vnd.apache.parquet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(
+        request,
+        "figures/research.html",
+        {"form": form, "columns": research.COLUMNS},
+        status=400 if request.method == "POST" else 200,
+    )

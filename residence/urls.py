@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("benefits.api_urls")),
     path("", include("verification.api_urls")),
     path("", include("cards.api_urls")),
+    path("", include("figures.api_urls")),
 ]
 
 urlpatterns = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications.models import Application, Channel, Status
 from cards.models import Card
 from eligibility.selectors import policy_version_in_force
-from figures import statistics
+from figures import counts
 from figures.tables import SMALL, TOTAL, WITHHELD
 from tests.applications.factories import offices
 from tests.cards.factories import profile_for
@@ -82,7 +82,7 @@ def world(db):
 
 def test_applications_and_decisions_by_route_with_known_answers(world, settings):
     settings.FIGURES_SUPPRESS_BELOW = 10
-    table = statistics.by_route(2025)
+    table = counts.by_route(2025)
     assert table.value("work", "submitted") == 12
     assert table.value("work", "approved") == 11  # approved, with or without their card
     assert table.value("work", "refused") == 1
@@ -96,14 +96,14 @@ def test_applications_and_decisions_by_route_with_known_answers(world, settings)
 
 
 def test_by_year_province_and_nationality(world):
-    trend = statistics.applications_by_year([2025, 2026])
+    trend = counts.applications_by_year([2025, 2026])
     assert trend.value(2025, TOTAL) == 15 and trend.value(2026, "family") == 20
-    provinces = statistics.by_province(2025)
+    provinces = counts.by_province(2025)
     assert [code for code, _name in provinces.rows] == ["CN-GD", "CN-SC"]
     assert provinces.value("CN-SC", "submitted") == 3
-    nationalities = statistics.by_nationality(2025)
+    nationalities = counts.by_nationality(2025)
     assert nationalities.value("DEU", "submitted") == 6 and nationalities.value("JPN", "submitted") == 3
-    assert statistics.years_with_cases() == [2026, 2025]
+    assert counts.years_with_cases() == [2026, 2025]
 
 
 def card(profile, number: str, *, issued: dt.date, expires: dt.date, status=Card.Status.ISSUED, ended=None):
@@ -159,9 +159,9 @@ def test_cards_in_force_count_each_holder_once_where_they_live(db, settings):
     )
     Card.objects.bulk_create(cards)
 
-    counts = statistics.holders_by_city(day)
-    assert counts == {("CN-GD", "440100"): 1, ("CN-GD", "440300"): 2, ("CN-SC", "510100"): 5}
-    result = statistics.cards_in_force(day)
+    by_city = counts.holders_by_city(day)
+    assert by_city == {("CN-GD", "440100"): 1, ("CN-GD", "440300"): 2, ("CN-SC", "510100"): 5}
+    result = counts.cards_in_force(day)
     assert result.by_province.value("CN-GD", "holders") == 3
     assert result.by_province.value("CN-SC", "holders") == 5
     guangdong = dict(result.by_city)["Guangdong"]
