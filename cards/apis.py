@@ -12,7 +12,7 @@ from residence.core.api import ErrorSerializer, ValidationErrorSerializer
 from residence.core.pagination import keyset_paginate
 
 from . import selectors, services
-from .models import InstitutionApiKey, VerificationQuery
+from .models import Institution, InstitutionApiKey, VerificationQuery
 from .numbers import validate_card_number
 
 API_KEY_HEADER = "X-Api-Key"
@@ -43,8 +43,12 @@ class InstitutionKeyScheme(OpenApiAuthenticationExtension):
 
 
 class HasInstitutionKey(permissions.BasePermission):
+    """A counter's key (bank, hotel, rail...). The statistics bureau's key reads the population
+    feed only: it counts holders, it does not check cards."""
+
     def has_permission(self, request, view) -> bool:
-        return isinstance(request.auth, InstitutionApiKey)
+        key = request.auth
+        return isinstance(key, InstitutionApiKey) and key.institution.kind != Institution.Kind.STATISTICS
 
 
 class PerInstitutionKeyThrottle(throttling.SimpleRateThrottle):

@@ -216,6 +216,8 @@ class Institution(models.Model):
         RAIL = "rail", _("Railway")
         AIRLINE = "airline", _("Airline")
         SCHOOL = "school", _("School")
+        # R19: the statistics bureau counts PR holders in the resident population (figures' feed).
+        STATISTICS = "statistics", _("Statistics bureau")
         OTHER = "other", _("Other")
 
     name_en = models.CharField(_("name (English)"), max_length=200)

@@ -7,16 +7,21 @@ import math
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Application, Status
+from residence.accounts.models import Role
 from residence.audit.services import audit_record
 
+from . import research
 from .models import ProcessingTime
 
 # A case is decided when the decision is made; a card issued later does not lengthen it.
 DECIDED = (Status.APPROVED, Status.REFUSED, Status.CARD_ISSUED)
+PURPOSE_MIN_LENGTH = 20
 
 
 def window_start(today: dt.date, months: int) -> dt.date:
@@ -98,3 +103,39 @@ def processing_times_refresh(*, today: dt.date | None = None) -> list[Processing
         },
     )
     return figures
+
+
+@transaction.atomic
+def research_extract(*, actor, purpose: str, start: dt.date, end: dt.date, file_format: str) -> bytes:
+    """The anonymised case rows of ``research.rows`` as CSV or Parquet, for a policy expert or a
+    policy administrator; the download is audited with its purpose, period and size."""
+    if not actor.has_role(Role.POLICY_EXPERT, Role.POLICY_ADMIN):
+        raise PermissionDenied
+    purpose = purpose.strip()
+    if len(purpose) < PURPOSE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "purpose": _("Say what the data is for, in at least %(n)s characters.")
+                % {"n": PURPOSE_MIN_LENGTH}
+            }
+        )
+    if end < start:
+        raise ValidationError({"end": _("The last month cannot be before the first.")})
+    if file_format not in ("csv", "parquet"):
+        raise ValidationError({"file_format": _("Choose CSV or Parquet.")})
+    data = research.rows(start, end)
+    content = research.as_csv(data) if file_format == "csv" else research.as_parquet(data)
+    audit_record(
+        actor=actor,
+        action="figures.research_extract",
+        after={
+            "purpose": purpose,
+            "from": start.strftime("%Y-%m"),
+            "to": end.strftime("%Y-%m"),
+            "format": file_format,
+            "rows": len(data),
+            "bytes": len(content),
+        },
+        reason=purpose,
+    )
+    return content

@@ -391,6 +391,10 @@ CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
 # than FIGURES_MINIMUM_CASES decided cases publishes "too few" rather than a number.
 FIGURES_WINDOW_MONTHS = env.int("FIGURES_WINDOW_MONTHS", default=6)
 FIGURES_MINIMUM_CASES = env.int("FIGURES_MINIMUM_CASES", default=10)
+# Public statistics: a count above zero and under FIGURES_SUPPRESS_BELOW is shown as "fewer than N"
+# (with the cells withheld that would give it away by subtraction); 10 as national statistics
+# offices commonly use for counts of people.
+FIGURES_SUPPRESS_BELOW = env.int("FIGURES_SUPPRESS_BELOW", default=10)
 CELERY_BEAT_SCHEDULE["figures-processing-times"] = {
     "task": "figures.tasks.processing_times_refresh_task",
     "schedule": 24 * 3600,

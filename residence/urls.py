@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("benefits.api_urls")),
     path("", include("verification.api_urls")),
     path("", include("cards.api_urls")),
+    path("", include("figures.api_urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("", include("cards.urls")),
     path("", include("reconsideration.urls")),
+    path("", include("figures.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"

@@ -25,6 +25,8 @@ class Role(models.TextChoices):
     AGENCY_STAFF = "agency_staff", _("Agency staff")
     AGENCY_SUPERVISOR = "agency_supervisor", _("Agency supervisor")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    # R5: the policy expert consultation mechanism; reads anonymised research extracts only.
+    POLICY_EXPERT = "policy_expert", _("Policy expert")
 
 
 OFFICER_ROLES = frozenset(
@@ -198,6 +200,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             Role.MANAGEMENT_OFFICER,
             Role.AGENCY_SUPERVISOR,
             Role.AGENCY_STAFF,
+            Role.POLICY_EXPERT,
             Role.INTERMEDIARY,
             Role.APPLICANT,
         ):

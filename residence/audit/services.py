@@ -39,7 +39,9 @@ def _masked(details: Any) -> Any:
 def _entry(fields: dict[str, Any]) -> AuditEntry:
     """An unsaved entry from the keyword arguments of ``audit_record``."""
     actor, obj = fields.get("actor"), fields.get("obj")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    # An institution's API key is authenticated too (DRF's request.user), but it is not a user:
+    # it is recorded by its label ("ab12cd34…"), with no actor.
+    is_user = isinstance(actor, AuditEntry._meta.get_field("actor").related_model)
     request_id = fields.get("request_id")
     return AuditEntry(
         created_at=timezone.now(),

@@ -47,6 +47,8 @@ INTERMEDIARY_CONSENTED = "intermediary_consented"  # authorised by the Guangdong
 INTERMEDIARY_UNCONSENTED = "intermediary_unconsented"
 ANONYMOUS = "anonymous"
 API_KEY = "institution_key"  # an institution's card-verification key, no session
+STATISTICS_KEY = "statistics_key"  # the statistics bureau's key for the population feed
+POLICY_EXPERT = "policy_expert"  # R5: reads anonymised research extracts
 
 OFFICES = {
     "national": "nia",
@@ -91,11 +93,13 @@ PERSONAS: tuple[str, ...] = (
     *AGENCY_PERSONAS,
     POLICY_ADMIN,
     SYSTEM_ADMIN,
+    STATISTICS_KEY,
+    POLICY_EXPERT,
 )
 
 # --- sets of personas the rows are written with ------------------------------------------------------
 EVERYONE = frozenset(PERSONAS)
-SIGNED_IN = EVERYONE - {ANONYMOUS, API_KEY}
+SIGNED_IN = EVERYONE - {ANONYMOUS, API_KEY, STATISTICS_KEY}
 APPLICANT_SIDE = frozenset({APPLICANT_GD, APPLICANT_SC, INTERMEDIARY_CONSENTED, INTERMEDIARY_UNCONSENTED})
 GD_APPLICANT_SIDE = frozenset({APPLICANT_GD, INTERMEDIARY_CONSENTED})
 ALL_OFFICERS = frozenset(OFFICERS)
@@ -122,6 +126,7 @@ class World:
     users: dict[str, object] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key, logged in once
     raw_api_key: str = ""
+    raw_statistics_key: str = ""
     ids: dict[str, object] = field(default_factory=dict)
 
     def __getitem__(self, name: str):
@@ -186,6 +191,7 @@ def _build_world(tmp_dir) -> World:
     users[SYSTEM_ADMIN] = UserFactory(
         email="root@example.org", roles=["system_admin"], is_staff=True, is_superuser=True
     )
+    users[POLICY_EXPERT] = UserFactory(email="expert@example.org", roles=["policy_expert"])
     gd, sc = users[APPLICANT_GD], users[APPLICANT_SC]
     Authorisation.objects.create(applicant=gd, intermediary=users[INTERMEDIARY_CONSENTED])
     ids = world.ids
@@ -276,6 +282,15 @@ def _build_world(tmp_dir) -> World:
     )
     ids["institution"] = institution.pk
     ids["api_key"] = key.pk
+    bureau = card_services.institution_create(
+        actor=users[SYSTEM_ADMIN],
+        name_en="National Bureau of Statistics",
+        name_zh="国家统计局",
+        kind="statistics",
+    )
+    _bureau_key, world.raw_statistics_key = card_services.institution_api_key_issue(
+        actor=users[SYSTEM_ADMIN], institution=bureau
+    )
 
     # Benefits: each agency publishes an item; the tax administration also has a draft.
     tax_item = benefit_services.benefit_item_create(
@@ -405,6 +420,8 @@ def client_for(world: World, persona: str) -> Client:
         client = CLIENTS[persona] = Client()
         if persona == API_KEY:
             client.defaults["HTTP_X_API_KEY"] = world.raw_api_key
+        if persona == STATISTICS_KEY:
+            client.defaults["HTTP_X_API_KEY"] = world.raw_statistics_key
     client.cookies = SimpleCookie()
     if persona in world.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
@@ -593,6 +610,9 @@ row(
 # Reconsideration: the person (or their authorised intermediary) and the deciding office, one level
 # above the first decision (here the national administration), and nobody else.
 RECONSIDERATION_DECIDERS = officers(roles=("approver",), offices=("national",)) | SYSADMIN
+row("figures:statistics", EVERYONE)
+row("figures:research", {POLICY_EXPERT, POLICY_ADMIN})
+row("api_figures_population", {STATISTICS_KEY})
 row("reconsideration:index", SIGNED_IN)
 row("reconsideration:detail", GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS, kwargs=pk("reconsideration"))
 row(
@@ -910,6 +930,6 @@ def test_a_token_opens_the_api_as_its_owner_and_only_to_their_records(world, db)
 
 def test_the_matrix_asked_every_persona(world):
     """The personas the issue names are all here, each a real account (or the key, or no one)."""
-    assert len(PERSONAS) == len(set(PERSONAS)) == 28
-    assert set(world.users) == set(PERSONAS) - {ANONYMOUS, API_KEY}
+    assert len(PERSONAS) == len(set(PERSONAS)) == 30
+    assert set(world.users) == set(PERSONAS) - {ANONYMOUS, API_KEY, STATISTICS_KEY}
     assert world.raw_api_key
