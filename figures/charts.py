@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from .tables import SMALL, TOTAL, Table
 
-LABEL_WIDTH = 180  # of the 600-unit-wide drawing
-BAR_AREA = 340
+# Positions in per cent of the chart's width and heights in pixels, so that the chart fills a phone
+# or a desktop column with its text at the page's size (a scaled drawing shrinks its text).
+LABEL_END = 38  # labels end here, right-aligned
+BAR_START = 40
+BAR_AREA = 44  # the longest bar; its number follows it
 ROW_HEIGHT = 28
 
 
@@ -46,12 +49,17 @@ def bar_chart(table: Table, column: Hashable = TOTAL, *, limit: int, rows=None) 
                 label=label,
                 y=y,
                 text_y=y + 15,
-                width=round(width, 1),
-                value_x=round(LABEL_WIDTH + width + 6, 1),
+                width=round(width, 2),
+                value_x=round(BAR_START + width + 1, 2),
                 text=f"{value:,}" if kind == "count" else hidden_text(kind, limit),
             )
         )
-    return {"bars": bars, "height": 16 + len(bars) * ROW_HEIGHT, "label_width": LABEL_WIDTH}
+    return {
+        "bars": bars,
+        "height": 16 + len(bars) * ROW_HEIGHT,
+        "label_end": LABEL_END,
+        "bar_start": BAR_START,
+    }
 
 
 def table_rows(table: Table, *, limit: int) -> dict:
