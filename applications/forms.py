@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from residence.cities import city_choices
 from residence.regions import PROVINCE_CHOICES
 
 from . import services
@@ -37,14 +38,24 @@ class ApplicantProfileForm(forms.ModelForm):
     class Meta:
         model = ApplicantProfile
         fields = PROFILE_FIELDS
+        labels = {"city_code": _("City")}
         help_texts = {
             "passport_number": _("Capital letters and digits, as printed in your passport."),
-            "city_code": _("The 6-digit administrative division code of your city, for example 440100."),
+            "city_code": _("The city (or prefecture) you live in, listed under its province."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _dates_as_pickers(self)
+        if "city_code" in self.fields:
+            # Asked by name, grouped by province; stored as the GB/T 2260 code.
+            field = self.fields["city_code"]
+            self.fields["city_code"] = forms.ChoiceField(
+                label=field.label,
+                help_text=field.help_text,
+                choices=[("", _("Choose your city")), *city_choices()],
+                error_messages={"invalid_choice": _("Choose your city from the list.")},
+            )
         autocomplete = {
             "given_names": "given-name",
             "family_name": "family-name",

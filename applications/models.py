@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from residence.channels import CHANNEL_NAMES
+from residence.cities import validate_city_code
 from residence.core.validators import validate_birth_date_plausible, validate_visible_text
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
 
@@ -41,10 +43,6 @@ def validate_nationality(value: str) -> None:
 passport_number_validator = RegexValidator(
     r"^[A-Z0-9]{6,12}$",
     _("A passport number has 6 to 12 capital letters and digits, without spaces."),
-)
-city_code_validator = RegexValidator(
-    r"^[1-8][0-9]0[0-9]00$",
-    _("Enter the city's 6-digit administrative division code (GB/T 2260), for example 440100."),
 )
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 \-]{5,19}$", _("Enter a phone number of digits, spaces or dashes, with an optional +.")
@@ -83,11 +81,12 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
 
 # --- choices ----------------------------------------------------------------------------------
 class Channel(models.TextChoices):
-    TALENT = "talent", _("Talent")
-    WORK = "work", _("Work")
-    INVESTMENT = "investment", _("Investment")
-    CONTRIBUTION = "contribution", _("Contribution")
-    FAMILY = "family", _("Family")
+    # One name per channel everywhere: residence/channels.py.
+    TALENT = "talent", CHANNEL_NAMES["talent"]
+    WORK = "work", CHANNEL_NAMES["work"]
+    INVESTMENT = "investment", CHANNEL_NAMES["investment"]
+    CONTRIBUTION = "contribution", CHANNEL_NAMES["contribution"]
+    FAMILY = "family", CHANNEL_NAMES["family"]
 
 
 class Status(models.TextChoices):
@@ -225,7 +224,8 @@ class ApplicantProfile(models.Model):
     phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
     address = models.CharField(_("address in China"), max_length=300)
     province = models.CharField(_("province of residence"), max_length=8, choices=PROVINCE_CHOICES)
-    city_code = models.CharField(_("city code (GB/T 2260)"), max_length=6, validators=[city_code_validator])
+    # Chosen by name (residence/cities.py), stored as the GB/T 2260 code.
+    city_code = models.CharField(_("city"), max_length=6, validators=[validate_city_code])
     residence_permit_type = models.CharField(
         _("current residence permit"),
         max_length=10,

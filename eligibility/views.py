@@ -19,8 +19,10 @@ from residence.accounts.models import Role
 from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
+from .carry import self_check_keep
 from .documents import dump_policy_text, parse_policy_text, policy_errors
 from .engine.diff import policy_diff
+from .engine.points import bracket_rows
 from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
@@ -113,6 +115,11 @@ def self_check(request, channel: str):
             result = assessment.snapshot
         except ValidationError as error:
             _form_errors(form, error)
+        else:
+            if request.POST.get("start") and result["outcome"] in ("eligible", "needs_judgement"):
+                # The person asked to apply: their answers go with them (session only) to the forms.
+                self_check_keep(request.session, channel=channel, facts=form.facts())
+                return redirect("applications:new_profile", channel=channel)
     return render(
         request,
         "eligibility/self_check.html",
@@ -132,10 +139,20 @@ def routes(request):
 def route_detail(request, channel: str):
     version = _policy_in_force()
     channel_policy = _channel_or_404(version.compiled(), channel)
+    # Each points line's brackets in words ("20 % or more", "eastern region", "Yes"), never codes.
+    points_rows = [
+        (criterion.label, bracket_rows(criterion, channel_policy.env))
+        for criterion in channel_policy.criteria
+    ]
     return render(
         request,
         "eligibility/route_detail.html",
-        {"version": version, "channel": channel_policy, "doc": channel_policy.doc},
+        {
+            "version": version,
+            "channel": channel_policy,
+            "doc": channel_policy.doc,
+            "points_rows": points_rows,
+        },
     )
 
 

@@ -112,6 +112,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Every form's widgets with errors are marked alike (class, aria-invalid, aria-describedby).
+FORM_RENDERER = "residence.core.forms.PortalFormRenderer"
+
 ROOT_URLCONF = "residence.urls"
 WSGI_APPLICATION = "residence.wsgi.application"
 ASGI_APPLICATION = "residence.asgi.application"

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eligibility.carry import self_check_facts, self_check_forget
 from residence.accounts.models import Role, User
 
 from .. import selectors, services
@@ -161,7 +162,12 @@ def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
     existing = (
         selectors.profiles_for_user(user=request.user).filter(owner=owner).order_by("-updated_at").first()
     )
-    form = ApplicantProfileForm(request.POST or None, instance=existing)
+    carried = self_check_facts(request.session, channel) if owner == request.user else None
+    initial = None
+    if carried and existing is None:
+        # A first profile: the date of birth and province given to the self-check, to be checked.
+        initial = {name: carried[name] for name in ("birth_date", "province") if carried.get(name)}
+    form = ApplicantProfileForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -174,6 +180,10 @@ def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
         except (PermissionDenied, TransitionConflict) as error:
             messages.error(request, error_text(error))
         else:
+            if carried:
+                # The self-check's answers now belong to this draft's facts form (until it is saved).
+                _prefill_keep(request, application, carried)
+                self_check_forget(request.session)
             return _after_save(request, application, "profile")
     return render(
         request,
@@ -185,6 +195,38 @@ def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
             "channel_label": Channel(channel).label,
         },
     )
+
+
+PREFILL_KEY = "applications.prefill"
+
+
+def _prefill_keep(request: HttpRequest, application: Application, facts: dict) -> None:
+    kept = dict(request.session.get(PREFILL_KEY) or {})
+    kept[str(application.pk)] = facts
+    request.session[PREFILL_KEY] = kept
+
+
+def _prefill_for(request: HttpRequest, application: Application) -> dict | None:
+    facts = (request.session.get(PREFILL_KEY) or {}).get(str(application.pk))
+    return facts if isinstance(facts, dict) else None
+
+
+def _prefill_done(request: HttpRequest, application: Application) -> None:
+    kept = dict(request.session.get(PREFILL_KEY) or {})
+    if kept.pop(str(application.pk), None) is not None:
+        request.session[PREFILL_KEY] = kept
+
+
+def _prefilled_years(days_by_year) -> list[dict]:
+    """The self-check's days per year (most recent first) as the facts page's rows: last year first."""
+    if not isinstance(days_by_year, list):
+        return []
+    last_year = timezone.localdate().year - 1
+    return [
+        {"year": last_year - index, "days": days}
+        for index, days in enumerate(days_by_year[:10])
+        if isinstance(days, int)
+    ]
 
 
 def _save_profile(request, form, existing, owner):
@@ -243,10 +285,19 @@ def _step_profile(request: HttpRequest, application: Application) -> HttpRespons
 
 def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
     spec = CHANNELS[application.channel]
-    form = facts_form_class(application.channel)(request.POST or None, instance=application.facts)
+    form_class = facts_form_class(application.channel)
+    carried = _prefill_for(request, application) if request.method != "POST" else None
+    prefill = None
+    if carried:
+        # Answers from the self-check, shown for the applicant to check; saved only when they save.
+        names = set(form_class.base_fields)
+        prefill = {name: value for name, value in carried.items() if name in names and value is not None}
+    form = form_class(request.POST or None, instance=application.facts, initial=prefill)
     formset = None
     if spec.uses_years_in_china:
         initial = [{"year": y.year, "days": y.days} for y in application.years_in_china.all()]
+        if carried and not initial:
+            initial = _prefilled_years(carried.get("days_in_china_by_year"))
         formset = YearsInChinaFormSet(request.POST or None, initial=initial, prefix="years")
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         facts = {name: form.cleaned_data[name] for name in facts_fields(application.channel)}
@@ -266,6 +317,7 @@ def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
         except TransitionConflict as error:
             messages.error(request, error_text(error))
         else:
+            _prefill_done(request, application)
             return _after_save(request, application, "facts")
     return render(
         request,
@@ -274,6 +326,7 @@ def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
         | {
             "form": form,
             "formset": formset,
+            "prefilled": bool(carried),
             "step_title": _("Facts for the %(channel)s channel")
             % {"channel": application.get_channel_display()},
         },

@@ -476,18 +476,19 @@ def explain_leaf(
         key = facts[params["key_fact"]]
         figure = table.lookup(key, as_of.year + params.get("year_offset", 0))
         factor = text.multiple(as_decimal(params["multiple"]))
+        place_en, place_zh = text.key_name(key)
         if figure is None:
-            en = f"{fact_en} is {shown_en}; there is no {table.label['en']} figure for {key}, so an officer must assess it."
-            zh = f"{fact_zh}为{shown_zh}；{table.label['zh']}中没有{key}的数据，须由审批人员判断。"
+            en = f"{fact_en} is {shown_en}; there is no {table.label['en']} figure for {place_en}, so an officer must assess it."
+            zh = f"{fact_zh}为{shown_zh}；{table.label['zh']}中没有{place_zh}的数据，须由审批人员判断。"
         else:
             year, amount = figure
             ref_en, ref_zh = text.with_unit(amount, table.unit)
             times = text.multiple(Decimal(value) / Decimal(amount))
             en = (
-                f"{fact_en} {shown_en} is {times} × the {table.label['en']} of {key} ({year}: {ref_en}); "
+                f"{fact_en} {shown_en} is {times} × the {table.label['en']} of {place_en} ({year}: {ref_en}); "
                 f"the rule requires at least {factor} ×."
             )
-            zh = f"{fact_zh}{shown_zh}为{key}{table.label['zh']}（{year}年：{ref_zh}）的{times}倍；规则要求不低于{factor}倍。"
+            zh = f"{fact_zh}{shown_zh}为{place_zh}{table.label['zh']}（{year}年：{ref_zh}）的{times}倍；规则要求不低于{factor}倍。"
     else:  # ratio_gte
         base_spec = env.specs[params["of"]]
         base = facts[params["of"]]

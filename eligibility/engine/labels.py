@@ -30,7 +30,8 @@ def placeholder_value(params: Mapping[str, Any], name: str, language: str) -> st
     if name in DERIVED:
         base = params.get(DERIVED[name])
         if isinstance(base, int | float | Decimal) and not isinstance(base, bool):
-            return f"{Decimal(str(base)) * 100:g}"
+            # 0.2 -> "20", not "20.0"; 0.125 -> "12.5".
+            return f"{(Decimal(str(base)) * 100).normalize():f}"
         return None
     return _number(params.get(name), language)
 

@@ -213,14 +213,81 @@ _DERIVERS: dict[str, Callable[[dict[str, Any], ChannelEnv], Callable]] = {
 # --- explanations -----------------------------------------------------------------------------
 
 
-def _band_text(criterion: Criterion, value: Any) -> tuple[str, str]:
+def _bare(value: Any) -> str:
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return text.multiple(value)
+    return text.number(value)
+
+
+def _bare_end(criterion: Criterion) -> Callable[[Any], str]:
+    if criterion.derive == "ratio":
+        return lambda value: _truncated_percent(value)
+    return _bare
+
+
+def _truncated_percent(value: Any) -> str:
+    return text.percent(Decimal(value)).rstrip("%")
+
+
+def _band_end(criterion: Criterion, env: ChannelEnv) -> Callable[[Any], tuple[str, str]]:
+    """How one end of a numeric band reads for this line: 20 %, 4 times, 10 years, CNY 100,000."""
+    derive = criterion.derive
+    if derive == "ratio":
+        return lambda value: (
+            text.percent(Decimal(value)).replace("%", " %"),
+            text.percent(Decimal(value)),
+        )
+    if derive == "multiple_of_reference":
+        return lambda value: (f"{text.multiple(Decimal(value))} times", f"{text.multiple(Decimal(value))}倍")
+    if derive in ("years_since", "consecutive_years"):
+        return lambda value: text.with_unit(value, "years")
+    spec = env.specs.get(criterion.fact) or {}
+    return lambda value: text.with_unit(value, spec.get("unit"))
+
+
+def _equals_name(criterion: Criterion, value: Any, env: ChannelEnv) -> tuple[str, str]:
+    """A value of an 'equals' bracket by its name: eastern region, doctorate, yes."""
+    if criterion.derive == "reference_lookup":
+        named = env.tables[criterion.params["reference"]].value_labels.get(value)
+        if named:
+            return named["en"], named["zh"]
+        return text.key_name(value)
+    return text.fact_value(value, env.specs.get(criterion.fact))
+
+
+def bracket_rows(criterion: Criterion, env: ChannelEnv) -> list[tuple[dict[str, str], int]]:
+    """Each bracket of a points line in words with its points, for the public route pages (R13)."""
+    rows = []
+    if criterion.numeric:
+        shown = _band_end(criterion, env)
+        for low, high, points in criterion.bands:
+            en, zh = text.band(
+                None if low == -math.inf else low,
+                None if high == math.inf else high,
+                shown,
+                _bare_end(criterion),
+            )
+            rows.append(({"en": en, "zh": zh}, points))
+    else:
+        for value, points in criterion.bands:
+            en, zh = _equals_name(criterion, value, env)
+            rows.append(({"en": en, "zh": zh}, points))
+    return rows
+
+
+def _band_text(criterion: Criterion, value: Any, env: ChannelEnv) -> tuple[str, str]:
     if not criterion.numeric:
         return "", ""
+    shown = _band_end(criterion, env)
     for low, high, _points in criterion.bands:
         if low <= value < high:
-            low_shown = "" if low == -math.inf else text.number(low)
-            high_shown = "" if high == math.inf else text.number(high)
-            return f" (band {low_shown}–{high_shown})", f"（区间{low_shown}–{high_shown}）"
+            en, zh = text.band(
+                None if low == -math.inf else low,
+                None if high == math.inf else high,
+                shown,
+                _bare_end(criterion),
+            )
+            return f" ({en})", f"（{zh}）"
     return " (outside every band)", "（不在任何区间内）"
 
 
@@ -257,8 +324,9 @@ def explain_criterion(
         amount_en, amount_zh = text.fact_value(facts[criterion.fact], spec)
         ref_en, ref_zh = text.with_unit(amount, table.unit)
         times = text.multiple(value)
-        en = f"{fact_en} {amount_en} is {times} × the {table.label['en']} of {key} ({year}: {ref_en})"
-        zh = f"{fact_zh}{amount_zh}为{key}{table.label['zh']}（{year}年：{ref_zh}）的{times}倍"
+        place_en, place_zh = text.key_name(key)
+        en = f"{fact_en} {amount_en} is {times} × the {table.label['en']} of {place_en} ({year}: {ref_en})"
+        zh = f"{fact_zh}{amount_zh}为{place_zh}{table.label['zh']}（{year}年：{ref_zh}）的{times}倍"
     elif derive == "ratio":
         base_spec = env.specs[params["of"]]
         en = f"{fact_en} is {text.percent(value)} of {base_spec['label']['en']}"
@@ -274,10 +342,11 @@ def explain_criterion(
     else:  # reference_lookup
         table = env.tables[params["reference"]]
         key = facts[criterion.fact]
-        named = table.value_labels.get(value, {"en": str(value), "zh": str(value)})
-        en = f"{fact_en} {key} is in {table.label['en']} '{named['en']}'"
-        zh = f"{fact_zh}{key}属于{table.label['zh']}“{named['zh']}”"
-    band_en, band_zh = _band_text(criterion, value)
+        named_en, named_zh = _equals_name(criterion, value, env)
+        place_en, place_zh = text.key_name(key)
+        en = f"{fact_en} {place_en}: {named_en}"
+        zh = f"{fact_zh}{place_zh}：{named_zh}"
+    band_en, band_zh = _band_text(criterion, value, env)
     return text.sentence(
         f"{head_en}{en}{band_en} → {points} points.",
         f"{head_zh}{zh}{band_zh}，得{points}分。",

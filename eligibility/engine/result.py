@@ -12,6 +12,7 @@ from typing import Any
 from . import text
 from .conditions import MET, NOT_MET, UNKNOWN, explain_leaf
 from .points import explain_criterion
+from .routes import eligible_through
 from .whatif import suggest
 
 ELIGIBLE = "eligible"
@@ -170,6 +171,14 @@ class Result:
         return tuple(built)
 
     @cached_property
+    def through(self) -> dict[str, str] | None:
+        """The way of qualifying that made the result eligible (None unless eligible)."""
+        if self.outcome != ELIGIBLE:
+            return None
+        channel, _facts, _score, records, _point_records = self._trace
+        return eligible_through(channel.doc["requirements"], records)
+
+    @cached_property
     def warnings(self) -> tuple[dict[str, str], ...]:
         """Figures read past a reference table's last published year (shown to officers and applicants)."""
         channel, facts, _score, records, point_records = self._trace
@@ -187,18 +196,19 @@ class Result:
             last = None if key is None else table.stale(key, year)
             if last is None or (table.name, key) in found:
                 continue
+            place_en, place_zh = text.key_name(key)
             if table.past_last_year == "needs_judgement":
                 en = (
-                    f"The {table.label['en']} for {key} is published up to {last}; without the {year} "
+                    f"The {table.label['en']} for {place_en} is published up to {last}; without the {year} "
                     f"figure an officer decides the rules that need it."
                 )
-                zh = f"{key}的{table.label['zh']}仅公布至{last}年；缺少{year}年数据，相关条件须由审批人员判断。"
+                zh = f"{place_zh}的{table.label['zh']}仅公布至{last}年；缺少{year}年数据，相关条件须由审批人员判断。"
             else:
                 en = (
-                    f"The {table.label['en']} for {key} is published up to {last}; the {year} figure is "
+                    f"The {table.label['en']} for {place_en} is published up to {last}; the {year} figure is "
                     f"not yet available, so the {last} figure is used and the result may change."
                 )
-                zh = f"{key}的{table.label['zh']}仅公布至{last}年，尚无{year}年数据，暂按{last}年数据计算，结果可能变化。"
+                zh = f"{place_zh}的{table.label['zh']}仅公布至{last}年，尚无{year}年数据，暂按{last}年数据计算，结果可能变化。"
             found[(table.name, key)] = {"en": en, "zh": zh}
         return tuple(found.values())
 
@@ -259,6 +269,7 @@ class Result:
             "policy_version": self.policy_version,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary,
+            "through": self.through,
             "criteria": [criterion.to_dict() for criterion in self.criteria],
             "what_if": [suggestion.to_dict() for suggestion in self.what_if],
             "warnings": list(self.warnings),

@@ -60,6 +60,10 @@ def _date(description: str) -> dict[str, Any]:
 
 # --- conditions (requirement trees) -----------------------------------------------------------
 
+ROUTE_TEXT = _text(
+    "How an eligible result names this way of qualifying ('Eligible through ...'); {placeholders} "
+    "quote the figures of the rule (of a group: of its first rules). Without it, the first rule's label."
+)
 LEAF_COMMON: dict[str, Any] = {
     "id": _name("Identifier of the rule, unique within its channel; results and snapshots name it."),
     "op": _name("The test this rule applies; the keys allowed beside it depend on it."),
@@ -67,6 +71,7 @@ LEAF_COMMON: dict[str, Any] = {
         "What the rule requires, in English and Chinese; {placeholders} quote the rule's own figures."
     ),
     "legal_basis": _text("Where the rule comes from (article of the Opinions or Measures)."),
+    "route": ROUTE_TEXT,
     "on_missing": {
         "enum": ["needs_judgement", "not_met"],
         "description": "What a missing fact means: an officer decides (default), or the rule simply fails.",
@@ -174,6 +179,7 @@ def _node_schema() -> dict[str, Any]:
             {
                 "all": {**children, "description": "Conditions that must all be met."},
                 "when": {"$ref": "#/$defs/leaf", "description": "Rule deciding whether this group applies."},
+                "route": ROUTE_TEXT,
             },
             ("all",),
         ),
@@ -181,7 +187,10 @@ def _node_schema() -> dict[str, Any]:
             "if": {"type": "object", "required": ["any"]},
             "then": _obj(
                 "Met when at least one condition listed is met.",
-                {"any": {**children, "description": "Conditions of which one suffices."}},
+                {
+                    "any": {**children, "description": "Conditions of which one suffices."},
+                    "route": ROUTE_TEXT,
+                },
                 ("any",),
             ),
             "else": {"$ref": "#/$defs/leaf"},

@@ -368,6 +368,8 @@ class _Validator:
             self.bad(f"{path}.{form}", "needs at least one condition", "至少需要一个条件")
         for index, child in enumerate(children):
             self.node(child, f"{path}.{form}[{index}]", context)
+        if "route" in doc:
+            self.translated(doc["route"], f"{path}.route")
         if "when" in doc:
             if form == "all":
                 self.leaf(doc["when"], f"{path}.when", context)
@@ -397,6 +399,8 @@ class _Validator:
                 )
         if "legal_basis" in doc:
             self.translated(doc["legal_basis"], f"{path}.legal_basis")
+        if "route" in doc:
+            self.translated(doc["route"], f"{path}.route")
         if doc.get("on_missing", "needs_judgement") not in ("needs_judgement", "not_met"):
             self.bad(
                 f"{path}.on_missing", "must be needs_judgement or not_met", "须为 needs_judgement 或 not_met"

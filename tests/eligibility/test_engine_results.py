@@ -63,7 +63,7 @@ def test_salary_explanation_names_the_multiple_the_reference_and_the_basis():
     explanation = criterion(result, "market_salary_multiple").explanation
     assert "Annual salary CNY 480,000 is 2.19 × the local average annual wage" in explanation["en"]
     assert (
-        "CN-BJ (2023: CNY 218,300); the rule requires at least 6 ×. Basis: Opinions (2016) art. 8"
+        "of Beijing (2023: CNY 218,300); the rule requires at least 6 ×. Basis: Opinions (2016) art. 8"
         in (explanation["en"])
     )
     assert "6倍" in explanation["zh"]

@@ -195,7 +195,10 @@ def test_a_figure_past_the_tables_last_year_is_used_with_a_warning():
 
     assert stale.outcome == current.outcome == "eligible"
     (warning,) = stale.warnings
-    assert "CN-BJ" in warning["en"] and "2023" in warning["en"] and "2025" in warning["en"]
+    # The province by its name, never its code.
+    assert "Beijing" in warning["en"] and "CN-BJ" not in warning["en"]
+    assert "2023" in warning["en"] and "2025" in warning["en"]
+    assert "北京市" in warning["zh"]
     assert "2023" in warning["zh"]
     assert stale.to_dict()["warnings"] == [warning]
     assert current.warnings == ()

@@ -240,15 +240,20 @@ class Journey:
             "judgement": me.t("Needs an officer's judgement"),
         }[self.route.self_check_outcome]
         assert outcome == expected, f"self-check says {outcome!r}, expected {expected!r} from {values}"
-        start = me.page.locator(
-            f"#result a[href*='/applications/new/'], #result a[href*='{self.route.channel}']"
-        )
+        if self.route.self_check_outcome == "eligible":
+            # The headline names the way that makes the person eligible, in the page's language.
+            headline = me.page.locator("#result [data-testid=through]").inner_text().strip()
+            assert headline.startswith(me.t("Eligible through %(route)s").split("%(route)s")[0]), headline
+        # "Start an application through this route" sends the answers along (kept in the session).
+        start = me.page.locator("#result [data-testid=start-application]")
         if start.count():
             me.click(start.first)
             self.via_result_link = True
+            self.self_check_given = values
         else:
             self.defect("self-check-link", f"result page {me.page.url}")
             self.via_result_link = False
+            self.self_check_given = {}
 
     def self_check_values(self, form) -> dict:
         names = set(form.locator("[name]").evaluate_all("els => els.map(e => e.name)"))
@@ -313,8 +318,38 @@ class Journey:
         assert "/steps/facts/" in me.page.url, self.errors(me)
         self.refresh()
 
+    def check_prefilled(self) -> None:
+        """The facts page starts with what the person told the self-check (they may still change it)."""
+        me = self.person
+        given = getattr(self, "self_check_given", {})
+        if not given:
+            return
+        assert me.page.locator("[data-testid=prefilled]").count() == 1, (
+            "the facts page says nothing was carried"
+        )
+        checked = []
+        for name, value in self.route.facts.items():
+            field = me.page.locator(f"main form [name='{name}']")
+            if name not in given or not field.count():
+                continue
+            kind = field.evaluate("e => e.tagName + ':' + (e.type || '')")
+            if kind == "INPUT:checkbox":
+                assert field.is_checked() == bool(value), f"{name} is not carried from the self-check"
+            elif not isinstance(value, bool):
+                shown = field.input_value()
+                assert shown == str(value), (
+                    f"{name}: the facts page shows {shown!r}, the self-check had {value!r}"
+                )
+            checked.append(name)
+        if self.route.days and "days_in_china_by_year" in given:
+            shown = me.page.locator("[name='years-0-days']").input_value()
+            assert shown == str(self.route.days[0]), f"days in China not carried: {shown!r}"
+            checked.append("days_in_china_by_year")
+        assert checked, f"none of {sorted(given)} is on the facts page"
+
     def facts(self) -> None:
         me = self.person
+        self.check_prefilled()
         me.fill(self.route.facts)
         for row, days in enumerate(self.route.days):
             me.fill({f"years-{row}-year": str(self.year(row)), f"years-{row}-days": str(days)})
