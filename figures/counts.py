@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.countries import country_name
 from applications.models import Application, Channel, Status
 from cards.models import Card
+from residence.cities import city_name
 from residence.regions import PROVINCES, province_name
 
 from .tables import Table, suppress
@@ -207,5 +208,4 @@ def cards_in_force(day: dt.date) -> CardsInForce:
 
 
 def city_label(code: str) -> str:
-    """A city by its GB/T 2260 code."""
-    return code
+    return city_name(code, get_language() or "en")

@@ -165,6 +165,7 @@ def test_cards_in_force_count_each_holder_once_where_they_live(db, settings):
     assert result.by_province.value("CN-GD", "holders") == 3
     assert result.by_province.value("CN-SC", "holders") == 5
     guangdong = dict(result.by_city)["Guangdong"]
+    assert [label for _code, label in guangdong.rows] == ["Guangzhou", "Shenzhen"]
     # 1 is small (threshold 2); the province total is printed, so 440300 is withheld with it.
     assert guangdong.hidden == {("440100", "holders"): SMALL, ("440300", "holders"): WITHHELD}
 
