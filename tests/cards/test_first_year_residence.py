@@ -87,6 +87,7 @@ def test_my_card_on_day_one_shows_no_alarm_and_chooses_no_reason(client, card, h
     client.force_login(holder)
     html = client.get(reverse("cards:my_card")).content.decode()
     assert "Few days left" not in html
+    assert f"This card can be renewed from {card.renewal_opens_on:%Y-%m-%d}." in html
     for name in ("reason", "kind"):
         options = _options(html, name)
         # Only the prompt ("Choose one", no value) is chosen: a browser shows it, not a reason.
