@@ -160,6 +160,16 @@ class DocumentUploadForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, document_type: str = "", **kwargs):
+        from .uploads import upload_rules
+
+        super().__init__(*args, **kwargs)
+        # The rules are shown before the first attempt, not only in the error after it.
+        photo = document_type == "photo"
+        self.fields["file"].help_text = upload_rules(photo=photo)
+        if photo:
+            self.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,image/jpeg,image/png"
+
 
 class DeclarationForm(forms.Form):
     statement = forms.CharField(

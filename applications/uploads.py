@@ -352,6 +352,17 @@ def _require_card_size(checked: CheckedUpload) -> None:
         )
 
 
+def upload_rules(*, photo: bool = False) -> str:
+    """What an upload must be, said before the first attempt (the same limits check_upload applies)."""
+    megabytes = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    if photo:
+        return _(
+            "A JPEG or PNG image, at least %(min_w)s × %(min_h)s pixels (the card's 26 × 32 mm at "
+            "300 dpi), up to %(mb)s MB. It is printed on your card."
+        ) % {"min_w": PHOTO_MIN_WIDTH, "min_h": PHOTO_MIN_HEIGHT, "mb": megabytes}
+    return _("A PDF, JPEG or PNG file, up to %(mb)s MB.") % {"mb": megabytes}
+
+
 def check_photo(data: bytes) -> CheckedUpload:
     """A JPEG or PNG of at least the card's size, re-encoded, or ValidationError({"file": [...]})."""
     return check_upload(data, photo=True)

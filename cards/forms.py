@@ -8,11 +8,24 @@ from .numbers import normalise, validate_card_number
 
 
 class CardRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What do you need?"), choices=CardRequest.Kind.choices)
-    reason = forms.ChoiceField(label=_("Reason"), choices=CardRequest.Reason.choices)
+    """Renewal or replacement. Nothing is chosen for the holder, except in the renewal window,
+    where "renewal, the card expires soon" is what they most likely came for."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you need?"), choices=[("", _("Choose one"))] + CardRequest.Kind.choices
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose one"))] + CardRequest.Reason.choices
+    )
     statement = forms.CharField(
         label=_("Anything the officer should know"), required=False, max_length=2000, widget=forms.Textarea
     )
+
+    def __init__(self, *args, in_renewal_window: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if in_renewal_window:
+            self.fields["kind"].initial = CardRequest.Kind.RENEWAL
+            self.fields["reason"].initial = CardRequest.Reason.EXPIRING
 
 
 class CardRequestRefuseForm(forms.Form):

@@ -121,6 +121,14 @@ class Card(models.Model):
     def current_status(self) -> str:
         return self.status_on(timezone.localdate())
 
+    @property
+    def renewal_opens_on(self) -> dt.date:
+        """Renewal may be asked for from this day (CARDS_RENEWAL_WINDOW_DAYS before expiry)."""
+        return self.expires_on - dt.timedelta(days=settings.CARDS_RENEWAL_WINDOW_DAYS)
+
+    def in_renewal_window(self, day: dt.date | None = None) -> bool:
+        return (day or timezone.localdate()) >= self.renewal_opens_on
+
     @transition(field=status, source=Status.ISSUED, target=Status.REPLACED)
     def replace(self) -> None:
         self.ended_at = timezone.now()

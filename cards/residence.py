@@ -59,6 +59,13 @@ def days_in_year(year: int) -> int:
 
 @dataclass(frozen=True)
 class YearStanding:
+    """Where a holder stands in one calendar year of their card.
+
+    A year the card covers only in part (the first one) owes the rule in proportion to the days it
+    covers (``days_counted``), and so does the warning margin: a card issued in December owes a
+    week, not 90 days, and is warned when its last days abroad run short, not from its first day.
+    """
+
     year: int
     days_in_china: int
     min_days: int
@@ -66,17 +73,43 @@ class YearStanding:
     days_abroad_so_far: int
     days_abroad_left: int
     complete: bool  # the year is over (or the window ends before it does)
+    days_counted: int = 0  # the days of the year the card covers
+    days_to_come: int = 0  # the days of the year after today (counted days only)
+    warning_margin: int = 0  # the holder's warning margin, before prorating
 
     @property
     def broken(self) -> bool:
         return self.days_abroad_left < 0 or (self.complete and self.days_in_china < self.min_days)
 
-    def warn(self, margin: int) -> bool:
-        return not self.broken and self.days_abroad_left <= margin
+    @property
+    def can_fail(self) -> bool:
+        """Whether the rest of the year still holds more days than the holder may spend abroad:
+        only then can the year still go wrong."""
+        return not self.complete and not self.broken and self.days_to_come > self.days_abroad_left
+
+    def prorated_margin(self, margin: int) -> int:
+        if not self.days_counted:
+            return margin
+        return round(margin * self.days_counted / days_in_year(self.year))
+
+    def warn(self, margin: int | None = None) -> bool:
+        """Few days abroad left: within the (prorated) margin, in a year that can still fail."""
+        margin = self.warning_margin if margin is None else margin
+        return self.can_fail and self.days_abroad_left <= self.prorated_margin(margin)
+
+    @property
+    def warning(self) -> bool:
+        return self.warn()
 
 
 def standing(
-    *, year: int, days_in_china: int, min_days: int, counted_from: dt.date, today: dt.date
+    *,
+    year: int,
+    days_in_china: int,
+    min_days: int,
+    counted_from: dt.date,
+    today: dt.date,
+    warning_margin: int = 0,
 ) -> YearStanding:
     """Where a holder stands in ``year``: the days abroad the rule still allows."""
     first = max(dt.date(year, 1, 1), counted_from)
@@ -97,4 +130,7 @@ def standing(
         days_abroad_so_far=abroad,
         days_abroad_left=allowed - abroad,
         complete=today >= dt.date(year, 12, 31),
+        days_counted=span,
+        days_to_come=max(span - elapsed, 0),
+        warning_margin=warning_margin,
     )

@@ -426,19 +426,12 @@ def card_request_create(*, actor, card: Card, kind: str, reason: str, statement:
         kind == CardRequest.Kind.REPLACEMENT and card.current_status != Card.Status.ISSUED
     ):
         raise ValidationError(_("A new card can only be asked for in place of your current card."))
-    if (
-        kind == CardRequest.Kind.RENEWAL
-        and (card.expires_on - today).days > settings.CARDS_RENEWAL_WINDOW_DAYS
-    ):
+    if kind == CardRequest.Kind.RENEWAL and not card.in_renewal_window(today):
         raise ValidationError(
             {
                 "kind": [
                     _("Renewal can be asked for from %(date)s, six months before the card expires.")
-                    % {
-                        "date": (
-                            card.expires_on - dt.timedelta(days=settings.CARDS_RENEWAL_WINDOW_DAYS)
-                        ).isoformat()
-                    }
+                    % {"date": card.renewal_opens_on.isoformat()}
                 ]
             }
         )
@@ -812,7 +805,14 @@ def residence_standings(*, profile, today: dt.date | None = None) -> list:
     crossings = list(PresenceRecord.objects.filter(profile=profile).values_list("on", "direction"))
     counted = days_in_china_by_year(crossings, start=first, end=today)
     return [
-        standing(year=year, days_in_china=days, min_days=min_days, counted_from=first, today=today)
+        standing(
+            year=year,
+            days_in_china=days,
+            min_days=min_days,
+            counted_from=first,
+            today=today,
+            warning_margin=settings.CARDS_RESIDENCE_WARNING_MARGIN_DAYS,
+        )
         for year, days in sorted(counted.items(), reverse=True)
     ]
 
@@ -836,7 +836,7 @@ def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[R
         kind = None
         if year_standing.broken:
             kind = ResidenceAlert.Kind.BREACH
-        elif year_standing.warn(margin) and not year_standing.complete:
+        elif year_standing.warn(margin):
             kind = ResidenceAlert.Kind.WARNING
         if (
             kind is None

@@ -72,9 +72,10 @@ def my_card(request):
         .order_by("-issued_on", "-id")
     )
     current = next((c for c in cards if c.status in (Card.Status.ISSUED, Card.Status.EXPIRED)), None)
-    form = CardRequestForm()
+    in_window = current is not None and current.in_renewal_window()
+    form = CardRequestForm(in_renewal_window=in_window)
     if request.method == "POST":
-        form = CardRequestForm(request.POST)
+        form = CardRequestForm(request.POST, in_renewal_window=in_window)
         if current is None:
             raise Http404
         if form.is_valid():

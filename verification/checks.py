@@ -29,7 +29,15 @@ class AgencySpec:
     code: str
     name: Promise
     service: str  # the path of the agency's service, after its base URL
-    stated_fields: tuple[str, ...]  # the stated facts sent with the query (what is asked)
+    # The stated facts sent with the query (what is asked), those the applicant gave only.
+    stated_fields: tuple[str, ...]
+    # The facts without which the agency has nothing to confirm (default: any of stated_fields);
+    # a check that asks about facts and has none of these is not asked.
+    needs: tuple[str, ...] | None = None
+
+    def asks_something(self, stated: dict) -> bool:
+        needs = self.stated_fields if self.needs is None else self.needs
+        return not needs or any(stated.get(name) not in (None, "", []) for name in needs)
 
 
 AGENCY_OF_KIND: dict[str, AgencySpec] = {
@@ -58,8 +66,14 @@ AGENCY_OF_KIND: dict[str, AgencySpec] = {
     CheckKind.DAYS_IN_CHINA: AgencySpec(
         "nia", _("National Immigration Administration"), "entry-exit", ("days_in_china_by_year",)
     ),
+    # The tie between the applicant and their sponsor: without a sponsor (a former Chinese
+    # national applies on their own residence) there is no tie to confirm.
     CheckKind.FAMILY_TIE: AgencySpec(
-        "mca", _("Ministry of Civil Affairs"), "civil-status", ("relationship", "marriage_date")
+        "mca",
+        _("Ministry of Civil Affairs"),
+        "civil-status",
+        ("relationship", "marriage_date", "sponsor_id_number"),
+        needs=("sponsor_id_number",),
     ),
     CheckKind.DEGREE: AgencySpec("moe", _("Ministry of Education"), "degree", ("education",)),
 }

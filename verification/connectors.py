@@ -121,12 +121,37 @@ def _close(stated: Any, record: Any, tolerance: Decimal = Decimal("0.05")) -> bo
     return abs(a - b) <= abs(a) * tolerance
 
 
-def _fact(stated: Any, record: Any, matches: bool) -> dict:
+def _fact(stated: Any, record: Any, matches: bool | None) -> dict:
     return {"stated": stated, "record": record, "matches": matches}
 
 
+def _given(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def _record_only(record: Any) -> dict:
+    """A fact the agency returns that the applicant was never asked: shown, not compared."""
+    return _fact(None, record, None)
+
+
+def _compared(stated: dict, name: str, record: Any, matches) -> dict:
+    """The applicant's ``name`` against the record (``matches(stated, record)``), or the record
+    alone when the applicant gave no ``name``: nothing is stated for them."""
+    if not _given(stated.get(name)):
+        return _record_only(record)
+    return _fact(stated[name], record, bool(matches(stated[name], record)))
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return a == b
+
+
 class Connector:
-    """Ask one agency about one person; subclasses say how its record compares with the facts."""
+    """Ask one agency about one person; subclasses say how its record compares with the facts.
+
+    Only facts the applicant stated are compared (``matches`` true or false); what the agency
+    returns beside them is kept with ``stated`` and ``matches`` None, and never decides a mismatch.
+    """
 
     agency: str = ""
 
@@ -172,7 +197,7 @@ class Connector:
         if not found:
             return Answer(NOT_FOUND, digest, {})
         facts = self.compare(query.stated, payload.get("record") or {})
-        status = VERIFIED if all(f["matches"] for f in facts.values()) else MISMATCH
+        status = VERIFIED if all(f["matches"] is not False for f in facts.values()) else MISMATCH
         return Answer(status, digest, facts)
 
     def compare(self, stated: dict, record: dict) -> dict[str, dict]:
@@ -183,11 +208,12 @@ class TalentProgramConnector(Connector):
     agency = "most"
 
     def compare(self, stated, record):
-        code = stated.get("talent_program_code") or ""
+        # Asked only with a programme code (AgencySpec.needs): giving it states the registration.
+        registered = bool(record.get("registered"))
         return {
-            "registered": _fact(True, bool(record.get("registered")), bool(record.get("registered"))),
-            "talent_program_code": _fact(
-                code, record.get("program_code"), not code or code == record.get("program_code")
+            "registered": _fact(True, registered, registered),
+            "talent_program_code": _compared(
+                stated, "talent_program_code", record.get("program_code"), _equal
             ),
         }
 
@@ -197,20 +223,16 @@ class EmploymentConnector(Connector):
 
     def compare(self, stated, record):
         facts = {
-            "annual_salary_cny": _fact(
-                stated.get("annual_salary_cny"),
-                record.get("annual_salary_cny"),
-                _close(stated.get("annual_salary_cny"), record.get("annual_salary_cny")),
+            "annual_salary_cny": _compared(
+                stated, "annual_salary_cny", record.get("annual_salary_cny"), _close
             ),
-            "social_insurance_months": _fact(
-                12, record.get("social_insurance_months"), (record.get("social_insurance_months") or 0) >= 12
+            "employer_credit_code": _compared(
+                stated, "employer_credit_code", record.get("employer_credit_code"), _equal
             ),
         }
-        code = stated.get("employer_credit_code")
-        if code:
-            facts["employer_credit_code"] = _fact(
-                code, record.get("employer_credit_code"), code == record.get("employer_credit_code")
-            )
+        if record.get("social_insurance_months") is not None:
+            # No form asks for it: the officer sees the record, nothing is stated or compared.
+            facts["social_insurance_months"] = _record_only(record.get("social_insurance_months"))
         return facts
 
 
@@ -218,10 +240,9 @@ class IncomeTaxConnector(Connector):
     agency = "sta"
 
     def compare(self, stated, record):
-        tax = stated.get("annual_income_tax_cny")
         return {
-            "annual_income_tax_cny": _fact(
-                tax, record.get("annual_income_tax_cny"), _close(tax, record.get("annual_income_tax_cny"))
+            "annual_income_tax_cny": _compared(
+                stated, "annual_income_tax_cny", record.get("annual_income_tax_cny"), _close
             )
         }
 
@@ -230,22 +251,21 @@ class EnterpriseConnector(Connector):
     agency = "samr"
 
     def compare(self, stated, record):
-        amount = stated.get("amount_usd")
-        return {
-            "amount_usd": _fact(
-                amount,
-                record.get("investment_amount_usd"),
-                _close(amount, record.get("investment_amount_usd")),
+        facts = {"amount_usd": _compared(stated, "amount_usd", record.get("investment_amount_usd"), _close)}
+        if _given(stated.get("first_investment_date")) or record.get("first_investment_date"):
+            facts["first_investment_date"] = _compared(
+                stated, "first_investment_date", record.get("first_investment_date"), _equal
             )
-        }
+        return facts
 
 
 class CriminalRecordConnector(Connector):
     agency = "mps"
 
     def compare(self, stated, record):
+        # Asked by identity alone: nothing is stated; a record without convictions passes.
         convictions = record.get("convictions")
-        return {"convictions": _fact(0, convictions, convictions == 0)}
+        return {"convictions": _fact(None, convictions, convictions == 0)}
 
 
 class EntryExitConnector(Connector):
@@ -253,38 +273,31 @@ class EntryExitConnector(Connector):
     TOLERANCE_DAYS = 10
 
     def compare(self, stated, record):
-        mine = stated.get("days_in_china_by_year") or []
         theirs = record.get("days_in_china_by_year") or []
-        matches = len(theirs) >= len(mine) and all(
-            abs(int(a) - int(b)) <= self.TOLERANCE_DAYS for a, b in zip(mine, theirs, strict=False)
-        )
-        return {"days_in_china_by_year": _fact(mine, theirs, matches)}
+
+        def matches(mine, theirs):
+            return len(theirs) >= len(mine) and all(
+                abs(int(a) - int(b)) <= self.TOLERANCE_DAYS for a, b in zip(mine, theirs, strict=False)
+            )
+
+        return {"days_in_china_by_year": _compared(stated, "days_in_china_by_year", theirs, matches)}
 
 
 class CivilStatusConnector(Connector):
     agency = "mca"
 
     def compare(self, stated, record):
-        relationship = stated.get("relationship")
-        return {
-            "relationship": _fact(
-                relationship,
-                record.get("relationship"),
-                not relationship or relationship == record.get("relationship"),
-            )
-        }
+        facts = {"relationship": _compared(stated, "relationship", record.get("relationship"), _equal)}
+        if _given(stated.get("marriage_date")):
+            facts["marriage_date"] = _compared(stated, "marriage_date", record.get("marriage_date"), _equal)
+        return facts
 
 
 class DegreeConnector(Connector):
     agency = "moe"
 
     def compare(self, stated, record):
-        education = stated.get("education")
-        return {
-            "education": _fact(
-                education, record.get("education"), not education or education == record.get("education")
-            )
-        }
+        return {"education": _compared(stated, "education", record.get("education"), _equal)}
 
 
 CONNECTORS: dict[str, type[Connector]] = {

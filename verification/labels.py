@@ -12,9 +12,11 @@ FIELD_LABELS = {
     "registered": _("Registered with the programme"),
     "talent_program_code": _("Talent programme code"),
     "amount_usd": _("Investment (USD)"),
+    "first_investment_date": _("Date of the first investment"),
     "convictions": _("Convictions"),
     "days_in_china_by_year": _("Days in China per year (latest first)"),
     "relationship": _("Relationship"),
+    "marriage_date": _("Date of marriage"),
     "education": _("Highest education"),
 }
 

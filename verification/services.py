@@ -77,7 +77,7 @@ def _stated(application) -> dict:
     stated: dict[str, Any] = {}
     if facts is not None:
         stated.update(facts.to_engine_facts())
-        for name in ("employer_credit_code", "talent_program_approval_ref"):
+        for name in ("employer_credit_code", "talent_program_approval_ref", "sponsor_id_number"):
             if getattr(facts, name, ""):
                 stated[name] = getattr(facts, name)
     return {key: _plain(value) for key, value in stated.items()}
@@ -86,7 +86,16 @@ def _stated(application) -> dict:
 def checks_required_for(application) -> list[str]:
     """The kinds of check the application's channel needs under the policy it was submitted under."""
     document = application.policy_version.document if application.policy_version_id else None
-    return kinds_for_channel(application.channel, document)
+    stated = _stated(application)
+    return [
+        kind
+        for kind in kinds_for_channel(application.channel, document)
+        if AGENCY_OF_KIND[kind].asks_something(stated)
+    ]
+
+
+def _given(value) -> bool:
+    return value not in (None, "", [])
 
 
 def _new_check(
@@ -100,7 +109,8 @@ def _new_check(
         kind=kind,
         agency=spec.code,
         subject=subject,
-        stated={name: stated.get(name) for name in spec.stated_fields},
+        # Only what the applicant gave: a fact they left out is not asked about, nor defaulted.
+        stated={name: stated[name] for name in spec.stated_fields if _given(stated.get(name))},
         reason_asked=reason[:300],
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         deadline=now + dt.timedelta(seconds=settings.VERIFICATION_STUCK_AFTER_SECONDS),

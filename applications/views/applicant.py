@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from eligibility.carry import self_check_facts, self_check_forget
 from residence.accounts.models import Role, User
@@ -406,13 +407,14 @@ def _document_slots(
             current = next((d for d in versions if not d.superseded), None)
             initial = {"document_type": doc_type.code, "dependant": dependant.pk if dependant else None}
             prefix = f"{doc_type.code}-{dependant.pk if dependant else 0}"
-            form = DocumentUploadForm(initial=initial, prefix=prefix)
+            form = DocumentUploadForm(initial=initial, prefix=prefix, document_type=doc_type.code)
             if bound is not None and bound.prefix == prefix:
                 form = bound
             slots.append(
                 {
                     "name": doc_type.name_zh if zh else doc_type.name_en,
                     "code": doc_type.code,
+                    "prefix": prefix,
                     "person": person,
                     "current": current,
                     "older": [d for d in versions if d is not current],
@@ -423,10 +425,19 @@ def _document_slots(
 
 
 def _step_documents(request: HttpRequest, application: Application) -> HttpResponse:
+    """Every upload of the case on one page. With htmx, a form posts on its own and only its
+    section comes back (and the count at the top); without JavaScript the same form posts and
+    the page reloads, as before."""
     bound = None
+    uploaded = ""
+    prefix = request.POST.get("prefix", "") if request.method == "POST" else ""
     if request.method == "POST":
-        prefix = request.POST.get("prefix", "")
-        bound = DocumentUploadForm(request.POST, request.FILES, prefix=prefix)
+        bound = DocumentUploadForm(
+            request.POST,
+            request.FILES,
+            prefix=prefix,
+            document_type=request.POST.get(f"{prefix}-document_type", ""),
+        )
         if bound.is_valid():
             dependant = None
             if bound.cleaned_data.get("dependant"):
@@ -445,17 +456,42 @@ def _step_documents(request: HttpRequest, application: Application) -> HttpRespo
                 add_service_errors(bound, error, rename={"document_type": "file", "dependant": "file"})
             except TransitionConflict as error:
                 messages.error(request, error_text(error))
+                if request.htmx:
+                    return HttpResponseClientRefresh()
             else:
-                messages.success(request, _("The document is uploaded."))
-                return redirect("applications:step", application.pk, "documents")
+                if not request.htmx:
+                    messages.success(request, _("The document is uploaded."))
+                    return redirect("applications:step", application.pk, "documents")
+                uploaded, bound = prefix, None
     context = _base_context(application, "documents")
     slots = _document_slots(application, bound, green_channel=context["green_channel"])
+    progress = {"done": sum(1 for slot in slots if slot["current"]), "total": len(slots)}
+    if request.method == "POST" and request.htmx:
+        slot = next((slot for slot in slots if slot["prefix"] == prefix), None)
+        if slot is None:
+            # A type this application does not ask for has no section to show its error in.
+            for errors in (bound.errors if bound is not None else {}).values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseClientRefresh()
+        return render(
+            request,
+            "applications/_document_slot.html",
+            {
+                "application": application,
+                "slot": slot | {"uploaded": uploaded == prefix},
+                "progress": progress,
+                "out_of_band": True,
+            },
+        )
     if bound is not None and bound.errors and not any(slot["form"] is bound for slot in slots):
         # A type this application does not ask for has no slot to show its error beside: say it on top.
         for errors in bound.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return render(request, "applications/step_documents.html", context | {"slots": slots})
+    return render(
+        request, "applications/step_documents.html", context | {"slots": slots, "progress": progress}
+    )
 
 
 STEP_OF_ERROR = {"documents": "documents", "dependants": "dependants", "declaration": "review"}

@@ -21,7 +21,7 @@ from .. import selectors, services
 from ..access import is_officer, is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import QueueFilterForm, ReasonForm
-from ..models import Stage
+from ..models import FAR_FUTURE, Stage
 from .applicant import _outcome_label, _summary_context
 
 # code: (label, reason required, shown as a dangerous action)
@@ -188,8 +188,10 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         for d in selectors.application_documents(application=application)
     ]
     events = selectors.application_timeline(application=application)
+    checks = _verification_checks(application)
     return {
         "application": application,
+        "case_summary": _case_summary(application, checks=checks, actions=actions, available=available),
         "actions": actions,
         **_recommendation_and_decision(events),
         "can_claim": "claim" in available,
@@ -199,9 +201,31 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         "events": events,
         "snapshot": application.eligibility_snapshot,
         "outcome_label": _outcome_label(application.eligibility_snapshot),
-        "checks": _verification_checks(application),
+        "checks": checks,
         "checks_url": _checks_url(application),
     } | _summary_context(application)
+
+
+def _case_summary(application, *, checks: list, actions: list[dict], available) -> dict:
+    """What the top of the case page says: the deadline, the checks (mismatches first) and what
+    this officer may do next (each a link to its form below)."""
+    deadline = application.stage_deadline
+    flagged = [check for check in checks if getattr(check, "is_flagged", False)]
+    done = [check for check in checks if check.completed_at is not None]
+    next_steps = []
+    if "claim" in available:
+        next_steps.append({"label": _("Take this case"), "anchor": "actions-heading"})
+    next_steps += [{"label": action["label"], "anchor": f"action-{action['code']}"} for action in actions]
+    if "release" in available:
+        next_steps.append({"label": _("Release this case"), "anchor": "actions-heading"})
+    return {
+        "deadline": None if deadline is None or deadline == FAR_FUTURE else deadline,
+        "checks_total": len(checks),
+        "checks_done": len(done),
+        "checks_flagged": flagged,
+        "checks_pending": len(checks) - len(done),
+        "next_steps": next_steps,
+    }
 
 
 RECOMMENDED = {"recommended_approval": True, "recommended_refusal": False}

@@ -125,6 +125,8 @@ def complete_draft(profile: ApplicantProfile, *, channel: str = "work", facts: d
         if channel in ("work", "family")
         else None,
     )
+    # The checklist depends on the facts just saved (a former national's differs): read it afresh.
+    application = type(application).objects.get(pk=application.pk)
     for doc in services.required_documents_for(application):
         services.document_upload(
             actor=actor, application=application, document_type=doc.code, file=png_upload()

@@ -103,6 +103,27 @@ class Actor:
         locator.click()
         self.check_page()
 
+    def upload(self, section, scan: dict) -> None:
+        """Upload one document on the documents step as a person does: choose the file, press the
+        button. The section posts through htmx and is replaced in place (the page stays); the
+        journey waits for its answer and for the new section to say the document is uploaded."""
+        slot = section.get_attribute("id")
+        url = self.page.url
+        section.locator("input[type=file]").set_input_files(scan)
+        with self.page.expect_response(
+            lambda r: r.request.method == "POST" and "/steps/documents/" in r.url
+        ) as answer:
+            section.locator("button[type=submit]").click()
+        assert answer.value.status == 200, f"{slot}: HTTP {answer.value.status}"
+        assert answer.value.request.headers.get("hx-request") == "true", "the upload reloaded the page"
+        # The new section says "uploaded" or names the error (the old one says neither).
+        self.page.locator(f"#{slot} p.message, #{slot} .field-error").first.wait_for()
+        error = self.page.locator(f"#{slot} .field-error")
+        assert not error.count(), f"{slot}: {error.first.inner_text()}"
+        assert self.page.locator(f"#{slot} .badge.ok").count() == 1
+        assert self.page.url == url
+        self.check_page()
+
     def press(self, text: str, context: str | None = None, *, within=None) -> None:
         scope = within or self.page
         self.click(scope.get_by_role("button", name=self.t(text, context), exact=True))
@@ -416,11 +437,12 @@ class Journey:
             self.defect(code, detail)
         theirs = [code for code, dependant in asked if dependant]
         assert sorted(theirs) == sorted(self.route.dependant_documents * len(self.route.dependants)), theirs
+        # The photo's rules are on the page before the first attempt.
+        photo = me.page.locator("main section.document-slot:has(input[value=photo]) p.help").first
+        assert "300 × 370" in photo.inner_text(), photo.inner_text()
         for index in range(len(asked)):
-            form = me.page.locator("main form:has(input[type=file])").nth(index)
-            form.locator("input[type=file]").set_input_files(scan)
-            me.click(form.locator("button[type=submit]"))
-            assert not me.page.locator(".error-summary, .errorlist").count(), self.errors(me)
+            me.upload(me.page.locator("main section.document-slot").nth(index), scan)
+            assert not me.page.locator(".error-summary, .errorlist, .field-error").count(), self.errors(me)
         assert me.page.locator("main .badge.warn").count() == 0, "a document is still missing"
         assert self.refresh().documents.count() == len(asked)
         me.follow("/steps/review/")
@@ -492,9 +514,7 @@ class Journey:
         me.press("Save and continue")
         me.press("Save and continue")
         me.follow("/steps/documents/")
-        form = me.page.locator("main form:has(input[value=passport])").first
-        form.locator("input[type=file]").set_input_files(scan)
-        me.click(form.locator("button[type=submit]"))
+        me.upload(me.page.locator("main section.document-slot:has(input[value=passport])").first, scan)
         me.follow("/steps/review/")
         self.declare_and_submit()
 
