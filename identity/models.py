@@ -1,9 +1,9 @@
 """One person across passports (R22): the match index, the matches found, and officers' decisions.
 
 `IdentityKey` is the index row of a profile (kept by a post_save receiver, so every way a profile
-is written updates it): its canonical name key and date of birth are indexed (B-tree on the date,
-trigram GIN on the name on PostgreSQL; see migration 0001), and `person` groups the profiles that an
-officer found to be one person. `IdentityMatch` is a match found for a profile, at a new profile
+is written updates it): its date of birth is the blocking key (B-tree), its canonical name key is
+compared with pg_trgm on PostgreSQL (migration 0001) or exactly elsewhere, and `person` groups the
+profiles that an officer found to be one person. `IdentityMatch` is a match found for a profile, at a new profile
 (no application) or at submission (the case's "possible duplicate" flag). `IdentityDecision` is an
 officer's answer for one pair of profiles, asked once: the pair is unique.
 """
@@ -37,8 +37,6 @@ class IdentityKey(models.Model):
     class Meta:
         verbose_name = _("identity key")
         verbose_name_plural = _("identity keys")
-        # SQLite has no trigram index: the fallback block is the exact name key within a birth year.
-        indexes = [models.Index(fields=["name_key", "birth_date"], name="identity_key_name_birth")]
 
     def __str__(self) -> str:
         return f"{self.name_key} {self.birth_date}"

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from . import matching
 from .models import IdentityDecision, IdentityKey, IdentityMatch
 
-# How far apart two dates of birth may be for a "near" match (one field off, the year by one).
-NEAR_DAYS = 366
-# A trigram similarity below this is not worth scoring (the scorer decides; this only limits rows).
-TRIGRAM_THRESHOLD = 0.45
 CANDIDATE_LIMIT = 500
 
 
@@ -40,29 +36,35 @@ def query_keys(person: matching.Person) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
+def near_dates(born: dt.date) -> tuple[list[dt.date], tuple[dt.date, dt.date]]:
+    """The dates one field away from `born` (matching.DOB_NEAR): the same day and month a year either
+    side, the same day in another month of the year, and the range of the same month and year."""
+    dates = []
+    for year in (born.year - 1, born.year + 1):
+        with contextlib.suppress(ValueError):
+            dates.append(born.replace(year=year))
+    for month in range(1, 13):
+        if month != born.month:
+            with contextlib.suppress(ValueError):
+                dates.append(born.replace(month=month))
+    first = born.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return dates, (first, last)
+
+
 def _candidate_filter(person: matching.Person) -> Q:
-    """Blocking: the same or swapped date of birth (B-tree), or a like name born within a year
-    (trigram GIN on PostgreSQL; the exact name key on other databases). Never a scan."""
-    dates = [person.birth_date]
+    """Blocking on the date of birth (B-tree), never a scan: every profile born the same day or with
+    day and month swapped is scored; of those born one field away (a few thousand rows in a million),
+    only like names: pg_trgm similarity on PostgreSQL, the exact name key elsewhere (SQLite)."""
+    exact = [person.birth_date]
     if (other := matching.swapped(person.birth_date)) is not None:
-        dates.append(other)
-    condition = Q(birth_date__in=dates)
-    near = (
-        person.birth_date - dt.timedelta(days=NEAR_DAYS),
-        person.birth_date + dt.timedelta(days=NEAR_DAYS),
-    )
+        exact.append(other)
+    dates, month = near_dates(person.birth_date)
     lookup = "name_key__trigram_similar" if settings.USING_POSTGRES else "name_key"
+    like_name = Q(pk__in=[])
     for key in query_keys(person):
-        condition |= Q(**{lookup: key}, birth_date__range=near)
-    return condition
-
-
-def _set_trigram_threshold() -> None:
-    if settings.USING_POSTGRES:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(TRIGRAM_THRESHOLD)]
-            )
+        like_name |= Q(**{lookup: key})
+    return Q(birth_date__in=exact) | ((Q(birth_date__in=dates) | Q(birth_date__range=month)) & like_name)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,6 @@ class Candidate:
 
 def candidates_for(*, person: matching.Person, exclude_profile_id: int | None = None) -> list[Candidate]:
     """Indexed profiles that may be this person, best first (strong before possible)."""
-    _set_trigram_threshold()
     rows = (
         IdentityKey.objects.filter(_candidate_filter(person))
         .select_related("profile")

@@ -6,21 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def trigram_index(apps, schema_editor):
-    # PostgreSQL: a trigram GIN index on the name key, so like names are found without a scan.
-    # Other databases (SQLite in development) block on the B-tree (name_key, birth_date) instead.
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS identity_key_name_trgm ON identity_identitykey "
-        "USING gin (name_key gin_trgm_ops)"
-    )
-
-
-def drop_trigram_index(apps, schema_editor):
+def trigram_extension(apps, schema_editor):
+    # PostgreSQL: pg_trgm's similarity narrows the rows born one field away to like names before
+    # they are scored. Other databases (SQLite in development) compare the exact name key instead.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS identity_key_name_trgm")
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 class Migration(migrations.Migration):
@@ -65,7 +55,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'identity key',
                 'verbose_name_plural': 'identity keys',
-                'indexes': [models.Index(fields=['name_key', 'birth_date'], name='identity_key_name_birth')],
             },
         ),
         migrations.CreateModel(
@@ -108,5 +97,5 @@ class Migration(migrations.Migration):
             model_name='identitymatch',
             constraint=models.CheckConstraint(condition=models.Q(('profile', models.F('candidate')), _negated=True), name='identity_match_not_self'),
         ),
-        migrations.RunPython(trigram_index, drop_trigram_index),
+        migrations.RunPython(trigram_extension, migrations.RunPython.noop),
     ]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from applications import services as application_services
 from applications.models import Application, Status
@@ -69,7 +70,9 @@ def test_a_possible_match_flags_the_case_and_intake_cannot_accept_it_before_deci
     application = submitted(new_passport(nationality="KAZ"))
     flag = IdentityMatch.objects.get(application=application)
     assert flag.candidate == banned[0] and flag.level == IdentityMatch.Level.POSSIBLE
-    assert AuditEntry.objects.filter(action="identity.possible_duplicate", object_id=str(application.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="identity.possible_duplicate", object_id=str(application.pk)
+    ).exists()
     with pytest.raises(ValidationError):
         application_services.application_accept(actor=ivan, application=application)
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
@@ -143,14 +146,18 @@ def test_every_new_or_changed_profile_is_indexed_and_resolved(banned):
         nationality="RUS",
         birth_date=dt.date(1980, 3, 4),
         passport_number="RU3333333",
-        passport_expiry=dt.date.today() + dt.timedelta(days=900),
+        passport_expiry=timezone.localdate() + dt.timedelta(days=900),
         email="a@example.org",
         address="1 Road",
         province="CN-GD",
         city_code="440100",
     )
     key = IdentityKey.objects.get(profile=profile)
-    assert (key.name_key, key.birth_date, key.person) == ("aleksander ivanov", dt.date(1980, 3, 4), profile.pk)
+    assert (key.name_key, key.birth_date, key.person) == (
+        "aleksander ivanov",
+        dt.date(1980, 3, 4),
+        profile.pk,
+    )
     match = IdentityMatch.objects.get(profile=profile, application__isnull=True)
     assert match.candidate == old and match.level == IdentityMatch.Level.STRONG
     application_services.profile_update(actor=profile.owner, profile=profile, family_name="Petrov")

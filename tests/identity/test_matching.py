@@ -63,7 +63,10 @@ def test_a_date_one_field_off_is_at_most_possible_and_two_fields_off_is_no_match
 
 
 def test_a_different_sex_or_nationality_makes_a_strong_name_only_possible():
-    assert compare(person("Ivanov", "Ivan"), person("Ivanov", "Ivan", nationality="UKR")).level == matching.POSSIBLE
+    assert (
+        compare(person("Ivanov", "Ivan"), person("Ivanov", "Ivan", nationality="UKR")).level
+        == matching.POSSIBLE
+    )
     assert compare(person("Ivanov", "Ivan"), person("Ivanov", "Ivan", sex="F")).level == matching.POSSIBLE
 
 
