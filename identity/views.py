@@ -93,7 +93,7 @@ def case_duplicate(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
             )
             return redirect("identity:case_duplicates", pk=application.pk)
     elif request.method == "POST" and flag.decision_id is not None:
-        form = DecisionForm()
+        form.is_valid()
         form.add_error(None, _("This pair has already been decided."))
     status = 400 if request.method == "POST" else 200
     return render(
