@@ -961,12 +961,9 @@ def application_accept(*, actor, application: Application) -> Application:
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.INTAKE)
     _require_not_held_by_other(actor, application)
-    from identity.selectors import pending_flags_for_application
+    from identity.services import identity_require_decided
 
-    if pending_flags_for_application(application=application).exists():
-        raise ValidationError(
-            {"non_field_errors": [_("Decide the possible duplicate first: is it the same person or not?")]}
-        )
+    identity_require_decided(application=application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
         if missing:

@@ -105,6 +105,14 @@ def identity_check_at_submission(*, actor, application) -> list[IdentityMatch]:
     return flags
 
 
+def identity_require_decided(*, application) -> None:
+    """Intake accepts a case only once each of its possible duplicates has been decided."""
+    if selectors.pending_flags_for_application(application=application).exists():
+        raise ValidationError(
+            {"non_field_errors": [_("Decide the possible duplicate first: is it the same person or not?")]}
+        )
+
+
 def _require_intake_officer(actor, application) -> None:
     from applications.access import is_officer, officer_may_act
     from applications.models import Stage
