@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from rapidfuzz import fuzz
 
 from . import matching
 from .models import IdentityDecision, IdentityKey, IdentityMatch
 
 CANDIDATE_LIMIT = 500
+PREFILTER_SCORE = 50.0
 
 
 def person_of(profile) -> matching.Person:
@@ -85,6 +87,7 @@ def candidates_for(*, person: matching.Person, exclude_profile_id: int | None = 
         .only(
             "profile_id",
             "person",
+            "name_key",
             "profile__family_name",
             "profile__given_names",
             "profile__chinese_name",
@@ -95,9 +98,18 @@ def candidates_for(*, person: matching.Person, exclude_profile_id: int | None = 
             "profile__is_active",
         )[:CANDIDATE_LIMIT]
     )
+    keys = query_keys(person)
     found = []
     for key in rows:
         if key.profile_id == exclude_profile_id:
+            continue
+        # Most rows born the same day are plainly someone else: one cheap comparison of the keys
+        # first (far below the scorer's thresholds), the full scoring only for the rest.
+        if (
+            not person.chinese_name
+            and not key.profile.chinese_name
+            and max((fuzz.token_sort_ratio(k, key.name_key) for k in keys), default=100.0) < PREFILTER_SCORE
+        ):
             continue
         result = matching.compare(person, person_of(key.profile))
         if result is not None:

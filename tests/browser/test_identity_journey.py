@@ -65,7 +65,7 @@ def test_the_intake_officer_decides_a_possible_duplicate_in_english_and_chinese(
     assert page.get_by_role("heading", level=1).inner_text() == "Is this the same person?"
     assert "Banned from applying" in page.content()
     _check_both_widths(page, "compare-en")
-    page.get_by_label("Different people").check()
+    page.get_by_role("radio", name="Different people").check()
     page.get_by_role("button", name="Record the decision").click()
     assert "Say why these are different people." in page.content()
     assert not IdentityDecision.objects.exists()
@@ -75,7 +75,7 @@ def test_the_intake_officer_decides_a_possible_duplicate_in_english_and_chinese(
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "这是同一人吗？"
     _check_both_widths(page, "compare-zh")
-    page.get_by_label("不同的人").check()
+    page.get_by_role("radio", name="不同的人").check()
     page.get_by_label("理由（认定为不同的人时必填）").fill("出生地不同，父母姓名不同。")
     page.get_by_role("button", name="记录决定").click()
     assert "已记录：不同的人。" in page.content()
