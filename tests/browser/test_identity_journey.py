@@ -12,7 +12,8 @@ from tests.applications.factories import ProfileFactory, submitted
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import ARTIFACTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Two languages, two widths and a transactional flush: more than the default 300 s on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
 
 
 def _check_both_widths(page, name: str) -> None:
