@@ -845,6 +845,7 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     """Check facts, documents and bans, assess eligibility once (stored, never recomputed), route to an office."""
     from eligibility.selectors import active_ban, channel_rules
     from eligibility.services import eligibility_assess
+    from identity.services import identity_check_at_submission
 
     _require_applicant_side(actor, application)
     application = _lock(application)
@@ -872,6 +873,9 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
                 ]
             }
         )
+    # One person across passports (R22): a ban under another passport refuses this submission too;
+    # a possible duplicate is flagged for the intake officer.
+    identity_check_at_submission(actor=actor, application=application)
     facts_row = getattr(application, CHANNELS[application.channel].related_name)
     assessment = eligibility_assess(
         channel=application.channel, facts=facts_row.to_engine_facts(), as_of=today
@@ -957,6 +961,9 @@ def application_accept(*, actor, application: Application) -> Application:
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.INTAKE)
     _require_not_held_by_other(actor, application)
+    from identity.services import identity_require_decided
+
+    identity_require_decided(application=application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
         if missing:

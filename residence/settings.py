@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cards",
     "figures",
     "reconsideration",
+    "identity",
 ]
 
 MIDDLEWARE = [

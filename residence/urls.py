@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("cards.urls")),
     path("", include("reconsideration.urls")),
     path("", include("figures.urls")),
+    path("", include("identity.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"

@@ -18,6 +18,7 @@ BENCHES = {
     "cards": ("card_over_floor", False),
     "queue": ("queue_api_over_floor", True),
     "verification": ("verification_over_floor", True),
+    "identity": ("identity_match_p95_ms", True),
 }
 FIGURE = re.compile(r"^(\w+)=(-?[0-9.]+)$")
 

@@ -311,6 +311,15 @@ def _build_world(tmp_dir) -> World:
         actor=users[POLICY_ADMIN], based_on=policy, label="next"
     ).pk
     ids["talent_program"] = TalentProgramFactory(agency=agencies["sta"]).pk
+
+    # Identity (R22): the Guangdong applicant under a second passport, flagged as a possible duplicate.
+    from identity.models import IdentityMatch
+
+    twin = ProfileFactory(owner=gd, passport_number="TW1234567", province="CN-GD", city_code="440100")
+    ids["duplicate_case"] = submitted(twin).pk
+    ids["identity_flag"] = IdentityMatch.objects.get(
+        application_id=ids["duplicate_case"], candidate=profile_gd
+    ).pk
     assert Application.objects.filter(pk=ids["case"], province="CN-GD", city_code="440100").exists()
     for persona, user in users.items():
         client = Client()
@@ -550,6 +559,22 @@ row(
     INTAKE_GD,
     kwargs=lambda w: {"pk": w["intake_case"], "action": "accept"},
     method="POST",
+)
+
+# identity (R22): a case's possible duplicates, for the officers who see it; the intake officers decide
+row("identity:case_duplicates", CASE_READERS_GD, kwargs=pk("duplicate_case"))
+row(
+    "identity:case_duplicate",
+    CASE_READERS_GD,
+    kwargs=lambda w: {"pk": w["duplicate_case"], "flag_pk": w["identity_flag"]},
+)
+row(
+    "identity:case_duplicate",
+    INTAKE_GD,
+    kwargs=lambda w: {"pk": w["duplicate_case"], "flag_pk": w["identity_flag"]},
+    method="POST",
+    data={"verdict": "different", "reason": "Different places of birth."},
+    writes=True,
 )
 
 # benefits
