@@ -17,7 +17,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from residence import objectstore
+from residence import encryption, objectstore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -276,6 +276,17 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Envelope encryption of every stored file (residence/encryption.py, docs/security.md): the
+# key-encryption keys, "id:base64key,...", the first one sealing new objects. Development and
+# tests use a random key kept in VAR_DIR; the deploy check (residence.core.checks) requires real ones.
+try:
+    STORAGE_KEYRING = (
+        encryption.Keyring.parse(env("STORAGE_ENCRYPTION_KEYS"))
+        if env("STORAGE_ENCRYPTION_KEYS", default="").strip()
+        else (encryption.Keyring.development(VAR_DIR) if (DEBUG or TESTING) else None)
+    )
+except encryption.EncryptionKeyError as error:
+    raise ImproperlyConfigured(str(error)) from None
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Measured from the image header before decoding: 25 million pixels is a 300 dpi A3 scan, and
 # decodes in about 100 MB; a 13,000 x 13,000 PNG of 480 KiB would take 500 MB or more.
