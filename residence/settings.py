@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cards",
     "figures",
     "reconsideration",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "residence.audit.security.DeniedAccessMiddleware",
+    # After authentication: logs staff reads of case pages and documents (privacy/middleware.py).
+    "privacy.middleware.CaseAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -481,3 +484,11 @@ RECONSIDERATION_LEGAL_BASIS = (
     "Measures for the Administration of Examination and Approval of Foreigners' Permanent Residence in China."
     " / 《中华人民共和国行政复议法》第六十三条至第六十六条；《外国人在中国永久居留审批管理办法》。"
 )
+
+# --- privacy ---
+# Personal information (PIPL): retention periods are policy data (privacy.RetentionPeriod, defaults
+# in privacy/retention.py and docs/policy-defaults.md); beat purges what is past its period daily.
+CELERY_BEAT_SCHEDULE["privacy-retention-purge"] = {
+    "task": "privacy.tasks.retention_purge_task",
+    "schedule": 24 * 3600,
+}

@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("", include("cards.urls")),
     path("", include("reconsideration.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"
