@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from residence.audit.models import AuditEntry
 
@@ -264,9 +265,13 @@ def _labelled(obj: models.Model | None, names: list[str]) -> list[dict]:
         value = getattr(obj, name)
         if getattr(field, "choices", None):
             en, zh = _both(dict(field.flatchoices).get(value, value) or "")
+        elif isinstance(value, dt.datetime):
+            en = zh = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, bool):
+            en, zh = ("Yes", "是") if value else ("No", "否")
         else:
             en = zh = "" if value in (None, "") else str(_value(value))
-        label_en, label_zh = _both(field.verbose_name)
+        label_en, label_zh = (capfirst(label) for label in _both(field.verbose_name))
         out.append({"label_en": label_en, "label_zh": label_zh, "value_en": en, "value_zh": zh})
     return out
 

@@ -23,7 +23,7 @@ def _fresh_cache():
 @pytest.fixture
 def world(db):
     from eligibility import services as eligibility_services
-    from tests.applications.factories import ProfileFactory, offices, officer
+    from tests.applications.factories import ProfileFactory, officer, offices
     from tests.factories import UserFactory
 
     eligibility_services.policy_install_default()
