@@ -369,7 +369,8 @@ def is_staff_reader(user) -> bool:
 
 
 def case_access_record(*, user, application_id: int, view_name: str, now: dt.datetime | None = None) -> bool:
-    """Log that a member of staff read a case this hour (True when this read made the hour's row).
+    """Log that a member of staff read a case this hour (True when the database was asked, False when
+    the cache already knew the hour's row).
 
     Not an audit entry: this is a read, and there can be many; one row per user, case and hour is
     enough to answer who looked. The cache remembers the hour's row so repeated reads cost one
@@ -380,9 +381,9 @@ def case_access_record(*, user, application_id: int, view_name: str, now: dt.dat
     now = now or timezone.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     key = f"privacy:access:{application_id}:{user.pk}:{hour:%Y%m%d%H}"
-    if not cache.add(key, 1, timeout=3700):
+    if cache.get(key):
         return False
-    created = CaseAccess.objects.bulk_create(
+    CaseAccess.objects.bulk_create(
         [
             CaseAccess(
                 application_id=application_id,
@@ -395,4 +396,6 @@ def case_access_record(*, user, application_id: int, view_name: str, now: dt.dat
         ],
         ignore_conflicts=True,
     )
-    return bool(created)
+    # Remembered only once the row is written, so a failed INSERT is tried again at the next read.
+    cache.set(key, 1, timeout=3700)
+    return True
