@@ -181,7 +181,8 @@ class DeclarationForm(forms.Form):
     declaration = forms.BooleanField(
         label=_(
             "I declare that the information I have given is true and complete, and I understand that "
-            "false information may lead to refusal or revocation."
+            "false information may lead to refusal or revocation. I agree to the use of my personal "
+            "information described above."
         ),
         required=True,
         error_messages={"required": _("Tick the declaration to submit your application.")},

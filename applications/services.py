@@ -25,6 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from privacy import consent_texts
+from privacy import services as privacy_services
+from privacy.models import Purpose
 from residence.accounts.models import Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
@@ -408,6 +411,10 @@ def authorisation_grant(*, actor, intermediary_email: str) -> Authorisation:
         obj=authorisation,
         after={"intermediary": intermediary.email, "consented_at": authorisation.consented_at.isoformat()},
     )
+    # The consent itself, to the text shown beside the form (its version, language and time).
+    privacy_services.consent_record(
+        person=actor, purpose=Purpose.INTERMEDIARY, given_by=actor, authorisation=authorisation
+    )
     return authorisation
 
 
@@ -425,6 +432,7 @@ def authorisation_revoke(*, actor, authorisation: Authorisation) -> Authorisatio
             obj=authorisation,
             after={"revoked_at": authorisation.revoked_at.isoformat()},
         )
+        privacy_services.consents_end(actor=actor, authorisation=authorisation)
     return authorisation
 
 
@@ -925,6 +933,14 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
             "declaration_accepted_at",
         ],
     )
+    # The declaration is also the consent to processing (a resubmission after a return keeps the
+    # consent already given to the same text).
+    if not application.consents.filter(
+        withdrawn_at__isnull=True, text_version=consent_texts.current(Purpose.APPLICATION).version
+    ).exists():
+        privacy_services.consent_record(
+            person=profile.owner, purpose=Purpose.APPLICATION, given_by=actor, application=application
+        )
     return application
 
 
@@ -942,6 +958,7 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
     application = _lock(application)
     was_waiting = application.status == Status.AWAITING_QUOTA
     _transition(application, "withdraw", actor=actor, reason=(reason or "").strip())
+    privacy_services.consents_end(actor=actor, application=application, reason=(reason or "").strip())
     if was_waiting:
         family_quota_release_place(actor=actor, application_id=application.pk)
     return application

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
 S3_BACKEND = "residence.storage.PrivateS3Storage"
+LOCAL_BACKEND = "residence.storage.EncryptedFileSystemStorage"
 
 
 class StorageURLError(ValueError):
@@ -65,7 +66,7 @@ def default_storage(environ: Mapping[str, str], *, local_dir: str) -> dict:
     options = s3_options(environ)
     if options is None:
         return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": LOCAL_BACKEND,
             "OPTIONS": {"location": local_dir, "base_url": None},
         }
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}

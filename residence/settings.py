@@ -17,7 +17,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from residence import objectstore
+from residence import encryption, objectstore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "figures",
     "reconsideration",
     "identity",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "residence.audit.security.DeniedAccessMiddleware",
+    # After authentication: logs staff reads of case pages and documents (privacy/middleware.py).
+    "privacy.middleware.CaseAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -280,6 +283,17 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Envelope encryption of every stored file (residence/encryption.py, docs/security.md): the
+# key-encryption keys, "id:base64key,...", the first one sealing new objects. Development and
+# tests use a random key kept in VAR_DIR; the deploy check (residence.core.checks) requires real ones.
+try:
+    STORAGE_KEYRING = (
+        encryption.Keyring.parse(env("STORAGE_ENCRYPTION_KEYS"))
+        if env("STORAGE_ENCRYPTION_KEYS", default="").strip()
+        else (encryption.Keyring.development(VAR_DIR) if (DEBUG or TESTING) else None)
+    )
+except encryption.EncryptionKeyError as error:
+    raise ImproperlyConfigured(str(error)) from None
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Measured from the image header before decoding: 25 million pixels is a 300 dpi A3 scan, and
 # decodes in about 100 MB; a 13,000 x 13,000 PNG of 480 KiB would take 500 MB or more.
@@ -478,3 +492,11 @@ RECONSIDERATION_LEGAL_BASIS = (
     "Measures for the Administration of Examination and Approval of Foreigners' Permanent Residence in China."
     " / 《中华人民共和国行政复议法》第六十三条至第六十六条；《外国人在中国永久居留审批管理办法》。"
 )
+
+# --- privacy ---
+# Personal information (PIPL): retention periods are policy data (privacy.RetentionPeriod, defaults
+# in privacy/retention.py and docs/policy-defaults.md); beat purges what is past its period daily.
+CELERY_BEAT_SCHEDULE["privacy-retention-purge"] = {
+    "task": "privacy.tasks.retention_purge_task",
+    "schedule": 24 * 3600,
+}

@@ -1,4 +1,9 @@
-"""Private S3-compatible storage for uploads, scans and generated documents (see residence/objectstore.py).
+"""Private storage for uploads, scans and generated documents (see residence/objectstore.py).
+
+Both backends, the local disk and the S3-compatible bucket, seal every object with envelope
+encryption before writing it and open it on reading (residence/encryption.py), so callers see
+plain content and the disk or the bucket only ever hold ciphertext. Files written before
+encryption are read as they are until `manage.py storage_rewrap` seals them.
 
 Objects are written with the private ACL and never served from the bucket's own address: the portal
 streams them after its permission check (FileResponse). Where a URL is asked for, it is signed and
@@ -8,9 +13,16 @@ instead of botocore's own errors after a minute of retries, so callers can say s
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3Storage
+
+from residence import encryption
 
 
 class StorageUnavailable(OSError):
@@ -21,7 +33,53 @@ def _missing(error: ClientError) -> bool:
     return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
 
 
-class PrivateS3Storage(S3Storage):
+class EncryptedStorageMixin:
+    """Seal on save, open on read; the key id is in each object's header."""
+
+    def _save(self, name, content):
+        sealed = encryption.seal(b"".join(content.chunks()), encryption.configured_keyring())
+        return super()._save(name, ContentFile(sealed))
+
+    def _open(self, name, mode="rb"):
+        if "w" in mode or "a" in mode or "+" in mode:
+            raise ValueError("encrypted storage opens files for reading only; save() writes them")
+        with super()._open(name, "rb") as stored:
+            raw = stored.read()
+        return ContentFile(encryption.open_sealed(raw, encryption.configured_keyring()), name=name)
+
+    def size(self, name):
+        # The content's size, as the caller would read it (the stored object has a header and tag).
+        with self.open(name) as opened:
+            return opened.size
+
+    def read_raw(self, name) -> bytes:
+        """The stored bytes as they are (for the re-wrap command and the tests)."""
+        with super()._open(name, "rb") as stored:
+            return stored.read()
+
+    def replace_raw(self, name, data: bytes) -> None:
+        """Overwrite an object in place with already sealed bytes (same name)."""
+        raise NotImplementedError
+
+
+class EncryptedFileSystemStorage(EncryptedStorageMixin, FileSystemStorage):
+    def replace_raw(self, name, data: bytes) -> None:
+        path = self.path(name)
+        # Write beside the file and rename over it, so a crash leaves the old or the new, never half.
+        handle, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rewrap-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            if self.file_permissions_mode is not None:
+                os.chmod(tmp, self.file_permissions_mode)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+class PrivateS3Storage(EncryptedStorageMixin, S3Storage):
     default_acl = "private"
     querystring_auth = True
     querystring_expire = 300
@@ -58,10 +116,7 @@ class PrivateS3Storage(S3Storage):
         return self._call(super()._save, name, content)
 
     def _open(self, name, mode="rb"):
-        file = self._call(super()._open, name, mode)
-        # Fetch now, so an outage surfaces here and not in the middle of a streamed response.
-        self._call(file._get_file)
-        return file
+        return self._call(super()._open, name, mode)
 
     def exists(self, name):
         return self._call(super().exists, name)
@@ -69,5 +124,9 @@ class PrivateS3Storage(S3Storage):
     def delete(self, name):
         return self._call(super().delete, name)
 
-    def size(self, name):
-        return self._call(super().size, name)
+    def read_raw(self, name) -> bytes:
+        return self._call(super().read_raw, name)
+
+    def replace_raw(self, name, data: bytes) -> None:
+        # S3 objects are replaced whole under the same key (file_overwrite only governs new names).
+        self._call(S3Storage._save, self, name, ContentFile(data))

@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("reconsideration.urls")),
     path("", include("figures.urls")),
     path("", include("identity.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "residence.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)

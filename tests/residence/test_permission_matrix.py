@@ -274,6 +274,28 @@ def _build_world(tmp_dir) -> World:
     reconsideration_services.reconsideration_letter_render(case_id=decided_case.pk)
     ids["reconsideration_decided"] = decided_case.pk
 
+    # Personal information: the Guangdong applicant's consent to their intermediary, a correction
+    # request of theirs (answered in Guangzhou's area), a legal hold on the case waiting for evidence.
+    from privacy import services as privacy_services
+    from privacy.models import Consent
+
+    ids["consent"] = privacy_services.consent_record(
+        person=gd,
+        purpose="intermediary",
+        given_by=gd,
+        authorisation=Authorisation.objects.get(pk=ids["authorisation"]),
+    ).pk
+    assert Consent.objects.filter(person=gd).exists()
+    ids["correction"] = privacy_services.correction_request_create(
+        actor=gd,
+        what="Address",
+        correction="2 Tianhe Road",
+        application=Application.objects.get(pk=ids["case"]),
+    ).pk
+    ids["hold"] = privacy_services.legal_hold_place(
+        actor=users["gd_approver"], application=evidence_case, reason="Litigation."
+    ).pk
+
     institution = card_services.institution_create(
         actor=users[SYSTEM_ADMIN], name_en="Bank of Canton", name_zh="广州银行", kind="bank"
     )
@@ -576,6 +598,30 @@ row(
     data={"verdict": "different", "reason": "Different places of birth."},
     writes=True,
 )
+# privacy (PIPL): the person's own page and exports; the officers' pages of their area
+row("privacy:mine", SIGNED_IN)
+row("privacy:export_json", SIGNED_IN)
+row("privacy:export_pdf", SIGNED_IN)
+row("privacy:consent_withdraw", {APPLICANT_GD}, kwargs=pk("consent"), method="POST")
+# Only people the portal holds applicant records about have something to correct.
+row(
+    "privacy:correction_new",
+    {APPLICANT_GD, APPLICANT_SC},
+    method="POST",
+    data={"what": "Address", "correction": "3 Tianhe Road"},
+    writes=True,
+)
+row("privacy:corrections", ALL_OFFICERS | SYSADMIN)
+row(
+    "privacy:correction_answer",
+    GD_OFFICERS | SYSADMIN,
+    kwargs=pk("correction"),
+    method="POST",
+    data={"outcome": "corrected", "answer": "Done."},
+)
+row("privacy:case", CASE_READERS_GD, kwargs=pk("case"))
+row("privacy:hold_place", SUPERVISORS_GD | SYSADMIN, kwargs=pk("case"), method="POST", data={"reason": "r"})
+row("privacy:hold_release", SUPERVISORS_GD | SYSADMIN, kwargs=pk("hold"), method="POST", data={"reason": "r"})
 
 # benefits
 row("benefits:catalogue", EVERYONE)
