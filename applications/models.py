@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from eligibility.registers import validate_address_code, validate_industry_code
 from residence.core.validators import validate_birth_date_plausible, validate_visible_text
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
 
@@ -702,6 +703,12 @@ class Notification(models.Model):
 
 
 # --- channel facts ------------------------------------------------------------------------------
+INDUSTRY_CODE_HELP = _(
+    "The letter and four digits of the class in the national industry classification (GB/T 4754), "
+    "for example C3973 for integrated circuit manufacturing."
+)
+
+
 class ChannelFacts(models.Model):
     """Typed facts of one channel; `to_engine_facts()` gives exactly the engine's fact names."""
 
@@ -783,7 +790,13 @@ class TalentFacts(ChannelFacts):
     hsk_level = models.PositiveSmallIntegerField(
         _("HSK level"), null=True, blank=True, validators=hsk_validators
     )
-    priority_industry = models.BooleanField(_("works in a priority industry"), default=False)
+    industry_code = models.CharField(
+        _("employer's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
 
     class Meta:
         verbose_name = _("talent facts")
@@ -800,7 +813,8 @@ class TalentFacts(ChannelFacts):
             "education": self.education or None,
             "experience_years": self.experience_years,
             "hsk_level": self.hsk_level,
-            "priority_industry": self.priority_industry,
+            # priority_industry is derived by eligibility_assess from the priority-industry list.
+            "industry_code": self.industry_code or None,
             "days_in_china_by_year": self.days_in_china(),
         }
 
@@ -838,7 +852,13 @@ class WorkFacts(ChannelFacts):
     )
     annual_salary_cny = money_field(_("annual salary (CNY)"))
     annual_income_tax_cny = money_field(_("annual income tax (CNY)"))
-    priority_industry = models.BooleanField(_("works in a priority industry"), default=False)
+    industry_code = models.CharField(
+        _("employer's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
     education = models.CharField(_("highest education"), max_length=10, choices=Education.choices, blank=True)
     hsk_level = models.PositiveSmallIntegerField(
         _("HSK level"), null=True, blank=True, validators=hsk_validators
@@ -861,7 +881,7 @@ class WorkFacts(ChannelFacts):
             "annual_salary_cny": self.annual_salary_cny,
             "annual_income_tax_cny": self.annual_income_tax_cny,
             "days_in_china_by_year": self.days_in_china(),
-            "priority_industry": self.priority_industry,
+            "industry_code": self.industry_code or None,
             "education": self.education or None,
             "hsk_level": self.hsk_level,
             "outstanding_graduate": self.outstanding_graduate,
@@ -881,12 +901,6 @@ class InvestmentFacts(ChannelFacts):
         EQUITY = "equity", _("Equity acquisition")
         REINVESTMENT = "reinvestment", _("Reinvested profits")
 
-    class RegionClass(models.TextChoices):
-        EASTERN = "eastern", _("Eastern region")
-        CENTRAL = "central", _("Central region")
-        WESTERN = "western", _("Western region")
-        POVERTY_COUNTY = "poverty_county", _("Key poverty-alleviation county")
-
     enterprise_name = models.CharField(_("enterprise"), max_length=200, blank=True)
     enterprise_credit_code = models.CharField(
         _("enterprise's unified social credit code"),
@@ -899,9 +913,24 @@ class InvestmentFacts(ChannelFacts):
     first_investment_date = models.DateField(
         _("date of first investment"), null=True, blank=True, validators=[validate_not_future]
     )
-    region_class = models.CharField(_("region"), max_length=15, choices=RegionClass.choices, blank=True)
-    industry = models.CharField(_("industry"), max_length=120, blank=True)
-    encouraged_industry = models.BooleanField(_("in the encouraged-industry catalogue"), default=False)
+    # The region class and whether the industry is encouraged are derived from these codes by the
+    # registers in force (eligibility.registers), never chosen by the applicant.
+    enterprise_address_code = models.CharField(
+        _("enterprise's address code (GB/T 2260)"),
+        max_length=6,
+        blank=True,
+        validators=[validate_address_code],
+        help_text=_(
+            "The 6-digit administrative division code of the county or city where the enterprise is registered, for example 440106."
+        ),
+    )
+    industry_code = models.CharField(
+        _("enterprise's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
     tax_record_good = models.BooleanField(_("good tax record"), default=False)
 
     class Meta:
@@ -913,13 +942,23 @@ class InvestmentFacts(ChannelFacts):
             "amount_usd": self.amount_usd,
             "method": self.method or None,
             "first_investment_date": self.first_investment_date,
-            "region_class": self.region_class or None,
-            "encouraged_industry": self.encouraged_industry,
+            "enterprise_address_code": self.enterprise_address_code or None,
+            "industry_code": self.industry_code or None,
             "tax_record_good": self.tax_record_good,
         }
 
     def completeness_errors(self) -> dict[str, str]:
-        return _required(self, ["enterprise_name", "enterprise_credit_code", "amount_usd", "method"])
+        return _required(
+            self,
+            [
+                "enterprise_name",
+                "enterprise_credit_code",
+                "amount_usd",
+                "method",
+                "enterprise_address_code",
+                "industry_code",
+            ],
+        )
 
 
 class ContributionFacts(ChannelFacts):

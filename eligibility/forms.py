@@ -13,8 +13,10 @@ from residence.regions import PROVINCE_CHOICES
 
 from .models import Ban, TalentProgram, localized
 
-# Set by the registry from the program code, never by the person checking.
-HIDDEN_FACTS = frozenset({"talent_program_registered"})
+# Set by the registries (talent programs, industry catalogues, divisions), never by the person checking.
+HIDDEN_FACTS = frozenset(
+    {"talent_program_registered", "encouraged_industry", "priority_industry", "region_class"}
+)
 PROVINCE_FACTS = frozenset({"province", "work_province"})
 YES_NO = [("", _("Not sure / not given")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -257,3 +259,24 @@ class ReferenceYearForm(forms.Form):
 
     def figures(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(f"figure__{key}") for key in self.keys}
+
+
+class RegisterEditionForm(forms.Form):
+    label = forms.CharField(label=_("Edition"), max_length=60)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The instrument that publishes this edition, e.g. its order number."),
+    )
+    entries = forms.CharField(
+        label=_("Entries"),
+        max_length=2 * 1024 * 1024,
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false", "class": "code"}),
+        help_text=_("One entry a line: code | English name | Chinese name."),
+    )
+
+
+class RegisterPublishForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)

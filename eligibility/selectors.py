@@ -233,3 +233,37 @@ def ban_get(*, pk: int) -> Ban:
         return ban_list().get(pk=pk)
     except (Ban.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- reference registers (issue 13) ---------------------------------------------------------------
+
+
+def register_overview() -> list[dict]:
+    """Each register with its editions, newest first (policy administrators only)."""
+    from .models import Register, RegisterEdition
+    from .registers import edition_in_force
+
+    editions = list(RegisterEdition.objects.defer("entries").order_by("register", "-effective_from", "-id"))
+    overview = []
+    for register in Register:
+        in_force = edition_in_force(register.value)
+        overview.append(
+            {
+                "register": register,
+                "in_force": in_force,
+                "editions": [e for e in editions if e.register == register.value],
+            }
+        )
+    return overview
+
+
+def register_edition_get(*, user, pk: int):
+    """An edition for a policy administrator; anyone else, or an unknown id, is a 404."""
+    from .models import RegisterEdition
+
+    if not is_policy_admin(user):
+        raise Http404
+    try:
+        return RegisterEdition.objects.select_related("published_by", "created_by", "based_on").get(pk=pk)
+    except (RegisterEdition.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
