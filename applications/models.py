@@ -982,9 +982,27 @@ class ContributionFacts(ChannelFacts):
         PUBLIC_WELFARE = "public_welfare", _("Public welfare")
         OTHER = "other", _("Other")
 
-    nominating_body = models.CharField(_("nominating body"), max_length=200, blank=True)
+    # A body of the registry (R11), which confirms the nomination itself (Nomination below).
+    nominating_body = models.ForeignKey(
+        "eligibility.NominatingBody",
+        verbose_name=_("nominating body"),
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"status": "active"},
+    )
     nomination_method = models.CharField(
         _("nomination method"), max_length=25, choices=NominationMethod.choices, blank=True
+    )
+    endorsers = models.TextField(
+        _("endorsing experts"),
+        blank=True,
+        max_length=4000,
+        help_text=_(
+            "For a joint nomination by experts: one expert a line, with their title and institution."
+        ),
     )
     field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True)
     summary = models.TextField(_("summary of the contribution"), blank=True, max_length=4000)
@@ -995,13 +1013,65 @@ class ContributionFacts(ChannelFacts):
 
     def to_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
-            "nominating_body": self.nominating_body or None,
+            "nominating_body": self.nominating_body_id or None,
             "nomination_method": self.nomination_method or None,
             "field": self.field or None,
         }
 
+    def endorser_lines(self) -> list[str]:
+        return [line.strip() for line in (self.endorsers or "").splitlines() if line.strip()]
+
     def completeness_errors(self) -> dict[str, str]:
-        return _required(self, ["nominating_body", "nomination_method", "field", "summary"])
+        errors = _required(self, ["nominating_body", "nomination_method", "field", "summary"])
+        body = self.nominating_body if self.nominating_body_id else None
+        if body is not None and self.nomination_method and self.nomination_method not in body.methods:
+            errors["nomination_method"] = _("%(body)s does not nominate by this method.") % {
+                "body": body.name
+            }
+        return errors
+
+
+class Nomination(models.Model):
+    """The nominating body's answer to a contribution case that names it (R11): the case waits for it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting the body's answer")
+        CONFIRMED = "confirmed", _("Confirmed by the body")
+        DECLINED = "declined", _("Declined by the body")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="nomination")
+    body = models.ForeignKey(
+        "eligibility.NominatingBody",
+        verbose_name=_("nominating body"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    method = models.CharField(
+        _("nomination method"), max_length=25, choices=ContributionFacts.NominationMethod.choices
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # The body's own deadline, from the policy's nomination_answer_days for the method.
+    due_on = models.DateField(_("answer due by"))
+    reference = models.CharField(_("the body's reference"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        indexes = [models.Index(fields=["body", "state", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.body_id} {self.state}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == self.State.PENDING and self.due_on < timezone.localdate()
 
 
 class FamilyFacts(ChannelFacts):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from residence.accounts.models import Agency
 from residence.regions import PROVINCE_CHOICES
 
-from .models import Ban, TalentProgram, localized
+from .models import Ban, NominatingBody, TalentProgram, localized
 
 # Set by the registries (talent programs, industry catalogues, divisions), never by the person checking.
 HIDDEN_FACTS = frozenset(
@@ -280,3 +280,22 @@ class RegisterEditionForm(forms.Form):
 
 class RegisterPublishForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
+
+
+class NominatingBodyForm(forms.ModelForm):
+    agency = forms.ModelChoiceField(
+        label=_("Agency account"),
+        queryset=Agency.objects.filter(is_active=True),
+        help_text=_("Its staff with the nominating-body role confirm the body's nominations."),
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Nomination methods"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = NominatingBody
+        fields = ["code", "name_en", "name_zh", "agency", "methods", "status"]
+
+    def __init__(self, *args, methods: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["methods"].choices = [(code, localized(label)) for code, label in methods.items()]

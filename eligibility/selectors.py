@@ -267,3 +267,31 @@ def register_edition_get(*, user, pk: int):
         return RegisterEdition.objects.select_related("published_by", "created_by", "based_on").get(pk=pk)
     except (RegisterEdition.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- nominating bodies (R11) ----------------------------------------------------------------------
+
+
+def is_nominating_body_staff_of(user, body) -> bool:
+    """Staff of the body's agency account holding the nominating-body role (R11)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_role(Role.NOMINATING_BODY_STAFF)
+        and user.agency_id
+        and user.agency_id == body.agency_id
+    )
+
+
+def nominating_bodies_of(user) -> QuerySet:
+    from .models import NominatingBody
+
+    if not (user and user.is_authenticated and user.has_role(Role.NOMINATING_BODY_STAFF) and user.agency_id):
+        return NominatingBody.objects.none()
+    return NominatingBody.objects.filter(agency_id=user.agency_id)
+
+
+def nominating_body_list() -> QuerySet:
+    from .models import NominatingBody
+
+    return NominatingBody.objects.select_related("agency").order_by("code")

@@ -21,6 +21,7 @@ from .models import (
     Ban,
     FamilyQuota,
     FamilyQuotaEntry,
+    NominatingBody,
     PolicyVersion,
     Register,
     RegisterEdition,
@@ -968,3 +969,62 @@ def register_draft_delete(*, actor, draft: RegisterEdition) -> None:
         actor=actor, action="eligibility.register_draft_delete", obj=draft, before=_edition_state(draft)
     )
     draft.delete()
+
+
+# --- nominating bodies (R11) ----------------------------------------------------------------------
+
+NOMINATING_BODY_FIELDS = ("code", "name_en", "name_zh", "methods", "agency", "status")
+
+
+def nomination_methods(*, on: date | None = None) -> dict[str, dict[str, str]]:
+    """The nomination methods the policy in force names (contribution fact nomination_method)."""
+    version = policy_version_in_force(on=on)
+    spec = (version.document.get("facts") or {}).get("contribution", {}).get("nomination_method") or {}
+    return dict(spec.get("choices") or {})
+
+
+def _body_state(body: NominatingBody) -> dict[str, Any]:
+    return {
+        "code": body.code,
+        "name_en": body.name_en,
+        "name_zh": body.name_zh,
+        "methods": list(body.methods),
+        "agency": body.agency_id,
+        "status": body.status,
+    }
+
+
+@transaction.atomic
+def nominating_body_save(*, actor, body: NominatingBody | None = None, **values: Any) -> NominatingBody:
+    """Register a nominating body or adjust one (names, methods, agency account, active/retired)."""
+    _require_policy_admin(actor)
+    unknown = set(values) - set(NOMINATING_BODY_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    methods = values.get("methods")
+    if methods is not None:
+        known = nomination_methods()
+        bad = [m for m in methods if m not in known]
+        if bad or not methods:
+            raise ValidationError({"methods": [_("Choose one or more of the policy's nomination methods.")]})
+        values["methods"] = sorted(set(methods))
+    if body is None:
+        body = NominatingBody(**values)
+        before = None
+    else:
+        body = NominatingBody.objects.select_for_update().get(pk=body.pk)
+        before = _body_state(body)
+        for name, value in values.items():
+            setattr(body, name, value)
+    body.full_clean()
+    body.save()
+    audit_record(
+        actor=actor,
+        action="eligibility.nominating_body_create"
+        if before is None
+        else "eligibility.nominating_body_update",
+        obj=body,
+        before=before,
+        after=_body_state(body),
+    )
+    return body

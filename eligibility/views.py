@@ -25,6 +25,7 @@ from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
     FamilyQuotaForm,
+    NominatingBodyForm,
     PolicyImportForm,
     PolicyPublishForm,
     PolicyTextForm,
@@ -633,3 +634,43 @@ def register_delete(request, pk: int):
         return redirect("eligibility:register_edition", pk=edition.pk)
     messages.success(request, _("The draft was deleted."))
     return redirect("eligibility:registers")
+
+
+# --- nominating bodies (R11) ------------------------------------------------------------------------
+
+
+@policy_admin_required
+def nominating_bodies(request, pk: int | None = None):
+    """The registry of nominating bodies: the list, a form to register one, or to adjust one (pk)."""
+    body = None
+    if pk is not None:
+        body = selectors.nominating_body_list().filter(pk=pk).first()
+        if body is None:
+            raise Http404
+    methods = services.nomination_methods()
+    form = NominatingBodyForm(request.POST or None, instance=body, methods=methods)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in ("code", "name_en", "name_zh", "agency", "methods", "status")}
+        if body is not None:
+            values = {name: value for name, value in values.items() if name in form.changed_data}
+            # A ModelForm has already set the changes on the instance; the service re-reads the row.
+        try:
+            saved = services.nominating_body_save(actor=request.user, body=body, **values)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Nominating body %(code)s saved.") % {"code": saved.code})
+            return redirect("eligibility:nominating_bodies")
+    return render(
+        request,
+        "eligibility/nominating_bodies.html",
+        {
+            "bodies": [
+                (b, [localized(methods.get(m)) or m for m in b.methods])
+                for b in selectors.nominating_body_list()
+            ],
+            "form": form,
+            "body": body,
+        },
+    )

@@ -231,13 +231,25 @@ class EnterpriseConnector(Connector):
 
     def compare(self, stated, record):
         amount = stated.get("amount_usd")
-        return {
+        facts = {
             "amount_usd": _fact(
                 amount,
                 record.get("investment_amount_usd"),
                 _close(amount, record.get("investment_amount_usd")),
             )
         }
+        # The registered codes are what investment eligibility uses; a different declared code is a
+        # finding for the officer, both values side by side.
+        for name, key in (
+            ("industry_code", "registered_industry_code"),
+            ("enterprise_address_code", "registered_address_code"),
+        ):
+            if key in record:
+                declared = stated.get(name)
+                facts[name] = _fact(
+                    declared, record.get(key), (declared or "").upper() == str(record.get(key) or "").upper()
+                )
+        return facts
 
 
 class CriminalRecordConnector(Connector):

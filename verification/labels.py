@@ -12,6 +12,8 @@ FIELD_LABELS = {
     "registered": _("Registered with the programme"),
     "talent_program_code": _("Talent programme code"),
     "amount_usd": _("Investment (USD)"),
+    "industry_code": _("Industry code (GB/T 4754)"),
+    "enterprise_address_code": _("Enterprise's address code (GB/T 2260)"),
     "convictions": _("Convictions"),
     "days_in_china_by_year": _("Days in China per year (latest first)"),
     "relationship": _("Relationship"),

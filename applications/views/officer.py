@@ -188,7 +188,10 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         for d in selectors.application_documents(application=application)
     ]
     events = selectors.application_timeline(application=application)
+    registered = selectors.registered_codes(application)
     return {
+        "registered_codes": registered,
+        "with_registered_codes": selectors.eligibility_with_registered_codes(application, registered),
         "application": application,
         "actions": actions,
         **_recommendation_and_decision(events),

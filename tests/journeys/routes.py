@@ -230,8 +230,7 @@ ROUTES: list[Route] = [
     Route(
         id="contribution-central-agency",
         channel="contribution",
-        facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Ministry of Science and Technology", "nomination_method": "central_agency"},
+        facts=CONTRIBUTION_BASE | {"nominating_body": "most", "nomination_method": "central_agency"},
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
@@ -243,7 +242,7 @@ ROUTES: list[Route] = [
         channel="contribution",
         facts=CONTRIBUTION_BASE
         | {
-            "nominating_body": "Guangdong Provincial People's Government",
+            "nominating_body": "gd-gov",
             "nomination_method": "provincial_government",
         },
         documents=CONTRIBUTION_DOCS,
@@ -254,8 +253,7 @@ ROUTES: list[Route] = [
     Route(
         id="contribution-national-organisation",
         channel="contribution",
-        facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Chinese Academy of Sciences", "nomination_method": "national_organisation"},
+        facts=CONTRIBUTION_BASE | {"nominating_body": "cas", "nomination_method": "national_organisation"},
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
@@ -265,7 +263,13 @@ ROUTES: list[Route] = [
         id="contribution-expert-panel",
         channel="contribution",
         facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Five academicians of the CAS", "nomination_method": "expert_panel"},
+        | {
+            "nominating_body": "cas",
+            "nomination_method": "expert_panel",
+            "endorsers": "Prof. Li Wei, CAS academician, Institute of Genetics\n"
+            "Prof. Zhang Min, CAS academician, Institute of Botany\n"
+            "Prof. Chen Hua, CAS academician, Institute of Microbiology",
+        },
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
