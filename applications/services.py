@@ -498,6 +498,9 @@ def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
                 and not isinstance(value, str | dt.date)
             ):
                 raise ValidationError(_("Enter a date as YYYY-MM-DD."))
+            if field.is_relation and isinstance(value, models.Model):
+                # A form gives the registry row itself; it is stored by its code.
+                value = getattr(value, field.target_field.attname)
             value = field.to_python(value)
             if isinstance(value, float | Decimal) and not (
                 value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
