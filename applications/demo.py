@@ -57,7 +57,7 @@ FACTS = {
         "education": "doctorate",
         "experience_years": 14,
         "hsk_level": 3,
-        "priority_industry": True,
+        "industry_code": "M7310",
     },
     "investment": {
         "enterprise_name": "Lingnan Green Energy Co.",
@@ -65,9 +65,8 @@ FACTS = {
         "amount_usd": Decimal("1500000"),
         "method": "direct",
         "first_investment_date": dt.date(2019, 6, 1),
-        "region_class": "eastern",
-        "industry": "Environmental protection",
-        "encouraged_industry": True,
+        "enterprise_address_code": "440305",
+        "industry_code": "N7721",
         "tax_record_good": True,
     },
     "contribution": {

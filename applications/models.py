@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from eligibility.registers import validate_address_code, validate_industry_code
 from residence.channels import CHANNEL_NAMES
 from residence.cities import validate_city_code
 from residence.core.validators import validate_birth_date_plausible, validate_visible_text
@@ -702,6 +703,12 @@ class Notification(models.Model):
 
 
 # --- channel facts ------------------------------------------------------------------------------
+INDUSTRY_CODE_HELP = _(
+    "The letter and four digits of the class in the national industry classification (GB/T 4754), "
+    "for example C3973 for integrated circuit manufacturing."
+)
+
+
 class ChannelFacts(models.Model):
     """Typed facts of one channel; `to_engine_facts()` gives exactly the engine's fact names."""
 
@@ -783,7 +790,13 @@ class TalentFacts(ChannelFacts):
     hsk_level = models.PositiveSmallIntegerField(
         _("HSK level"), null=True, blank=True, validators=hsk_validators
     )
-    priority_industry = models.BooleanField(_("works in a priority industry"), default=False)
+    industry_code = models.CharField(
+        _("employer's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
 
     class Meta:
         verbose_name = _("talent facts")
@@ -800,7 +813,8 @@ class TalentFacts(ChannelFacts):
             "education": self.education or None,
             "experience_years": self.experience_years,
             "hsk_level": self.hsk_level,
-            "priority_industry": self.priority_industry,
+            # priority_industry is derived by eligibility_assess from the priority-industry list.
+            "industry_code": self.industry_code or None,
             "days_in_china_by_year": self.days_in_china(),
         }
 
@@ -838,7 +852,13 @@ class WorkFacts(ChannelFacts):
     )
     annual_salary_cny = money_field(_("annual salary (CNY)"))
     annual_income_tax_cny = money_field(_("annual income tax (CNY)"))
-    priority_industry = models.BooleanField(_("works in a priority industry"), default=False)
+    industry_code = models.CharField(
+        _("employer's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
     education = models.CharField(_("highest education"), max_length=10, choices=Education.choices, blank=True)
     hsk_level = models.PositiveSmallIntegerField(
         _("HSK level"), null=True, blank=True, validators=hsk_validators
@@ -861,7 +881,7 @@ class WorkFacts(ChannelFacts):
             "annual_salary_cny": self.annual_salary_cny,
             "annual_income_tax_cny": self.annual_income_tax_cny,
             "days_in_china_by_year": self.days_in_china(),
-            "priority_industry": self.priority_industry,
+            "industry_code": self.industry_code or None,
             "education": self.education or None,
             "hsk_level": self.hsk_level,
             "outstanding_graduate": self.outstanding_graduate,
@@ -881,12 +901,6 @@ class InvestmentFacts(ChannelFacts):
         EQUITY = "equity", _("Equity acquisition")
         REINVESTMENT = "reinvestment", _("Reinvested profits")
 
-    class RegionClass(models.TextChoices):
-        EASTERN = "eastern", _("Eastern region")
-        CENTRAL = "central", _("Central region")
-        WESTERN = "western", _("Western region")
-        POVERTY_COUNTY = "poverty_county", _("Key poverty-alleviation county")
-
     enterprise_name = models.CharField(_("enterprise"), max_length=200, blank=True)
     enterprise_credit_code = models.CharField(
         _("enterprise's unified social credit code"),
@@ -899,9 +913,24 @@ class InvestmentFacts(ChannelFacts):
     first_investment_date = models.DateField(
         _("date of first investment"), null=True, blank=True, validators=[validate_not_future]
     )
-    region_class = models.CharField(_("region"), max_length=15, choices=RegionClass.choices, blank=True)
-    industry = models.CharField(_("industry"), max_length=120, blank=True)
-    encouraged_industry = models.BooleanField(_("in the encouraged-industry catalogue"), default=False)
+    # The region class and whether the industry is encouraged are derived from these codes by the
+    # registers in force (eligibility.registers), never chosen by the applicant.
+    enterprise_address_code = models.CharField(
+        _("enterprise's address code (GB/T 2260)"),
+        max_length=6,
+        blank=True,
+        validators=[validate_address_code],
+        help_text=_(
+            "The 6-digit administrative division code of the county or city where the enterprise is registered, for example 440106."
+        ),
+    )
+    industry_code = models.CharField(
+        _("enterprise's industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=INDUSTRY_CODE_HELP,
+    )
     tax_record_good = models.BooleanField(_("good tax record"), default=False)
 
     class Meta:
@@ -913,13 +942,23 @@ class InvestmentFacts(ChannelFacts):
             "amount_usd": self.amount_usd,
             "method": self.method or None,
             "first_investment_date": self.first_investment_date,
-            "region_class": self.region_class or None,
-            "encouraged_industry": self.encouraged_industry,
+            "enterprise_address_code": self.enterprise_address_code or None,
+            "industry_code": self.industry_code or None,
             "tax_record_good": self.tax_record_good,
         }
 
     def completeness_errors(self) -> dict[str, str]:
-        return _required(self, ["enterprise_name", "enterprise_credit_code", "amount_usd", "method"])
+        return _required(
+            self,
+            [
+                "enterprise_name",
+                "enterprise_credit_code",
+                "amount_usd",
+                "method",
+                "enterprise_address_code",
+                "industry_code",
+            ],
+        )
 
 
 class ContributionFacts(ChannelFacts):
@@ -943,9 +982,27 @@ class ContributionFacts(ChannelFacts):
         PUBLIC_WELFARE = "public_welfare", _("Public welfare")
         OTHER = "other", _("Other")
 
-    nominating_body = models.CharField(_("nominating body"), max_length=200, blank=True)
+    # A body of the registry (R11), which confirms the nomination itself (Nomination below).
+    nominating_body = models.ForeignKey(
+        "eligibility.NominatingBody",
+        verbose_name=_("nominating body"),
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"status": "active"},
+    )
     nomination_method = models.CharField(
         _("nomination method"), max_length=25, choices=NominationMethod.choices, blank=True
+    )
+    endorsers = models.TextField(
+        _("endorsing experts"),
+        blank=True,
+        max_length=4000,
+        help_text=_(
+            "For a joint nomination by experts: one expert a line, with their title and institution."
+        ),
     )
     field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True)
     summary = models.TextField(_("summary of the contribution"), blank=True, max_length=4000)
@@ -956,13 +1013,65 @@ class ContributionFacts(ChannelFacts):
 
     def to_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
-            "nominating_body": self.nominating_body or None,
+            "nominating_body": self.nominating_body_id or None,
             "nomination_method": self.nomination_method or None,
             "field": self.field or None,
         }
 
+    def endorser_lines(self) -> list[str]:
+        return [line.strip() for line in (self.endorsers or "").splitlines() if line.strip()]
+
     def completeness_errors(self) -> dict[str, str]:
-        return _required(self, ["nominating_body", "nomination_method", "field", "summary"])
+        errors = _required(self, ["nominating_body", "nomination_method", "field", "summary"])
+        body = self.nominating_body if self.nominating_body_id else None
+        if body is not None and self.nomination_method and self.nomination_method not in body.methods:
+            errors["nomination_method"] = _("%(body)s does not nominate by this method.") % {
+                "body": body.name
+            }
+        return errors
+
+
+class Nomination(models.Model):
+    """The nominating body's answer to a contribution case that names it (R11): the case waits for it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting the body's answer")
+        CONFIRMED = "confirmed", _("Confirmed by the body")
+        DECLINED = "declined", _("Declined by the body")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="nomination")
+    body = models.ForeignKey(
+        "eligibility.NominatingBody",
+        verbose_name=_("nominating body"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    method = models.CharField(
+        _("nomination method"), max_length=25, choices=ContributionFacts.NominationMethod.choices
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # The body's own deadline, from the policy's nomination_answer_days for the method.
+    due_on = models.DateField(_("answer due by"))
+    reference = models.CharField(_("the body's reference"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        indexes = [models.Index(fields=["body", "state", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.body_id} {self.state}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == self.State.PENDING and self.due_on < timezone.localdate()
 
 
 class FamilyFacts(ChannelFacts):

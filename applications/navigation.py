@@ -15,6 +15,7 @@ NAV_ITEMS = (
     NavItem(_("My clients"), "applications:clients", roles=frozenset({Role.INTERMEDIARY})),
     NavItem(_("Notifications"), "applications:inbox", roles=frozenset({Role.APPLICANT, Role.INTERMEDIARY})),
     NavItem(_("Intermediaries"), "applications:authorisations", roles=frozenset({Role.APPLICANT})),
+    NavItem(_("Nominations"), "applications:nominations", roles=frozenset({Role.NOMINATING_BODY_STAFF})),
     NavItem(_("Case queue"), "applications:queue", roles=QUEUE_ROLES),
     NavItem(_("Workload"), "applications:workload", roles=WORKLOAD_ROLES),
 )

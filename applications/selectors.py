@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.http import Http404
@@ -445,3 +446,111 @@ def submitted_cases_for_impact() -> Iterator[tuple[str, dict[str, Any], dt.date,
         )
         outcome = (application.eligibility_snapshot or {}).get("outcome")
         yield application.channel, facts_row.to_engine_facts(), as_of, outcome
+
+
+# --- nominations (R11) --------------------------------------------------------------------------
+
+
+def nominations_for_body_staff(*, user) -> QuerySet:
+    """The nominations naming a body the user confirms for; nobody else sees any (a 404 on the page)."""
+    from eligibility.selectors import nominating_bodies_of
+
+    from .models import Nomination
+
+    bodies = nominating_bodies_of(user)
+    return (
+        Nomination.objects.filter(body__in=bodies, application__submitted_at__isnull=False)
+        .select_related("application__applicant", "application__contribution_facts", "body")
+        .order_by("state", "due_on", "id")
+    )
+
+
+def nomination_for_body_staff(*, user, pk: int):
+    try:
+        return nominations_for_body_staff(user=user).get(pk=pk)
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        raise Http404 from None
+
+
+# --- facts from the agencies (issue 13) ---------------------------------------------------------
+
+REGISTERED_CODE_FACTS = ("industry_code", "enterprise_address_code")
+
+
+def registered_codes(application) -> dict[str, Any] | None:
+    """What the market regulator's enterprise check says of the declared codes of an investment case.
+
+    None when the case asks no such check. Otherwise {"state": "pending" | "unavailable" |
+    "not_found" | "answered", "when", "agency_name", "facts": {name: {stated, record, matches}}}:
+    an agency that has not answered (or is down) leaves the codes "not yet verified".
+    """
+    from verification.checks import AGENCY_NAMES, CheckKind
+    from verification.models import CheckStatus, Purpose, VerificationCheck
+
+    if application.channel != "investment":
+        return None
+    check = (
+        VerificationCheck.objects.filter(
+            application=application, purpose=Purpose.APPLICATION, kind=CheckKind.ENTERPRISE
+        )
+        .order_by("-run", "-id")
+        .first()
+    )
+    if check is None:
+        return None
+    state = {
+        CheckStatus.VERIFIED: "answered",
+        CheckStatus.MISMATCH: "answered",
+        CheckStatus.NOT_FOUND: "not_found",
+        CheckStatus.ERROR: "unavailable",
+        CheckStatus.TIMED_OUT: "unavailable",
+    }.get(check.status, "pending")
+    facts = {
+        name: check.answer_fields[name]
+        for name in REGISTERED_CODE_FACTS
+        if name in (check.answer_fields or {})
+    }
+    return {
+        "state": state if (state != "answered" or facts) else "not_found",
+        "when": check.completed_at,
+        "agency": check.agency,
+        "agency_name": str(AGENCY_NAMES.get(check.agency, check.agency)),
+        "facts": facts,
+    }
+
+
+def eligibility_with_registered_codes(application, codes: dict[str, Any] | None):
+    """The case's eligibility under its own policy version and date, with the codes the agency holds.
+
+    The stored assessment is never recomputed; this one is shown beside it when a registered code
+    differs from the declared one, each derived fact naming the agency as the codes' source.
+    """
+    from eligibility.services import eligibility_assess
+
+    if not codes or codes["state"] != "answered" or application.policy_version_id is None:
+        return None
+    differing = {name: f["record"] for name, f in codes["facts"].items() if not f["matches"] and f["record"]}
+    if not differing:
+        return None
+    facts = application.facts.to_engine_facts() | differing
+    as_of = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    try:
+        assessment = eligibility_assess(
+            channel=application.channel, facts=facts, as_of=as_of, policy_version=application.policy_version
+        )
+    except ValidationError as error:
+        return {"error": " ".join(error.messages)}
+    snapshot = assessment.snapshot
+    when = timezone.localtime(codes["when"]).strftime("%Y-%m-%d %H:%M") if codes["when"] else ""
+    for name in differing:
+        source = snapshot.get("fact_sources", {}).get(name)
+        if source is not None:
+            source.update(
+                {
+                    "source": "agency",
+                    "agency": codes["agency"],
+                    "agency_name": codes["agency_name"],
+                    "when": when,
+                }
+            )
+    return {"snapshot": snapshot}

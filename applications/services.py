@@ -55,6 +55,7 @@ from .models import (
     Channel,
     Dependant,
     EvidenceRequest,
+    Nomination,
     Notification,
     Stage,
     Status,
@@ -505,6 +506,9 @@ def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
                 and not isinstance(value, str | dt.date)
             ):
                 raise ValidationError(_("Enter a date as YYYY-MM-DD."))
+            if field.is_relation and isinstance(value, models.Model):
+                # A form gives the registry row itself; it is stored by its code.
+                value = getattr(value, field.target_field.attname)
             value = field.to_python(value)
             if isinstance(value, float | Decimal) and not (
                 value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
@@ -549,7 +553,9 @@ def application_update(
         facts = _facts_typed(spec.model, facts)
         before.update(_state(facts_row, facts))
         for name, value in facts.items():
-            setattr(facts_row, name, value)
+            field = spec.model._meta.get_field(name)
+            # A registry reference (the nominating body) arrives as its code; full_clean checks it exists.
+            setattr(facts_row, field.attname if field.is_relation else name, value)
         facts_row.full_clean(exclude=["application"])
         facts_row.save()
         after.update(_state(facts_row, facts))
@@ -903,6 +909,8 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
                 ]
             }
         )
+    if application.channel == Channel.CONTRIBUTION:
+        _nomination_open(application, facts_row, policy_version=assessment.policy_version, actor=actor)
     office = office_for_residence(province=profile.province, city_code=profile.city_code)
     application.eligibility_snapshot = assessment.snapshot
     application.priority = 0 if green else 1
@@ -942,6 +950,100 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
             person=profile.owner, purpose=Purpose.APPLICATION, given_by=actor, application=application
         )
     return application
+
+
+def _policy_table_value(policy_version, table: str, key: str, default: int) -> int:
+    values = (
+        ((policy_version.document.get("reference") or {}).get("tables") or {}).get(table, {}).get("values")
+    )
+    value = (values or {}).get(key, default)
+    return int(value) if isinstance(value, int | float) else default
+
+
+def _nomination_open(application: Application, facts_row, *, policy_version, actor) -> Nomination:
+    """Ask the nominating body to confirm (R11); a nomination it already confirmed stands."""
+    method = facts_row.nomination_method
+    needed = _policy_table_value(policy_version, "nomination_min_endorsers", method, 0)
+    if len(facts_row.endorser_lines()) < needed:
+        raise ValidationError(
+            {
+                "endorsers": [
+                    _("A nomination by this method names at least %(n)s experts, one a line.") % {"n": needed}
+                ]
+            }
+        )
+    days = _policy_table_value(policy_version, "nomination_answer_days", method, 30)
+    due_on = timezone.localdate() + dt.timedelta(days=days)
+    nomination = Nomination.objects.select_for_update().filter(application=application).first()
+    if (
+        nomination is not None
+        and nomination.state == Nomination.State.CONFIRMED
+        and (nomination.body_id == facts_row.nominating_body.pk and nomination.method == method)
+    ):
+        return nomination
+    if nomination is None:
+        nomination = Nomination(application=application)
+    before = {"state": nomination.state, "body": nomination.body_id} if nomination.pk else None
+    nomination.body = facts_row.nominating_body
+    nomination.method = method
+    nomination.state = Nomination.State.PENDING
+    nomination.due_on = due_on
+    nomination.reference = ""
+    nomination.note = ""
+    nomination.answered_by = None
+    nomination.answered_at = None
+    nomination.save()
+    audit_record(
+        actor=actor,
+        action="applications.nomination_open",
+        obj=nomination,
+        before=before,
+        after={"state": nomination.state, "body": nomination.body_id, "due_on": due_on.isoformat()},
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_answer(
+    *, actor, nomination: Nomination, confirmed: bool, reference: str, note: str = ""
+) -> Nomination:
+    """The nominating body confirms or declines, with its reference; the case then moves on if it was waiting."""
+    from eligibility.selectors import is_nominating_body_staff_of
+
+    nomination = Nomination.objects.select_for_update().select_related("body").get(pk=nomination.pk)
+    if not is_nominating_body_staff_of(actor, nomination.body):
+        raise Http404
+    if nomination.state != Nomination.State.PENDING:
+        raise TransitionConflict(_("This nomination has already been answered."))
+    reference = (reference or "").strip()
+    note = (note or "").strip()
+    if not reference or len(reference) > 60:
+        raise ValidationError(
+            {"reference": [_("Give your reference for this answer (60 characters at most).")]}
+        )
+    if not confirmed and not note:
+        raise ValidationError({"note": [_("Say why the body declines the nomination.")]})
+    validate_visible_text(reference)
+    before = {"state": nomination.state}
+    nomination.state = Nomination.State.CONFIRMED if confirmed else Nomination.State.DECLINED
+    nomination.reference = reference
+    nomination.note = note[:4000]
+    nomination.answered_by = actor
+    nomination.answered_at = timezone.now()
+    nomination.save(update_fields=["state", "reference", "note", "answered_by", "answered_at"])
+    audit_record(
+        actor=actor,
+        action="applications.nomination_answer",
+        obj=nomination,
+        before=before,
+        after={"state": nomination.state, "reference": reference},
+        reason=note,
+    )
+    # In the same transaction: a case whose checks are all answered moves on to review with the answer.
+    from verification.services import applications_complete_if_done
+
+    applications_complete_if_done(application_ids=[nomination.application_id])
+    return nomination
 
 
 def _is_zh() -> bool:
@@ -1025,6 +1127,8 @@ def applications_verification_completed(*, application_ids: Iterable[int]) -> li
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__owner", "office")
         .filter(pk__in=list(application_ids), status=Status.VERIFYING)
+        # A contribution case also waits for its nominating body's answer (R11).
+        .exclude(nomination__state=Nomination.State.PENDING)
         .order_by("pk")
     )
     if applications:

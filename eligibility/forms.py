@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from residence.accounts.models import Agency
 from residence.regions import PROVINCE_CHOICES
 
-from .models import Ban, TalentProgram, localized
+from .models import Ban, NominatingBody, TalentProgram, localized
 
-# Set by the registry from the program code, never by the person checking.
-HIDDEN_FACTS = frozenset({"talent_program_registered"})
+# Set by the registries (talent programs, industry catalogues, divisions), never by the person checking.
+HIDDEN_FACTS = frozenset(
+    {"talent_program_registered", "encouraged_industry", "priority_industry", "region_class"}
+)
 PROVINCE_FACTS = frozenset({"province", "work_province"})
 YES_NO = [("", _("Not sure / not given")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -257,3 +259,43 @@ class ReferenceYearForm(forms.Form):
 
     def figures(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(f"figure__{key}") for key in self.keys}
+
+
+class RegisterEditionForm(forms.Form):
+    label = forms.CharField(label=_("Edition"), max_length=60)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The instrument that publishes this edition, e.g. its order number."),
+    )
+    entries = forms.CharField(
+        label=_("Entries"),
+        max_length=2 * 1024 * 1024,
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false", "class": "code"}),
+        help_text=_("One entry a line: code | English name | Chinese name."),
+    )
+
+
+class RegisterPublishForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
+
+
+class NominatingBodyForm(forms.ModelForm):
+    agency = forms.ModelChoiceField(
+        label=_("Agency account"),
+        queryset=Agency.objects.filter(is_active=True),
+        help_text=_("Its staff with the nominating-body role confirm the body's nominations."),
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Nomination methods"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = NominatingBody
+        fields = ["code", "name_en", "name_zh", "agency", "methods", "status"]
+
+    def __init__(self, *args, methods: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["methods"].choices = [(code, localized(label)) for code, label in methods.items()]

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from .engine import CompiledPolicy, FactError, evaluate, load_policy
 from .engine.validation import CHANNELS
 
@@ -82,6 +84,12 @@ def _timeless(document: dict[str, Any]) -> CompiledPolicy:
     return load_policy({**document, "effective_from": "1900-01-01", "effective_to": None})
 
 
+def _register_facts(*args, **kwargs):
+    from .services import _register_facts as derive
+
+    return derive(*args, **kwargs)
+
+
 def policy_impact(*, draft, cases: Iterable[tuple[str, dict, date, str]]) -> ImpactReport:
     """Re-evaluate (channel, facts, as_of, current outcome) cases under `draft`; count changes per channel.
 
@@ -94,8 +102,13 @@ def policy_impact(*, draft, cases: Iterable[tuple[str, dict, date, str]]) -> Imp
         impact = report.channels.setdefault(channel, ChannelImpact(channel))
         impact.cases += 1
         try:
+            facts = dict(facts)
+            compiled = policy.channels.get(channel)
+            if compiled is not None:
+                # The register facts as the registers gave them on the case's date, as at submission.
+                _register_facts(compiled, facts, as_of=as_of, policy=policy)
             new = evaluate(policy, channel=channel, facts=facts, as_of=as_of).outcome
-        except (FactError, ValueError, TypeError):
+        except (FactError, ValueError, TypeError, ValidationError):
             new = NOT_EVALUATED
         if new == current:
             impact.unchanged += 1

@@ -225,3 +225,123 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nationality} {self.passport_number} until {self.until}"
+
+
+class Register(models.TextChoices):
+    """The reference registers eligibility reads (issue 13): national classifications and lists."""
+
+    INDUSTRIES = "industries", _("Industry classification (GB/T 4754)")
+    ENCOURAGED_INDUSTRIES = (
+        "encouraged_industries",
+        _("Catalogue of Industries for Encouraging Foreign Investment"),
+    )
+    PRIORITY_INDUSTRIES = "priority_industries", _("Priority industries")
+    DIVISIONS = "divisions", _("Administrative divisions (GB/T 2260)")
+    POVERTY_COUNTIES = "poverty_counties", _("Key counties for poverty alleviation")
+
+
+class RegisterEdition(models.Model):
+    """One edition of a reference register, with its effective dates; published editions never change (R6)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    register = models.CharField(_("register"), max_length=30, choices=Register.choices)
+    label = models.CharField(_("edition"), max_length=60)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # effective_to is exclusive and set once, when a successor is published (as for policy versions).
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    # [{"code": ..., "en": ..., "zh": ...}, ...] sorted by code.
+    entries = models.JSONField(_("entries"), default=list)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["register", "-effective_from", "-id"]
+        verbose_name = _("register edition")
+        verbose_name_plural = _("register editions")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "label"], name="register_edition_label_unique")
+        ]
+        indexes = [models.Index(fields=["register", "status", "effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_register_display()} {self.label}"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.pk and (update_fields is None or {"entries", "label", "status"} & set(update_fields)):
+            stored = RegisterEdition.objects.filter(pk=self.pk).values("status", "entries", "label").first()
+            if stored and stored["status"] != self.Status.DRAFT:
+                if stored["entries"] != self.entries or stored["label"] != self.label:
+                    raise ValidationError(_("A published edition cannot be changed; create a new draft."))
+                if self.status == self.Status.DRAFT:
+                    raise ValidationError(_("A published edition cannot return to draft."))
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def codes(self) -> dict[str, dict[str, str]]:
+        """{code: {"en", "zh"}} for look-ups."""
+        return {entry["code"]: {"en": entry["en"], "zh": entry["zh"]} for entry in self.entries}
+
+    def name_of(self, code: str) -> str:
+        entry = self.codes().get(code)
+        return localized(entry) if entry else ""
+
+
+class NominatingBody(models.Model):
+    """A body recognised to nominate outstanding contributors (R11), with the methods it may use."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("nominating body status", "Active")
+        RETIRED = "retired", _("Retired")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    # Nomination method codes of the policy (contribution channel, fact nomination_method).
+    methods = models.JSONField(_("nomination methods"), default=list)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency account"),
+        on_delete=models.PROTECT,
+        related_name="nominating_bodies",
+        help_text=_("Staff of this agency with the nominating-body role confirm its nominations."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("nominating body")
+        verbose_name_plural = _("nominating bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "en").startswith("zh") else self.name_en

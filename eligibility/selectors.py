@@ -233,3 +233,65 @@ def ban_get(*, pk: int) -> Ban:
         return ban_list().get(pk=pk)
     except (Ban.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- reference registers (issue 13) ---------------------------------------------------------------
+
+
+def register_overview() -> list[dict]:
+    """Each register with its editions, newest first (policy administrators only)."""
+    from .models import Register, RegisterEdition
+    from .registers import edition_in_force
+
+    editions = list(RegisterEdition.objects.defer("entries").order_by("register", "-effective_from", "-id"))
+    overview = []
+    for register in Register:
+        in_force = edition_in_force(register.value)
+        overview.append(
+            {
+                "register": register,
+                "in_force": in_force,
+                "editions": [e for e in editions if e.register == register.value],
+            }
+        )
+    return overview
+
+
+def register_edition_get(*, user, pk: int):
+    """An edition for a policy administrator; anyone else, or an unknown id, is a 404."""
+    from .models import RegisterEdition
+
+    if not is_policy_admin(user):
+        raise Http404
+    try:
+        return RegisterEdition.objects.select_related("published_by", "created_by", "based_on").get(pk=pk)
+    except (RegisterEdition.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- nominating bodies (R11) ----------------------------------------------------------------------
+
+
+def is_nominating_body_staff_of(user, body) -> bool:
+    """Staff of the body's agency account holding the nominating-body role (R11)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.has_role(Role.NOMINATING_BODY_STAFF)
+        and user.agency_id
+        and user.agency_id == body.agency_id
+    )
+
+
+def nominating_bodies_of(user) -> QuerySet:
+    from .models import NominatingBody
+
+    if not (user and user.is_authenticated and user.has_role(Role.NOMINATING_BODY_STAFF) and user.agency_id):
+        return NominatingBody.objects.none()
+    return NominatingBody.objects.filter(agency_id=user.agency_id)
+
+
+def nominating_body_list() -> QuerySet:
+    from .models import NominatingBody
+
+    return NominatingBody.objects.select_related("agency").order_by("code")

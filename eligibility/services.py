@@ -17,7 +17,16 @@ from residence.audit.services import audit_record
 
 from .documents import errors_as_validation, jsonable, parse_policy_text, policy_errors
 from .engine import FactError, PolicyNotInEffect, Result, evaluate, read_policy_document
-from .models import Ban, FamilyQuota, FamilyQuotaEntry, PolicyVersion, TalentProgram
+from .models import (
+    Ban,
+    FamilyQuota,
+    FamilyQuotaEntry,
+    NominatingBody,
+    PolicyVersion,
+    Register,
+    RegisterEdition,
+    TalentProgram,
+)
 from .selectors import (
     IN_FORCE_STATUSES,
     is_policy_admin,
@@ -72,6 +81,7 @@ def eligibility_assess(
             program_note = {"code": str(code), "registered": status.registered, "reason": status.reason}
         else:
             facts["talent_program_registered"] = False if "talent_program_code" in facts else None
+    fact_sources = _register_facts(channel_policy, facts, as_of=as_of, policy=compiled)
     try:
         result = evaluate(compiled, channel=channel, facts=facts, as_of=as_of)
         snapshot = result.to_dict()
@@ -88,7 +98,62 @@ def eligibility_assess(
     snapshot["policy_version_label"] = policy_version.label
     if program_note is not None:
         snapshot["talent_program"] = program_note
+    if fact_sources:
+        snapshot["fact_sources"] = fact_sources
     return Assessment(policy_version=policy_version, result=result, snapshot=snapshot)
+
+
+# Codes the applicant gives, and the facts the registers derive from them (never the applicant).
+INDUSTRY_CODE_FACT = "industry_code"
+ADDRESS_CODE_FACT = "enterprise_address_code"
+INDUSTRY_DERIVED = ("encouraged_industry", "priority_industry")
+ADDRESS_DERIVED = ("region_class",)
+
+
+def _register_facts(channel_policy, facts: dict, *, as_of: date, policy) -> dict[str, Any]:
+    """Set the register-derived facts in `facts` (in place) and return each one's source.
+
+    An unknown code is a ValidationError keyed by the code's fact; a code the policy version does
+    not declare (an older version) is used for the derivation and then left out of the engine's facts.
+    """
+    from .registers import address_facts, industry_facts
+
+    specs = channel_policy.env.specs
+    sources: dict[str, Any] = {}
+    wants_industry = any(name in specs for name in INDUSTRY_DERIVED)
+    if wants_industry and (INDUSTRY_CODE_FACT in specs or INDUSTRY_CODE_FACT in facts):
+        code = facts.get(INDUSTRY_CODE_FACT)
+        info = None
+        if code:
+            try:
+                info = industry_facts(str(code), on=as_of)
+            except ValidationError as error:
+                raise ValidationError({INDUSTRY_CODE_FACT: error.messages}) from None
+            facts[INDUSTRY_CODE_FACT] = info.code
+            sources[INDUSTRY_CODE_FACT] = {"source": "declared", "value": info.code, "name": info.name}
+        for name in INDUSTRY_DERIVED:
+            if name in specs:
+                value = bool(info and (info.encouraged if name == "encouraged_industry" else info.priority))
+                facts[name] = value
+                sources[name] = (info.sources[name] if info else {"source": "not_given"}) | {"value": value}
+    wants_address = any(name in specs for name in ADDRESS_DERIVED)
+    if wants_address and (ADDRESS_CODE_FACT in specs or ADDRESS_CODE_FACT in facts):
+        code = facts.get(ADDRESS_CODE_FACT)
+        facts["region_class"] = None
+        sources["region_class"] = {"source": "not_given", "value": None}
+        if code:
+            table = (policy.doc.get("reference") or {}).get("tables", {}).get("region_class") or {}
+            try:
+                info = address_facts(str(code), on=as_of, region_table=table)
+            except ValidationError as error:
+                raise ValidationError({ADDRESS_CODE_FACT: error.messages}) from None
+            facts["region_class"] = info.region_class
+            sources[ADDRESS_CODE_FACT] = {"source": "declared", "value": info.code, "name": info.name}
+            sources["region_class"] = info.sources["region_class"] | {"value": info.region_class}
+    for name in (INDUSTRY_CODE_FACT, ADDRESS_CODE_FACT):
+        if name in facts and name not in specs:
+            facts.pop(name)
+    return sources
 
 
 # --- policy versions ------------------------------------------------------------------------------
@@ -682,3 +747,284 @@ def ban_create(
         actor=actor, action="eligibility.ban_create", obj=ban, after=_ban_state(ban), reason=reason.strip()
     )
     return ban
+
+
+# --- reference registers (issue 13) ---------------------------------------------------------------
+
+
+def _edition_state(edition: RegisterEdition) -> dict[str, Any]:
+    return {
+        "register": edition.register,
+        "label": edition.label,
+        "status": edition.status,
+        "effective_from": edition.effective_from.isoformat() if edition.effective_from else None,
+        "effective_to": edition.effective_to.isoformat() if edition.effective_to else None,
+        "entries": len(edition.entries),
+        "revision": edition.revision,
+    }
+
+
+@transaction.atomic
+def registers_install_default(*, actor=None) -> list[RegisterEdition]:
+    """Publish the shipped editions of every register that has none yet (idempotent)."""
+    from .registers import check_entries, read_defaults
+
+    installed = []
+    defaults = read_defaults()
+    # The classifications first: the catalogues are checked against them.
+    for register in Register.values:
+        if RegisterEdition.objects.filter(
+            register=register, status__in=[RegisterEdition.Status.PUBLISHED, RegisterEdition.Status.RETIRED]
+        ).exists():
+            continue
+        editions = sorted(defaults.get(register, []), key=lambda e: e["effective_from"])
+        previous = None
+        for doc in editions:
+            effective_from = doc["effective_from"]
+            entries = check_entries(
+                register,
+                [{"code": str(c), "en": en, "zh": zh} for c, en, zh in doc["entries"]],
+                on=effective_from,
+            )
+            edition = RegisterEdition.objects.create(
+                register=register,
+                label=doc["label"],
+                status=RegisterEdition.Status.PUBLISHED,
+                effective_from=effective_from,
+                source=doc.get("source", ""),
+                entries=entries,
+                published_at=timezone.now(),
+            )
+            if previous is not None:
+                previous.effective_to = effective_from
+                previous.status = RegisterEdition.Status.RETIRED
+                previous.save(update_fields=["effective_to", "status"])
+            audit_record(
+                actor=actor,
+                action="eligibility.register_install_default",
+                obj=edition,
+                after=_edition_state(edition),
+            )
+            installed.append(edition)
+            previous = edition
+    return installed
+
+
+def _free_edition_label(register: str, base: str) -> str:
+    label, n = base[:50], 1
+    while RegisterEdition.objects.filter(register=register, label=label).exists():
+        n += 1
+        label = f"{base[:50]}-{n}"
+    return label
+
+
+@transaction.atomic
+def register_draft_create(*, actor, register: str, label: str = "") -> RegisterEdition:
+    """A new draft edition of `register`, a copy of its newest published edition."""
+    _require_policy_admin(actor)
+    if register not in Register.values:
+        raise ValidationError({"register": [_("This register does not exist.")]})
+    based_on = (
+        RegisterEdition.objects.filter(
+            register=register, status__in=[RegisterEdition.Status.PUBLISHED, RegisterEdition.Status.RETIRED]
+        )
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+    label = (label or "").strip()
+    if label:
+        if len(label) > 60:
+            raise ValidationError({"label": [_("The edition's name is longer than 60 characters.")]})
+        if RegisterEdition.objects.filter(register=register, label=label).exists():
+            raise ValidationError({"label": [_("Another edition of this register already has this name.")]})
+    else:
+        label = _free_edition_label(register, f"{timezone.localdate():%Y.%m.%d}-draft")
+    draft = RegisterEdition.objects.create(
+        register=register,
+        label=label,
+        status=RegisterEdition.Status.DRAFT,
+        source=based_on.source if based_on else "",
+        entries=list(based_on.entries) if based_on else [],
+        based_on=based_on,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="eligibility.register_draft_create",
+        obj=draft,
+        after=_edition_state(draft),
+        reason=f"copy of {based_on.label}" if based_on else "",
+    )
+    return draft
+
+
+@transaction.atomic
+def register_draft_update(
+    *, actor, draft: RegisterEdition, entries: list[dict[str, str]], label: str, source: str
+) -> RegisterEdition:
+    """Replace a draft edition's entries, name and source; bad entries store nothing and say which."""
+    from .registers import check_entries
+
+    _require_policy_admin(actor)
+    draft = RegisterEdition.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_draft:
+        raise ValidationError(_("A published edition cannot be changed; create a new draft."))
+    label = (label or "").strip()
+    if not label or len(label) > 60:
+        raise ValidationError({"label": [_("Give the edition a name of at most 60 characters.")]})
+    if RegisterEdition.objects.filter(register=draft.register, label=label).exclude(pk=draft.pk).exists():
+        raise ValidationError({"label": [_("Another edition of this register already has this name.")]})
+    checked = check_entries(draft.register, entries)
+    before = _edition_state(draft)
+    before_codes = {e["code"] for e in draft.entries}
+    draft.entries = checked
+    draft.label = label
+    draft.source = (source or "").strip()[:2000]
+    draft.revision += 1
+    draft.save(update_fields=["entries", "label", "source", "revision"])
+    codes = {e["code"] for e in checked}
+    audit_record(
+        actor=actor,
+        action="eligibility.register_draft_update",
+        obj=draft,
+        before=before,
+        after=_edition_state(draft)
+        | {"added": sorted(codes - before_codes)[:200], "removed": sorted(before_codes - codes)[:200]},
+    )
+    return draft
+
+
+@transaction.atomic
+def register_publish(*, actor, draft: RegisterEdition, effective_from: date | None = None) -> RegisterEdition:
+    """Publish a draft edition from `effective_from`; the edition it follows closes then.
+
+    Until that date the edition in force stays the one applied: a new catalogue is never applied early.
+    """
+    from .registers import check_entries
+
+    _require_policy_admin(actor)
+    draft = RegisterEdition.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_draft:
+        raise ValidationError(_("Only a draft can be published."))
+    today = timezone.localdate()
+    effective_from = effective_from or today
+    if effective_from < today:
+        raise ValidationError({"effective_from": [_("An edition cannot take effect in the past.")]})
+    current = (
+        RegisterEdition.objects.select_for_update()
+        .filter(register=draft.register, status=RegisterEdition.Status.PUBLISHED, effective_to__isnull=True)
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+    if current is not None and current.effective_from and effective_from <= current.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": [
+                    _("The date must be after %(date)s, when the current edition took effect.")
+                    % {"date": current.effective_from.isoformat()}
+                ]
+            }
+        )
+    check_entries(draft.register, draft.entries, on=effective_from)
+    before = _edition_state(draft)
+    draft.status = RegisterEdition.Status.PUBLISHED
+    draft.effective_from = effective_from
+    draft.effective_to = None
+    draft.published_at = timezone.now()
+    draft.published_by = actor
+    draft.revision += 1
+    draft.save(
+        update_fields=["status", "effective_from", "effective_to", "published_at", "published_by", "revision"]
+    )
+    audit_record(
+        actor=actor,
+        action="eligibility.register_publish",
+        obj=draft,
+        before=before,
+        after=_edition_state(draft),
+    )
+    if current is not None:
+        previous = _edition_state(current)
+        current.effective_to = effective_from
+        current.status = RegisterEdition.Status.RETIRED
+        current.save(update_fields=["effective_to", "status"])
+        audit_record(
+            actor=actor,
+            action="eligibility.register_retire",
+            obj=current,
+            before=previous,
+            after=_edition_state(current),
+            reason=f"succeeded by {draft.label}",
+        )
+    return draft
+
+
+@transaction.atomic
+def register_draft_delete(*, actor, draft: RegisterEdition) -> None:
+    _require_policy_admin(actor)
+    draft = RegisterEdition.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_draft:
+        raise ValidationError(_("A published edition cannot be deleted."))
+    audit_record(
+        actor=actor, action="eligibility.register_draft_delete", obj=draft, before=_edition_state(draft)
+    )
+    draft.delete()
+
+
+# --- nominating bodies (R11) ----------------------------------------------------------------------
+
+NOMINATING_BODY_FIELDS = ("code", "name_en", "name_zh", "methods", "agency", "status")
+
+
+def nomination_methods(*, on: date | None = None) -> dict[str, dict[str, str]]:
+    """The nomination methods the policy in force names (contribution fact nomination_method)."""
+    version = policy_version_in_force(on=on)
+    spec = (version.document.get("facts") or {}).get("contribution", {}).get("nomination_method") or {}
+    return dict(spec.get("choices") or {})
+
+
+def _body_state(body: NominatingBody) -> dict[str, Any]:
+    return {
+        "code": body.code,
+        "name_en": body.name_en,
+        "name_zh": body.name_zh,
+        "methods": list(body.methods),
+        "agency": body.agency_id,
+        "status": body.status,
+    }
+
+
+@transaction.atomic
+def nominating_body_save(*, actor, body: NominatingBody | None = None, **values: Any) -> NominatingBody:
+    """Register a nominating body or adjust one (names, methods, agency account, active/retired)."""
+    _require_policy_admin(actor)
+    unknown = set(values) - set(NOMINATING_BODY_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    methods = values.get("methods")
+    if methods is not None:
+        known = nomination_methods()
+        bad = [m for m in methods if m not in known]
+        if bad or not methods:
+            raise ValidationError({"methods": [_("Choose one or more of the policy's nomination methods.")]})
+        values["methods"] = sorted(set(methods))
+    if body is None:
+        body = NominatingBody(**values)
+        before = None
+    else:
+        body = NominatingBody.objects.select_for_update().get(pk=body.pk)
+        before = _body_state(body)
+        for name, value in values.items():
+            setattr(body, name, value)
+    body.full_clean()
+    body.save()
+    audit_record(
+        actor=actor,
+        action="eligibility.nominating_body_create"
+        if before is None
+        else "eligibility.nominating_body_update",
+        obj=body,
+        before=before,
+        after=_body_state(body),
+    )
+    return body

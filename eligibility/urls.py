@@ -32,4 +32,11 @@ urlpatterns = [
     path("policy/talent-programs/<int:pk>/", views.talent_program_edit, name="talent_program_edit"),
     path("policy/family-quota/", views.family_quotas, name="family_quotas"),
     path("policy/bans/", views.bans, name="bans"),
+    path("policy/registers/", views.registers, name="registers"),
+    path("policy/nominating-bodies/", views.nominating_bodies, name="nominating_bodies"),
+    path("policy/nominating-bodies/<int:pk>/", views.nominating_bodies, name="nominating_body_edit"),
+    path("policy/registers/<slug:register>/new/", views.register_draft_create, name="register_draft_create"),
+    path("policy/registers/editions/<int:pk>/", views.register_edition, name="register_edition"),
+    path("policy/registers/editions/<int:pk>/publish/", views.register_publish, name="register_publish"),
+    path("policy/registers/editions/<int:pk>/delete/", views.register_delete, name="register_delete"),
 ]

@@ -27,16 +27,20 @@ from .engine.schema import POLICY_SCHEMA, reference_rows
 from .forms import (
     BanForm,
     FamilyQuotaForm,
+    NominatingBodyForm,
     PolicyImportForm,
     PolicyPublishForm,
     PolicyTextForm,
     PolicyThresholdsForm,
     ReferenceYearForm,
+    RegisterEditionForm,
+    RegisterPublishForm,
     SelfCheckForm,
     TalentProgramForm,
 )
 from .impact import policy_impact
-from .models import PolicyVersion, localized
+from .models import PolicyVersion, Register, localized
+from .registers import entries_text, parse_entries_text
 
 BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
 
@@ -245,10 +249,6 @@ def policy_detail(request, pk: int):
             for name, ch in (document.get("channels") or {}).items()
         ],
         "tables": _reference_tables(document),
-        "catalogues": [
-            (name, [(item.get("code"), localized(item.get("name"))) for item in items])
-            for name, items in (document.get("reference", {}).get("catalogues") or {}).items()
-        ],
         "errors": policy_errors(document) if version.is_draft else [],
         "publish_form": PolicyPublishForm(initial={"effective_from": timezone.localdate()})
         if version.is_draft
@@ -554,3 +554,140 @@ def policy_schema_reference(request):
     for row in rows:
         places.setdefault(row["place"], []).append(row)
     return render(request, "eligibility/policy_schema.html", {"places": places, "count": len(rows)})
+
+
+# --- reference registers (issue 13) -----------------------------------------------------------------
+
+
+@policy_admin_required
+def registers(request):
+    return render(request, "eligibility/registers.html", {"overview": selectors.register_overview()})
+
+
+@policy_admin_required
+@require_POST
+def register_draft_create(request, register: str):
+    if register not in Register.values:
+        raise Http404
+    try:
+        draft = services.register_draft_create(actor=request.user, register=register)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("eligibility:registers")
+    messages.success(request, _("A draft edition was made from the newest published one."))
+    return redirect("eligibility:register_edition", pk=draft.pk)
+
+
+@policy_admin_required
+def register_edition(request, pk: int):
+    edition = selectors.register_edition_get(user=request.user, pk=pk)
+    form = None
+    if edition.is_draft:
+        initial = {"label": edition.label, "source": edition.source, "entries": entries_text(edition.entries)}
+        form = RegisterEditionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entries = parse_entries_text(form.cleaned_data["entries"])
+                services.register_draft_update(
+                    actor=request.user,
+                    draft=edition,
+                    entries=entries,
+                    label=form.cleaned_data["label"],
+                    source=form.cleaned_data["source"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("eligibility:register_edition", pk=edition.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "eligibility/register_edition.html",
+        {
+            "edition": edition,
+            "form": form,
+            "publish_form": RegisterPublishForm(initial={"effective_from": timezone.localdate()})
+            if edition.is_draft
+            else None,
+            "entries": [(e["code"], e["en"], e["zh"]) for e in edition.entries],
+        },
+    )
+
+
+@policy_admin_required
+@require_POST
+def register_publish(request, pk: int):
+    edition = selectors.register_edition_get(user=request.user, pk=pk)
+    form = RegisterPublishForm(request.POST)
+    if not edition.is_draft:
+        messages.error(request, _("Only a draft can be published."))
+    elif form.is_valid():
+        try:
+            services.register_publish(
+                actor=request.user, draft=edition, effective_from=form.cleaned_data["effective_from"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Edition %(label)s is published.") % {"label": edition.label})
+    else:
+        messages.error(request, _("Enter the date the edition takes effect."))
+    return redirect("eligibility:register_edition", pk=edition.pk)
+
+
+@policy_admin_required
+@require_POST
+def register_delete(request, pk: int):
+    edition = selectors.register_edition_get(user=request.user, pk=pk)
+    try:
+        services.register_draft_delete(actor=request.user, draft=edition)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("eligibility:register_edition", pk=edition.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("eligibility:registers")
+
+
+# --- nominating bodies (R11) ------------------------------------------------------------------------
+
+
+@policy_admin_required
+def nominating_bodies(request, pk: int | None = None):
+    """The registry of nominating bodies: the list, a form to register one, or to adjust one (pk)."""
+    body = None
+    if pk is not None:
+        body = selectors.nominating_body_list().filter(pk=pk).first()
+        if body is None:
+            raise Http404
+    methods = services.nomination_methods()
+    form = NominatingBodyForm(request.POST or None, instance=body, methods=methods)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in ("code", "name_en", "name_zh", "agency", "methods", "status")}
+        if body is not None:
+            values = {name: value for name, value in values.items() if name in form.changed_data}
+            # A ModelForm has already set the changes on the instance; the service re-reads the row.
+        try:
+            saved = services.nominating_body_save(actor=request.user, body=body, **values)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Nominating body %(code)s saved.") % {"code": saved.code})
+            return redirect("eligibility:nominating_bodies")
+    return render(
+        request,
+        "eligibility/nominating_bodies.html",
+        {
+            "bodies": [
+                (b, [localized(methods.get(m)) or m for m in b.methods])
+                for b in selectors.nominating_body_list()
+            ],
+            "form": form,
+            "body": body,
+        },
+    )

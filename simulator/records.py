@@ -79,9 +79,18 @@ def record_for(agency: str, subject: dict, stated: dict) -> dict | None:
         return {"program_code": stated.get("talent_program_code") or "", "registered": not off}
     if agency == "samr":
         amount = _num(stated.get("amount_usd"), 1_000_000)
+        # The enterprise's registered industry (GB/T 4754) and address (GB/T 2260) codes: the stated
+        # ones when the record agrees, other real codes when it does not (cement, Tianhe district).
+        industry = str(stated.get("industry_code") or "C2720")
+        address = str(stated.get("enterprise_address_code") or "440106")
+        if off:
+            industry = "C3011" if industry != "C3011" else "C2720"
+            address = "440106" if address != "440106" else "110105"
         return {
             "investment_amount_usd": round(amount * (0.3 if off else 1.0), 2),
             "first_investment_date": stated.get("first_investment_date"),
+            "registered_industry_code": industry,
+            "registered_address_code": address,
         }
     if agency == "mps":
         return {"convictions": 1 if off else 0}

@@ -60,7 +60,8 @@ AGENCY_OF_KIND: dict[str, AgencySpec] = {
         "samr",
         _("State Administration for Market Regulation"),
         "enterprise",
-        ("amount_usd", "first_investment_date"),
+        # The registered industry and address codes come back; eligibility reads them (issue 13).
+        ("amount_usd", "first_investment_date", "industry_code", "enterprise_address_code"),
     ),
     CheckKind.CRIMINAL_RECORD: AgencySpec("mps", _("Ministry of Public Security"), "criminal-record", ()),
     CheckKind.DAYS_IN_CHINA: AgencySpec(

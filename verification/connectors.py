@@ -256,6 +256,16 @@ class EnterpriseConnector(Connector):
             facts["first_investment_date"] = _compared(
                 stated, "first_investment_date", record.get("first_investment_date"), _equal
             )
+        # The registered codes are what investment eligibility uses; a different declared code is a
+        # finding for the officer, both values side by side.
+        for name, key in (
+            ("industry_code", "registered_industry_code"),
+            ("enterprise_address_code", "registered_address_code"),
+        ):
+            if key in record:
+                facts[name] = _compared(
+                    stated, name, record.get(key), lambda a, b: str(a or "").upper() == str(b or "").upper()
+                )
         return facts
 
 

@@ -13,6 +13,8 @@ FIELD_LABELS = {
     "talent_program_code": _("Talent programme code"),
     "amount_usd": _("Investment (USD)"),
     "first_investment_date": _("Date of the first investment"),
+    "industry_code": _("Industry code (GB/T 4754)"),
+    "enterprise_address_code": _("Enterprise's address code (GB/T 2260)"),
     "convictions": _("Convictions"),
     "days_in_china_by_year": _("Days in China per year (latest first)"),
     "relationship": _("Relationship"),

@@ -10,6 +10,7 @@ from .applicant import (
     dependant_remove,
     evidence_answer,
 )
+from .nominations import nomination, nominations
 from .officer import case, case_action, case_claim, case_release, queue, queue_assign, workload
 from .other import authorisation_revoke, authorisations, clients, document, inbox, inbox_read_all
 
@@ -31,6 +32,8 @@ __all__ = [
     "document",
     "evidence_answer",
     "inbox",
+    "nomination",
+    "nominations",
     "inbox_read_all",
     "queue",
     "queue_assign",

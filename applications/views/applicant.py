@@ -35,7 +35,7 @@ from ..forms import (
     YearsInChinaFormSet,
     facts_form_class,
 )
-from ..models import FAR_FUTURE, Application, Channel, Stage, Status
+from ..models import FAR_FUTURE, Application, Channel, Nomination, Stage, Status
 from ._common import add_service_errors, error_text, field_rows
 
 STEPS = [
@@ -505,6 +505,9 @@ def _summary_context(application: Application) -> dict:
         "facts_rows": field_rows(facts, facts_fields(application.channel), language),
         "years_in_china": list(application.years_in_china.all()),
         "dependants": list(application.dependants.select_related("profile")),
+        "nomination": Nomination.objects.select_related("body").filter(application=application).first()
+        if application.channel == Channel.CONTRIBUTION
+        else None,
     }
 
 

@@ -189,7 +189,10 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
     ]
     events = selectors.application_timeline(application=application)
     checks = _verification_checks(application)
+    registered = selectors.registered_codes(application)
     return {
+        "registered_codes": registered,
+        "with_registered_codes": selectors.eligibility_with_registered_codes(application, registered),
         "application": application,
         "case_summary": _case_summary(application, checks=checks, actions=actions, available=available),
         "actions": actions,

@@ -65,3 +65,11 @@ def level_label(level: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def fact_sources(snapshot) -> list:
+    """(fact, value, source) rows of the facts an assessment took from the registers."""
+    from eligibility.registers import fact_source_rows
+
+    return fact_source_rows(snapshot if isinstance(snapshot, dict) else None)

@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     POLICY_ADMIN = "policy_admin", _("Policy administrator")
     AGENCY_STAFF = "agency_staff", _("Agency staff")
     AGENCY_SUPERVISOR = "agency_supervisor", _("Agency supervisor")
+    # Staff of a recognised nominating body (R11): they confirm or decline the nominations naming it.
+    NOMINATING_BODY_STAFF = "nominating_body_staff", _("Nominating-body staff")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     # R5: the policy expert consultation mechanism; reads anonymised research extracts only.
     POLICY_EXPERT = "policy_expert", _("Policy expert")
@@ -201,6 +203,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             Role.AGENCY_SUPERVISOR,
             Role.AGENCY_STAFF,
             Role.POLICY_EXPERT,
+            Role.NOMINATING_BODY_STAFF,
             Role.INTERMEDIARY,
             Role.APPLICANT,
         ):

@@ -24,8 +24,8 @@ def investor(**changes):
         "amount_usd": "500000",
         "method": "direct",
         "first_investment_date": "2020-01-01",
-        "region_class": "western",
-        "encouraged_industry": False,
+        "enterprise_address_code": "510100",  # Chengdu: western region
+        "industry_code": "C3011",  # cement: not encouraged
         "tax_record_good": True,
     }
     return facts | changes

@@ -19,8 +19,8 @@ def investor(amount: str) -> dict:
         "amount_usd": amount,
         "method": "direct",
         "first_investment_date": "2018-01-01",
-        "region_class": "western",
-        "encouraged_industry": False,
+        "enterprise_address_code": "510100",  # Chengdu: western region
+        "industry_code": "C3011",  # cement: not encouraged
         "tax_record_good": True,
     }
 

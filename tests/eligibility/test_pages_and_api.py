@@ -38,8 +38,8 @@ INVESTOR = {
     "amount_usd": "499999",
     "method": "direct",
     "first_investment_date": "2018-01-01",
-    "region_class": "western",
-    "encouraged_industry": False,
+    "enterprise_address_code": "510100",  # Chengdu: western region
+    "industry_code": "C3011",  # cement: not encouraged
     "tax_record_good": True,
 }
 
@@ -54,8 +54,8 @@ def test_anyone_can_check_and_sees_the_explanation_and_what_if(client):
             "amount_usd": "499999",
             "method": "direct",
             "first_investment_date": "2018-01-01",
-            "region_class": "western",
-            "encouraged_industry": "no",
+            "enterprise_address_code": "510100",  # Chengdu: western region
+            "industry_code": "C3011",
             "tax_record_good": "yes",
         },
     )
@@ -74,8 +74,8 @@ def test_the_self_check_page_speaks_chinese(client):
             "amount_usd": "500000",
             "method": "direct",
             "first_investment_date": "2018-01-01",
-            "region_class": "western",
-            "encouraged_industry": "no",
+            "enterprise_address_code": "510100",  # Chengdu: western region
+            "industry_code": "C3011",
             "tax_record_good": "yes",
         },
         HTTP_ACCEPT_LANGUAGE="zh-hans",
@@ -314,7 +314,7 @@ def test_the_policy_page_shows_the_reference_tables(client, paula):
     ).content.decode()
     assert "local average annual wage" in page
     assert "218300" in page
-    assert "EI-IC" in page
+    assert reverse("eligibility:registers") in page  # the catalogues are registers of their own
 
 
 def test_the_impact_page_explains_when_applications_offer_no_cases(client, paula, monkeypatch):

@@ -90,7 +90,14 @@ def world(transactional_db, settings, journey_storage, simulator_process):
     )
     FamilyQuotaFactory(year=time.localtime().tm_year, region="", places=50)
     tree = offices()
-    return {
+    # The recognised nominating bodies (R11), each with one staff member who answers nominations.
+    from tests.eligibility.factories import NOMINATING_BODIES, nominating_body
+
+    nominators = {
+        f"nominator-{code}": nominating_body(code, staff_email=f"{code}@nominators.example.org")[1]
+        for code, *_ in NOMINATING_BODIES
+    }
+    return nominators | {
         "intake": officer(
             "intake_officer", tree["gd-gz"], email="ivan@journeys.example.org", full_name="Ivan Intake"
         ),

@@ -495,6 +495,24 @@ class Journey:
             self.act(ivan, "accept")
         self.wait_for_status("verifying", "in_review")
 
+    def nomination_confirmed(self) -> None:
+        """The nominating body's staff confirm the nomination in the browser; the case waits until then (R11)."""
+        if self.route.channel != "contribution":
+            return
+        from applications.models import Nomination
+
+        code = self.route.facts["nominating_body"]
+        assert self.refresh().status == "verifying", "a contribution case must wait for its nominating body"
+        with self.as_officer(f"nominator-{code}") as body:
+            body.go("/nominations/")
+            body.click(body.page.get_by_role("link", name=self.application.reference))
+            body.page.locator("input[name=decision][value=confirm]").check()
+            body.page.locator("[name=reference]").fill(f"NOM-{self.application.pk:05d}")
+            body.press("Send the answer")
+            assert "/nominations/" in body.page.url, self.errors(body)
+        nomination = Nomination.objects.get(application=self.application)
+        assert nomination.state == "confirmed" and nomination.reference == f"NOM-{self.application.pk:05d}"
+
     def verification_finishes(self) -> None:
         """The worker asks the simulator; the case reaches review with every check answered."""
         from verification.models import VerificationCheck
@@ -690,6 +708,7 @@ class Journey:
             self.intake(returned=True)
             self.resubmit_after_return(scan)
         self.intake()
+        self.nomination_confirmed()
         if route.ending == "refused":
             self.review(scan, recommend="recommend_refusal")
             self.decide("refuse")

@@ -114,7 +114,9 @@ INVESTMENT_BASE = {
     "enterprise_credit_code": "91440101MA5C000028",
     "method": "direct",
     "first_investment_date": years_ago(4),
-    "industry": "Integrated circuits",
+    # Industry and address as codes (GB/T 4754, GB/T 2260): the registers say whether the industry
+    # is encouraged and which region the enterprise is in (issue 13).
+    "industry_code": "C2720",  # chemical drug preparations: not in the encouraged catalogue
     "tax_record_good": True,
 }
 
@@ -158,7 +160,7 @@ ROUTES: list[Route] = [
             "education": "doctorate",
             "experience_years": "12",
             "hsk_level": "5",
-            "priority_industry": True,
+            "industry_code": "C3491",  # industrial robots: in the priority-industry list
         },
         days=(300, 300, 300, 300, 300),
         documents=TALENT_DOCS,
@@ -198,14 +200,14 @@ ROUTES: list[Route] = [
         id="investment-encouraged-500k",
         channel="investment",
         facts=INVESTMENT_BASE
-        | {"amount_usd": "600000", "region_class": "eastern", "encouraged_industry": True},
+        | {"amount_usd": "600000", "enterprise_address_code": "440106", "industry_code": "C3973"},
         documents=INVESTMENT_DOCS,
         language=EN,
     ),
     Route(
         id="investment-western-500k",
         channel="investment",
-        facts=INVESTMENT_BASE | {"amount_usd": "550000", "region_class": "western"},
+        facts=INVESTMENT_BASE | {"amount_usd": "550000", "enterprise_address_code": "510100"},
         documents=INVESTMENT_DOCS,
         language=ZH,
         width=PHONE,
@@ -213,22 +215,22 @@ ROUTES: list[Route] = [
     Route(
         id="investment-central-1m",
         channel="investment",
-        facts=INVESTMENT_BASE | {"amount_usd": "1200000", "region_class": "central"},
+        facts=INVESTMENT_BASE | {"amount_usd": "1200000", "enterprise_address_code": "420100"},
         documents=INVESTMENT_DOCS,
         language=EN,
     ),
     Route(
         id="investment-anywhere-2m",
         channel="investment",
-        facts=INVESTMENT_BASE | {"amount_usd": "2500000", "region_class": "eastern", "method": "equity"},
+        facts=INVESTMENT_BASE
+        | {"amount_usd": "2500000", "enterprise_address_code": "440106", "method": "equity"},
         documents=INVESTMENT_DOCS,
         language=ZH,
     ),
     Route(
         id="contribution-central-agency",
         channel="contribution",
-        facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Ministry of Science and Technology", "nomination_method": "central_agency"},
+        facts=CONTRIBUTION_BASE | {"nominating_body": "most", "nomination_method": "central_agency"},
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
@@ -240,7 +242,7 @@ ROUTES: list[Route] = [
         channel="contribution",
         facts=CONTRIBUTION_BASE
         | {
-            "nominating_body": "Guangdong Provincial People's Government",
+            "nominating_body": "gd-gov",
             "nomination_method": "provincial_government",
         },
         documents=CONTRIBUTION_DOCS,
@@ -251,8 +253,7 @@ ROUTES: list[Route] = [
     Route(
         id="contribution-national-organisation",
         channel="contribution",
-        facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Chinese Academy of Sciences", "nomination_method": "national_organisation"},
+        facts=CONTRIBUTION_BASE | {"nominating_body": "cas", "nomination_method": "national_organisation"},
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
@@ -262,7 +263,13 @@ ROUTES: list[Route] = [
         id="contribution-expert-panel",
         channel="contribution",
         facts=CONTRIBUTION_BASE
-        | {"nominating_body": "Five academicians of the CAS", "nomination_method": "expert_panel"},
+        | {
+            "nominating_body": "cas",
+            "nomination_method": "expert_panel",
+            "endorsers": "Prof. Li Wei, CAS academician, Institute of Genetics\n"
+            "Prof. Zhang Min, CAS academician, Institute of Botany\n"
+            "Prof. Chen Hua, CAS academician, Institute of Microbiology",
+        },
         documents=CONTRIBUTION_DOCS,
         self_check_outcome="judgement",
         green_channel=True,
@@ -342,7 +349,7 @@ ROUTES: list[Route] = [
     Route(
         id="investment-withdrawn",
         channel="investment",
-        facts=INVESTMENT_BASE | {"amount_usd": "2500000", "region_class": "eastern"},
+        facts=INVESTMENT_BASE | {"amount_usd": "2500000", "enterprise_address_code": "440305"},
         documents=INVESTMENT_DOCS,
         language=EN,
         width=PHONE,

@@ -144,6 +144,7 @@ def _build_world(tmp_dir) -> World:
     from cards.models import CardDocument
     from cards.tokens import verification_token
     from eligibility import services as eligibility_services
+    from eligibility.models import RegisterEdition
     from residence.accounts.models import Office, Role
     from tests.applications.factories import (
         ProfileFactory,
@@ -341,6 +342,11 @@ def _build_world(tmp_dir) -> World:
     ids["duplicate_case"] = submitted(twin).pk
     ids["identity_flag"] = IdentityMatch.objects.get(
         application_id=ids["duplicate_case"], candidate=profile_gd
+    ).pk
+    eligibility_services.registers_install_default()
+    ids["register_edition"] = RegisterEdition.objects.filter(register="encouraged_industries").first().pk
+    ids["register_draft"] = eligibility_services.register_draft_create(
+        actor=users[POLICY_ADMIN], register="priority_industries", label="next"
     ).pk
     assert Application.objects.filter(pk=ids["case"], province="CN-GD", city_code="440100").exists()
     for persona, user in users.items():
@@ -699,6 +705,22 @@ row("eligibility:policy_schema_json", EVERYONE)
 row("eligibility:talent_programs", POLICY)
 row("eligibility:talent_program_edit", POLICY, kwargs=pk("talent_program"))
 row("eligibility:family_quotas", POLICY)
+row("eligibility:registers", POLICY)
+row("eligibility:register_edition", POLICY, kwargs=pk("register_edition"))
+row(
+    "eligibility:register_draft_create",
+    POLICY,
+    kwargs=lambda w: {"register": "encouraged_industries"},
+    method="POST",
+)
+row(
+    "eligibility:register_publish",
+    POLICY,
+    kwargs=pk("register_draft"),
+    method="POST",
+    data=lambda w: {"effective_from": (timezone.localdate() + dt.timedelta(days=30)).isoformat()},
+)
+row("eligibility:register_delete", POLICY, kwargs=pk("register_draft"), method="POST")
 # Bans hold for the whole country: every management officer checks them.
 row("eligibility:bans", POLICY | MANAGERS)
 
