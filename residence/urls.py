@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from residence.accounts import apis as account_apis
 from residence.accounts import token_views, verification_views
 from residence.accounts import views as account_views
 from residence.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from residence.core import api_docs
 from residence.core import views as core_views
 
 api_patterns = [
@@ -15,8 +15,8 @@ api_patterns = [
     path("auth/tokens/", token_views.TokenListApi.as_view(), name="api_tokens"),
     path("agencies/", account_apis.AgencyListApi.as_view(), name="api_agencies"),
     path("offices/", account_apis.OfficeListApi.as_view(), name="api_offices"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("schema/", api_docs.ApiSchemaView.as_view(), name="api_schema"),
+    path("docs/", api_docs.ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("eligibility.api_urls")),
     path("", include("applications.api_urls")),
     path("", include("benefits.api_urls")),
