@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -58,9 +58,17 @@ def applicant_register_or_notify(*, email: str, password: str, full_name: str, l
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
-        user = applicant_register(email=email, password=password, full_name=full_name, language=language)
-        email_verification_send(user=user)
-        return user
+        try:
+            with transaction.atomic():
+                user = applicant_register(
+                    email=email, password=password, full_name=full_name, language=language
+                )
+        except (IntegrityError, ValidationError):
+            # Registered at the same moment by another request: that account is the existing one.
+            existing = User.objects.get(email__iexact=email)
+        else:
+            email_verification_send(user=user)
+            return user
     make_password(password)
     _send(
         user=existing,
