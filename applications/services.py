@@ -860,11 +860,13 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     from eligibility.selectors import active_ban, channel_rules
     from eligibility.services import eligibility_assess
     from identity.services import identity_check_at_submission
+    from residence.accounts.verification import require_verified_email
 
     _require_applicant_side(actor, application)
     application = _lock(application)
     if application.status not in EDITABLE_STATUSES:
         raise TransitionConflict(_("This application has already been submitted."))
+    require_verified_email(actor)
     if not declaration:
         raise ValidationError({"declaration": [_("Confirm that the information is true and complete.")]})
     errors = _facts_errors(application)

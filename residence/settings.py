@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "axes",
     "residence.accounts",
     "residence.audit",
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "residence.core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "residence.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,12 +224,42 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# An API token is refused this many days after it was issued; the client asks for a new one.
+API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
+# How long the link of an e-mail address verification works.
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", default=7))
 
 
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
     "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
 )
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own static files, never
+# inline, so an injected <script> or on*= attribute does not run. Uploads served back keep their own
+# sandboxing policy (applications/uploads.py), which the middleware leaves as it is.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env("CSP_REPORT_URI")
+
+# Who reads the OpenAPI schema and its browsable docs (/api/schema/, /api/docs/): "public" (the
+# default: the API is documented for every client), "signed_in", or "off".
+API_DOCS = env("API_DOCS", default="public")
+if API_DOCS not in ("public", "signed_in", "off"):
+    raise ImproperlyConfigured('API_DOCS must be "public", "signed_in" or "off".')
 
 # Monitoring reads /healthz's details with this in an X-Health-Token header (empty: nobody can).
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")

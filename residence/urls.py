@@ -1,20 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from residence.accounts import apis as account_apis
+from residence.accounts import token_views, verification_views
 from residence.accounts import views as account_views
 from residence.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from residence.core import api_docs
 from residence.core import views as core_views
 
 api_patterns = [
     path("me/", account_apis.MeApi.as_view(), name="api_me"),
     path("auth/token/", account_apis.TokenObtainApi.as_view(), name="api_token"),
+    path("auth/tokens/", token_views.TokenListApi.as_view(), name="api_tokens"),
     path("agencies/", account_apis.AgencyListApi.as_view(), name="api_agencies"),
     path("offices/", account_apis.OfficeListApi.as_view(), name="api_offices"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("schema/", api_docs.ApiSchemaView.as_view(), name="api_schema"),
+    path("docs/", api_docs.ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("eligibility.api_urls")),
     path("", include("applications.api_urls")),
     path("", include("benefits.api_urls")),
@@ -30,6 +32,15 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/register/", account_views.register, name="register"),
+    path("accounts/verification/sent/", verification_views.registration_sent, name="registration_sent"),
+    path(
+        "accounts/verification/resend/",
+        verification_views.verification_resend,
+        name="email_verification_resend",
+    ),
+    path("accounts/verify/<str:token>/", verification_views.verify, name="email_verify"),
+    path("accounts/tokens/", token_views.account_tokens, name="account_tokens"),
+    path("accounts/tokens/revoke/", token_views.account_token_revoke, name="account_token_revoke"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -41,6 +52,11 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=verification_views.PasswordResetSetForm),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(api_patterns)),

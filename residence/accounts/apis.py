@@ -6,7 +6,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from residence.core.api import ErrorSerializer
 
 from .models import Agency, Office
+from .tokens import token_expires_at, token_issue
 
 
 class MeApi(APIView):
@@ -90,6 +90,7 @@ class TokenObtainApi(APIView):
 
     class TokenObtainOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
 
     @extend_schema(
         request=TokenObtainInputSerializer,
@@ -112,7 +113,10 @@ class TokenObtainApi(APIView):
         )
         if user is None:
             raise AuthenticationFailed(_("E-mail address or password is not correct."))
-        token, _created = Token.objects.get_or_create(user=user)
+        token = token_issue(user=user)
         return Response(
-            self.TokenObtainOutputSerializer({"token": token.key}).data, status=status.HTTP_200_OK
+            self.TokenObtainOutputSerializer(
+                {"token": token.key, "expires_at": token_expires_at(token)}
+            ).data,
+            status=status.HTTP_200_OK,
         )

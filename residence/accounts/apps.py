@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "residence.accounts"
     label = "accounts"
     verbose_name = _("Accounts, agencies and offices")
+
+    def ready(self):
+        from . import tokens
+
+        tokens.connect()

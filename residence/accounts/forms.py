@@ -39,10 +39,8 @@ class ApplicantRegistrationForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        # A taken address is not an error here: saying so would tell anyone who has an account.
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the owner opens the link of a verification e-mail: an account may draft without it,
+    # but not submit (residence/accounts/verification.py).
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # Changed whenever the password, roles or active state change. It is part of the session hash,
+    # so every session made before the change ends (residence/accounts/tokens.py).
+    credentials_stamp = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -173,6 +180,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, with the stamp: a new stamp logs out every session.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}:{self.credentials_stamp}" if self.credentials_stamp else self.password
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import ApplicantRegistrationForm
-from .services import applicant_register
+from .verification import applicant_register_or_notify
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -17,13 +14,12 @@ def register(request):
         return redirect("home")
     form = ApplicantRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = applicant_register(
+        # The same answer whether or not the address had an account (residence/accounts/verification.py).
+        applicant_register_or_notify(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
             language=get_language() or "en",
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome. Your applicant account is ready."))
-        return redirect("home")
+        return redirect("registration_sent")
     return render(request, "registration/register.html", {"form": form})

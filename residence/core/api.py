@@ -45,6 +45,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if getattr(exc, "www_authenticate", None):
+        # A refused token is a 401 even where session authentication comes first (DRF makes it a
+        # 403 then, as sessions have no WWW-Authenticate scheme): the client must get a new token.
+        exc.status_code = 401
+        exc.auth_header = exc.www_authenticate
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from residence.accounts.models import Agency, Office, Role, User
 
@@ -209,6 +210,7 @@ def seed_users(password: str) -> list[DemoUser]:
                 "agency": Agency.objects.get(code=demo.agency) if demo.agency else None,
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
+                "email_verified_at": timezone.now(),
             },
         )
         user.set_password(password)

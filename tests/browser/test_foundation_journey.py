@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlparse
+
 import pytest
+from django.core import mail
 
 from residence.accounts.models import User
 from tests.browser.conftest import assert_accessible
@@ -20,12 +24,18 @@ def test_an_applicant_registers_logs_in_reads_the_home_page_in_chinese_and_logs_
     page.get_by_label("Password", exact=True).fill("a-Long-pass-2026")
     page.get_by_label("Password again").fill("a-Long-pass-2026")
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/home/")
+    page.wait_for_url("**/accounts/verification/sent/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    assert_accessible(page)
     assert User.objects.get(email="dana@example.org").roles == {"applicant"}
 
-    page.get_by_role("button", name="Log out").click()
-    assert_accessible(page)
-    page.goto("/accounts/login/")
+    # The link of the verification e-mail verifies the address and leads to the log-in page.
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/verify/\S+/", message.body).group(0)
+    page.goto(urlparse(link).path)  # the link names SITE_URL; the test's server is elsewhere
+    page.wait_for_url("**/accounts/login/")
+    assert "verified" in page.locator(".messages").inner_text()
+    assert User.objects.get(email="dana@example.org").email_verified_at is not None
     page.get_by_label("E-mail address").fill("dana@example.org")
     page.get_by_label("Password").fill("a-Long-pass-2026")
     page.get_by_role("button", name="Log in").click()

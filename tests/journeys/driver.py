@@ -14,6 +14,7 @@ failure (XPASS) as soon as the fix merges. A route that meets a defect it does n
 
 from __future__ import annotations
 
+import email
 import re
 import time
 from contextlib import contextmanager
@@ -306,6 +307,23 @@ class Journey:
         )
         me.press("Create account")
         assert "/accounts/register/" not in me.page.url, me.page.locator("main").inner_text()[:500]
+        # As the person does: open the link of the verification e-mail, then log in.
+        me.go(urlparse(self.mail_link(r"https?://\S+/accounts/verify/\S+/")).path)
+        me.log_in(self.email)
+
+    def mail_link(self, pattern: str, timeout: float = 60) -> str:
+        """The first link matching ``pattern`` in an e-mail the worker sent to this person."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for path in sorted(self.mail_dir.glob("*.log")):
+                message = email.message_from_string(path.read_text())
+                body = message.get_payload(decode=True) if not message.is_multipart() else b""
+                text = (body or b"").decode(message.get_content_charset() or "utf-8", "replace")
+                found = re.search(pattern, text)
+                if self.email in message.get("To", "") and found:
+                    return found.group(0)
+            time.sleep(0.3)
+        raise AssertionError(f"no e-mail with {pattern} reached {self.email}")
 
     def start_application(self) -> None:
         me = self.person

@@ -537,6 +537,12 @@ row("password_reset", EVERYONE)
 row("password_reset_done", EVERYONE)
 row("password_reset_confirm", EVERYONE, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"})
 row("password_reset_complete", EVERYONE)
+row("registration_sent", EVERYONE)
+# A link that is not a signed token: the same 400 page for everyone.
+row("email_verify", EVERYONE, kwargs=lambda w: {"token": "not-a-token"}, tolerate=(400,))
+row("email_verification_resend", SIGNED_IN, method="POST", data={"next": "/home/"})
+row("account_tokens", SIGNED_IN)
+row("account_token_revoke", SIGNED_IN, method="POST", data={"token": "abcdef"})
 
 # applications: the applicant side
 row("applications:list", APPLICANT_SIDE)
@@ -761,6 +767,7 @@ row("cards:institution", SYSADMIN, kwargs=pk("institution"))
 # --- the rows: the API under /api/ --------------------------------------------------------------------
 row("api_me", SIGNED_IN)
 row("api_token", EVERYONE, method="POST", json=True)
+row("api_tokens", SIGNED_IN)
 row("api_agencies", EVERYONE)
 row("api_offices", EVERYONE)
 # The schema takes a third of a second to generate: a public document, asked by a sample of personas.
