@@ -712,6 +712,12 @@ row("eligibility:talent_programs", POLICY)
 row("eligibility:talent_program_edit", POLICY, kwargs=pk("talent_program"))
 row("eligibility:family_quotas", POLICY)
 row("eligibility:registers", POLICY)
+row("eligibility:nominating_bodies", POLICY)
+# No body is registered in this world: an unknown body is a 404 for everyone, administrators too.
+row("eligibility:nominating_body_edit", set(), kwargs=lambda w: {"pk": 999_999})
+# Only nominating-body staff (no persona here holds that role) see nominations; the rest get a 404.
+row("applications:nominations", set())
+row("applications:nomination", set(), kwargs=lambda w: {"pk": 999_999})
 row("eligibility:register_edition", POLICY, kwargs=pk("register_edition"))
 row(
     "eligibility:register_draft_create",
