@@ -108,7 +108,7 @@ def audit_record_many(entries: list[dict]) -> list[AuditEntry]:
 def audit_chain_check() -> chain.ChainReport:
     """Verify the chain; when it is broken, log an error, record it, and e-mail the system administrators."""
     from residence.accounts.models import Role, User
-    from residence.core.tasks import send_email_task
+    from residence.core.tasks import publish_after_commit, send_email_task
 
     report = chain.verify()
     if report.ok:
@@ -137,16 +137,15 @@ def audit_chain_check() -> chain.ChainReport:
             .distinct()
         )
         if recipients:
-            transaction.on_commit(
-                lambda: send_email_task.delay(
-                    to=recipients,
-                    subject=f"[{settings.PORTAL_NAME}] audit log tampering detected",
-                    body=(
-                        f"The daily check of the audit log's hash chain failed at entry "
-                        f"#{report.broken.entry_id}: {report.broken.problem}.\n"
-                        f"{report.checked} entries before it verified. Run `manage.py audit_verify` "
-                        "and compare with the latest backup."
-                    ),
-                )
+            publish_after_commit(
+                send_email_task,
+                to=recipients,
+                subject=f"[{settings.PORTAL_NAME}] audit log tampering detected",
+                body=(
+                    f"The daily check of the audit log's hash chain failed at entry "
+                    f"#{report.broken.entry_id}: {report.broken.problem}.\n"
+                    f"{report.checked} entries before it verified. Run `manage.py audit_verify` "
+                    "and compare with the latest backup."
+                ),
             )
     return report
