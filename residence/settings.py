@@ -476,6 +476,9 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
 
 # --- audit ---
+# Signed-in requests for a record that answer 404 (someone else's record) are recorded as
+# access.denied, at most this many per user and minute.
+AUDIT_DENIED_PER_MINUTE = env.int("AUDIT_DENIED_PER_MINUTE", default=10)
 # The hash chain of the audit log is recomputed daily; a break is logged, recorded and e-mailed to
 # the system administrators (residence.audit.services.audit_chain_check).
 CELERY_BEAT_SCHEDULE["audit-chain-verify"] = {

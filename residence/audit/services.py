@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 MASKED_KEYS = frozenset({"passport_number"})
 
 
+def _is_masked(key: Any) -> bool:
+    """passport_number, and any other key naming a passport number (old_passport, passport_no)."""
+    name = str(key).lower()
+    return name in MASKED_KEYS or ("passport" in name and not any(w in name for w in ("expiry", "country")))
+
+
 def mask_passport(value: Any) -> Any:
     """A passport number as the log keeps it: its last three characters, enough to tell two apart."""
     if not isinstance(value, str) or not value:
@@ -30,7 +36,10 @@ def mask_passport(value: Any) -> Any:
 
 def _masked(details: Any) -> Any:
     if isinstance(details, dict):
-        return {k: mask_passport(v) if k in MASKED_KEYS else _masked(v) for k, v in details.items()}
+        return {
+            k: mask_passport(v) if _is_masked(k) and isinstance(v, str) else _masked(v)
+            for k, v in details.items()
+        }
     if isinstance(details, list):
         return [_masked(v) for v in details]
     return details
