@@ -31,7 +31,7 @@ from privacy.models import Purpose
 from residence.accounts.models import Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
-from residence.core.tasks import publish_after_commit, send_email_task
+from residence.core.tasks import publish_many_after_commit, send_email_task
 from residence.core.validators import validate_fact_date_plausible, validate_no_nul, validate_visible_text
 
 from . import uploads
@@ -313,8 +313,9 @@ def _notify_many(applications: list[Application], *, reason: str, status: str | 
             )
     Notification.objects.bulk_create(notifications)
 
-    for email, subject, body in mails:
-        publish_after_commit(send_email_task, to=[email], subject=subject, body=body)
+    publish_many_after_commit(
+        send_email_task, [{"to": [email], "subject": subject, "body": body} for email, subject, body in mails]
+    )
 
 
 # --- profiles -----------------------------------------------------------------------------------

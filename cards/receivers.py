@@ -1,12 +1,12 @@
 """Listening to the applications state machine: an approval makes a card, a refusal a letter.
 
 django-fsm's post_transition fires inside the applications service's transaction; the work is
-sent to the worker only once that transaction commits, so a rolled-back decision makes nothing.
+an outbox row of that transaction, sent to the worker once it commits, so a rolled-back decision
+makes nothing and a committed one is never lost (residence.core.tasks.publish_after_commit).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
@@ -21,14 +21,15 @@ def connect() -> None:
 
 def application_decided(sender, instance, name, source, target, **kwargs) -> None:
     from applications.models import Status
+    from residence.core.tasks import publish_after_commit
 
     from .tasks import card_issue_for_application_task, refusal_letter_issue_task
 
     application_id = instance.pk
     if target == Status.APPROVED:
         actor_id = instance.decided_by_id
-        transaction.on_commit(
-            lambda: card_issue_for_application_task.delay(application_id=application_id, actor_id=actor_id)
+        publish_after_commit(
+            card_issue_for_application_task, application_id=application_id, actor_id=actor_id
         )
     elif target == Status.REFUSED:
-        transaction.on_commit(lambda: refusal_letter_issue_task.delay(application_id=application_id))
+        publish_after_commit(refusal_letter_issue_task, application_id=application_id)

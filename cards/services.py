@@ -23,7 +23,7 @@ from applications.uploads import check_photo
 from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
-from residence.core.tasks import send_email_task
+from residence.core.tasks import publish_after_commit, send_email_task
 
 from . import numbers
 from .models import (
@@ -276,7 +276,7 @@ def document_queue(*, kind: str, recipient, card=None, application=None, revocat
     document = CardDocument.objects.create(
         kind=kind, recipient=recipient, card=card, application=application, revocation=revocation
     )
-    transaction.on_commit(lambda: card_document_render_task.delay(document_id=document.pk))
+    publish_after_commit(card_document_render_task, document_id=document.pk)
     return document
 
 
@@ -626,17 +626,16 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     Notification.objects.create(
         recipient=owner, application_id=card.application_id, status=CARD_REVOKED, reason=reason
     )
-    transaction.on_commit(
-        lambda: send_email_task.delay(
-            to=[owner.email],
-            subject="永久居留资格已被取消 / Your permanent residence has been revoked",
-            body=(
-                f"Card {card.number}: revoked on {case.decided_at:%Y-%m-%d}. The decision, with its reasons, "
-                "legal basis and your right to ask for reconsideration, is in the portal under My card.\n"
-                f"你的永久居留资格已于{case.decided_at:%Y-%m-%d}取消，永久居留身份证{card.number}随之失效。决定书（含理由、法律依据及"
-                "申请行政复议的权利）见门户网站“我的证件”。"
-            ),
-        )
+    publish_after_commit(
+        send_email_task,
+        to=[owner.email],
+        subject="永久居留资格已被取消 / Your permanent residence has been revoked",
+        body=(
+            f"Card {card.number}: revoked on {case.decided_at:%Y-%m-%d}. The decision, with its reasons, "
+            "legal basis and your right to ask for reconsideration, is in the portal under My card.\n"
+            f"你的永久居留资格已于{case.decided_at:%Y-%m-%d}取消，永久居留身份证{card.number}随之失效。决定书（含理由、法律依据及"
+            "申请行政复议的权利）见门户网站“我的证件”。"
+        ),
     )
     return case
 
@@ -708,14 +707,14 @@ def presence_record_from_check(*, card_number: str, direction: str, on: dt.date,
     presence_record_add(
         actor=None, card=card, direction=direction, on=on, port=port, source=PresenceRecord.Source.CHECK
     )
-    transaction.on_commit(lambda: _review_later(card.profile_id))
+    _review_later(card.profile_id)
     return True
 
 
 def _review_later(profile_id: int) -> None:
     from .tasks import residence_review_task
 
-    residence_review_task.delay(profile_id=profile_id)
+    publish_after_commit(residence_review_task, profile_id=profile_id)
 
 
 @dataclass
@@ -780,7 +779,7 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
             after={"created": result.created, "duplicates": result.duplicates},
         )
         for profile_id in profiles:
-            transaction.on_commit(lambda pid=profile_id: _review_later(pid))
+            _review_later(profile_id)
     return result
 
 
@@ -869,14 +868,14 @@ def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[R
         raised.append(alert)
         if kind == ResidenceAlert.Kind.WARNING:
             left = year_standing.days_abroad_left
-            transaction.on_commit(
-                lambda left=left, year=year_standing.year: send_email_task.delay(
-                    to=[profile.owner.email],
-                    subject="居住天数提醒 / Your days abroad this year",
-                    body=(
-                        f"You can spend {left} more days outside China in {year} and keep your permanent residence.\n"
-                        f"{year}年你在境外还可停留{left}天，超过将不符合永久居留的居住要求。"
-                    ),
-                )
+            year = year_standing.year
+            publish_after_commit(
+                send_email_task,
+                to=[profile.owner.email],
+                subject="居住天数提醒 / Your days abroad this year",
+                body=(
+                    f"You can spend {left} more days outside China in {year} and keep your permanent residence.\n"
+                    f"{year}年你在境外还可停留{left}天，超过将不符合永久居留的居住要求。"
+                ),
             )
     return raised

@@ -18,6 +18,7 @@ from applications.models import Application, Status
 from cards.models import Card, RevocationCase
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
+from residence.core.tasks import publish_after_commit
 
 from .models import Reconsideration
 
@@ -300,7 +301,7 @@ def reconsideration_decide(
         after={"state": case.state, "legal_basis": case.legal_basis},
         reason=reason,
     )
-    transaction.on_commit(lambda: _letter_task().delay(case_id=case.pk))
+    publish_after_commit(_letter_task(), case_id=case.pk)
     if case.application_id:
         application = Application.objects.select_for_update().get(pk=case.application_id)
         target = settings.RECONSIDERATION_APPLICATION_RETURNS_TO.get(outcome)

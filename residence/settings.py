@@ -182,6 +182,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
         "max_connections": env.int("CELERY_BROKER_MAX_CONNECTIONS", default=64),
+        # Bounded waits on a broker that is down or hung: a publish after commit gives up within
+        # seconds (residence.core.outbox.publish) and the outbox's sweeper sends it later.
+        "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -210,6 +214,23 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+
+# The task outbox (residence/core/outbox.py): a message never claimed is sent again after
+# OUTBOX_UNCLAIMED_SECONDS (doubling with each send, up to OUTBOX_UNCLAIMED_MAX_SECONDS); a run
+# whose worker died, once its lease has run out; a failing task is retried with backoff, at most
+# OUTBOX_MAX_ATTEMPTS times. Done rows (e-mail bodies among them) are kept OUTBOX_KEEP_DAYS.
+OUTBOX_UNCLAIMED_SECONDS = env.float("OUTBOX_UNCLAIMED_SECONDS", default=20.0)
+OUTBOX_UNCLAIMED_MAX_SECONDS = env.float("OUTBOX_UNCLAIMED_MAX_SECONDS", default=300.0)
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=120.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=900.0)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "residence.core.tasks.outbox_sweep_task",
+    "schedule": env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=10.0),
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -481,7 +502,11 @@ VERIFICATION_BATCH_SIZE = env.int("VERIFICATION_BATCH_SIZE", default=20)
 VERIFICATION_MAX_ATTEMPTS = env.int("VERIFICATION_MAX_ATTEMPTS", default=4)
 VERIFICATION_RETRY_BASE_SECONDS = env.float("VERIFICATION_RETRY_BASE_SECONDS", default=5.0)
 VERIFICATION_RETRY_MAX_SECONDS = env.float("VERIFICATION_RETRY_MAX_SECONDS", default=600.0)
-# A request not finished this long after it was sent is re-sent by the sweeper.
+# A request sent but not claimed by a worker this long after it was sent is re-sent by the sweeper
+# (a message lost with the broker, or taken by a worker killed before it began); the wait doubles
+# with each send up to VERIFICATION_STUCK_AFTER_SECONDS, so a long queue is not flooded with
+# copies. A claimed request is re-sent once its lease (agency timeout + margin) has run out.
+VERIFICATION_UNCLAIMED_SECONDS = env.float("VERIFICATION_UNCLAIMED_SECONDS", default=20.0)
 VERIFICATION_STUCK_AFTER_SECONDS = env.float("VERIFICATION_STUCK_AFTER_SECONDS", default=300.0)
 # An attempt holds its check for the agency's timeout plus this; then another may take over.
 VERIFICATION_LEASE_MARGIN_SECONDS = env.float("VERIFICATION_LEASE_MARGIN_SECONDS", default=30.0)
@@ -495,7 +520,7 @@ VERIFICATION_MANAGEMENT_BATCH = env.int("VERIFICATION_MANAGEMENT_BATCH", default
 VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT = env.int("VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT", default=90)
 CELERY_BEAT_SCHEDULE["verification-sweep"] = {
     "task": "verification.tasks.verification_sweep_task",
-    "schedule": env.float("VERIFICATION_SWEEP_EVERY_SECONDS", default=60.0),
+    "schedule": env.float("VERIFICATION_SWEEP_EVERY_SECONDS", default=10.0),
 }
 CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
     "task": "verification.tasks.management_rechecks_due_task",
@@ -507,6 +532,9 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
 
 # --- audit ---
+# Signed-in requests for a record that answer 404 (someone else's record) are recorded as
+# access.denied, at most this many per user and minute.
+AUDIT_DENIED_PER_MINUTE = env.int("AUDIT_DENIED_PER_MINUTE", default=10)
 # The hash chain of the audit log is recomputed daily; a break is logged, recorded and e-mailed to
 # the system administrators (residence.audit.services.audit_chain_check).
 CELERY_BEAT_SCHEDULE["audit-chain-verify"] = {

@@ -98,6 +98,21 @@ def _given(value) -> bool:
     return value not in (None, "", [])
 
 
+def unclaimed_deadline(now, *, waited: float = 0.0, countdown: float = 0.0) -> dt.datetime:
+    """When a request sent now, and not claimed by a worker by then, is sent again.
+
+    Soon (``VERIFICATION_UNCLAIMED_SECONDS``) for a request just made: a message lost with the
+    broker or taken by a worker killed before it began costs seconds, not minutes. A request that
+    has already ``waited`` (seconds since it was asked) waits as long again, up to
+    ``VERIFICATION_STUCK_AFTER_SECONDS``: checks only waiting their turn in a long queue are sent
+    again a few times at most (the copies double the wait each time), never every sweep.
+    """
+    wait = min(
+        max(settings.VERIFICATION_UNCLAIMED_SECONDS, waited), settings.VERIFICATION_STUCK_AFTER_SECONDS
+    )
+    return now + dt.timedelta(seconds=countdown + wait)
+
+
 def _new_check(
     *, application, kind: str, purpose: str, actor, reason: str, now, subject, stated, review=None
 ):
@@ -113,7 +128,7 @@ def _new_check(
         stated={name: stated[name] for name in spec.stated_fields if _given(stated.get(name))},
         reason_asked=reason[:300],
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        deadline=now + dt.timedelta(seconds=settings.VERIFICATION_STUCK_AFTER_SECONDS),
+        deadline=unclaimed_deadline(now),
         created_at=now,
         requested_at=now,
         sends=1,
@@ -165,6 +180,7 @@ def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | N
     logged: the rows are the truth and the sweeper re-sends them. Returns the messages sent.
     """
     from residence.celery import app
+    from residence.core.outbox import publish
 
     from .tasks import verification_checks_run_task
 
@@ -173,18 +189,17 @@ def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | N
     try:
         with app.producer_or_acquire() as producer:
             for batch in batches:
-                try:
-                    verification_checks_run_task.apply_async(
-                        (batch,),
-                        countdown=countdown,
-                        producer=producer,
-                        retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-                    )
-                    sent += 1
-                except Exception:  # noqa: BLE001 - the row is the truth: the sweeper re-sends it
-                    logger.warning("could not send checks %s; the sweeper will", batch, exc_info=True)
-    except Exception:  # noqa: BLE001 - no broker at all: the same, for every batch
-        logger.warning("could not reach the broker; the sweeper will send %s batches", len(batches) - sent)
+                if not publish(
+                    verification_checks_run_task, args=(batch,), countdown=countdown, producer=producer
+                ):
+                    break  # the broker is down: the rows are the truth and the sweeper re-sends them
+                sent += 1
+    except Exception:  # noqa: BLE001 - no producer at all (no broker): the same, for every batch
+        logger.warning("could not reach the broker", exc_info=True)
+    if sent < len(batches):
+        logger.warning(
+            "%s of %s batches of checks not sent; the sweeper will", len(batches) - sent, len(batches)
+        )
     return sent
 
 
@@ -440,8 +455,8 @@ def _apply_outcome(
             check.status = CheckStatus.PENDING
             check.lease_token = None
             check.failure_reason = error.detail[:300]
-            check.deadline = now + dt.timedelta(seconds=countdown + settings.VERIFICATION_STUCK_AFTER_SECONDS)
             check.sends += 1
+            check.deadline = unclaimed_deadline(now, countdown=countdown)
             return "retry", countdown
         check.status = CheckStatus.TIMED_OUT if isinstance(error, AgencyTimeout) else CheckStatus.ERROR
         check.failure_reason = (
@@ -594,8 +609,8 @@ def check_rerun(*, actor, check: VerificationCheck, reason: str = "") -> Verific
         check.completed_at = None
         check.reason_asked = reason or check.reason_asked
         action = "verification.rerun"
-    check.deadline = now + dt.timedelta(seconds=settings.VERIFICATION_STUCK_AFTER_SECONDS)
     check.sends += 1
+    check.deadline = unclaimed_deadline(now)
     check.save()
     audit_record(
         actor=actor,
@@ -612,7 +627,6 @@ def check_rerun(*, actor, check: VerificationCheck, reason: str = "") -> Verific
 def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
     """Re-send requests unfinished past their deadline; re-run failed ones after a pause (bounded)."""
     now = timezone.now()
-    stuck_after = dt.timedelta(seconds=settings.VERIFICATION_STUCK_AFTER_SECONDS)
     with transaction.atomic():
         stuck = list(
             VerificationCheck.objects.select_for_update(skip_locked=True)
@@ -621,10 +635,13 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
         )
         for check in stuck:
             before = {"status": check.status, "sends": check.sends}
+            # Sent and never claimed (lost, or still queued behind others: the wait grows with
+            # its age), or claimed by a worker that died (its lease ran out: soon again).
+            waited = (now - check.requested_at).total_seconds() if check.status == CheckStatus.PENDING else 0
             check.status = CheckStatus.PENDING
             check.lease_token = None
-            check.deadline = now + stuck_after
             check.sends += 1
+            check.deadline = unclaimed_deadline(now, waited=waited)
             check.save(update_fields=["status", "lease_token", "deadline", "sends"])
             audit_record(
                 actor=None,
@@ -652,8 +669,8 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
             check.attempts = 0
             check.requested_at = now
             check.completed_at = None
-            check.deadline = now + stuck_after
             check.sends += 1
+            check.deadline = unclaimed_deadline(now)
             check.save()
             audit_record(
                 actor=None,

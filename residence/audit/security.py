@@ -1,5 +1,6 @@
 """Security events in the audit log (ASVS 16.3): log-ins and failed log-ins, lockouts, password,
-user and role changes, API token issuance, and refused requests (403).
+user and role changes, API token issuance, refused requests (403) and signed-in requests for
+someone else's record (404, bounded per user and minute).
 
 Recorded from signals (connected in ``AuditConfig.ready``) and one middleware, so every path that
 causes them is covered: the log-in page and the API, django-axes, the admin and the services. Each
@@ -8,6 +9,8 @@ event is its own small transaction, as these happen outside any change's transac
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -15,6 +18,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
 from .services import audit_record
+
+logger = logging.getLogger(__name__)
 
 ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 
@@ -116,19 +121,68 @@ def connect() -> None:
     post_save.connect(on_token_saved, sender=Token, dispatch_uid="audit.token")
 
 
+def _denied_object(request, response) -> bool:
+    """A signed-in user's request for one record that answered 404: someone else's record, or none.
+
+    Object-level refusals are 404s by design (a 403 would confirm the record exists), so ASVS
+    16.3's "denied access attempts" include them. Only URLs that name a record count (the URL
+    resolved, with path arguments); a mistyped address, or anonymous scanning, is not an attempt
+    on anyone's record.
+    """
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    return (
+        response.status_code == 404
+        and getattr(user, "is_authenticated", False)
+        and match is not None
+        and bool(match.kwargs)
+    )
+
+
+def _within_budget(user) -> bool:
+    """At most AUDIT_DENIED_PER_MINUTE denied-object entries per user and minute (no flooding:
+    enumerating ids writes a few entries a minute, and a log line says how many were left out)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    key = f"audit-denied:{user.pk}:{timezone.now():%Y%m%d%H%M}"
+    try:
+        cache.add(key, 0, timeout=120)
+        count = cache.incr(key)
+    except Exception:  # noqa: BLE001 - no cache: record it; losing the entry is worse than one more
+        return True
+    if count == settings.AUDIT_DENIED_PER_MINUTE + 1:
+        logger.warning("user %s: more denied-object requests this minute; not all are recorded", user.pk)
+    return count <= settings.AUDIT_DENIED_PER_MINUTE
+
+
 class DeniedAccessMiddleware:
-    """Record every refused request (403): who asked for what, from where."""
+    """Record every refused request (403) and every signed-in request for a record that answered
+    404 (someone else's record; at most AUDIT_DENIED_PER_MINUTE a user and minute): who asked for
+    what, from where."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        user = getattr(request, "user", None)
         if response.status_code == 403:
-            user = getattr(request, "user", None)
             _record(
                 actor=user if getattr(user, "is_authenticated", False) else None,
                 action="access.denied",
                 after={"method": request.method, **_client(request)},
+            )
+        elif _denied_object(request, response) and _within_budget(user):
+            _record(
+                actor=user,
+                action="access.denied",
+                after={
+                    "method": request.method,
+                    "status": 404,
+                    "view": request.resolver_match.view_name[:200],
+                    **_client(request),
+                },
             )
         return response

@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 MASKED_KEYS = frozenset({"passport_number"})
 
 
+def _is_masked(key: Any) -> bool:
+    """passport_number, and any other key naming a passport number (old_passport, passport_no)."""
+    name = str(key).lower()
+    return name in MASKED_KEYS or ("passport" in name and not any(w in name for w in ("expiry", "country")))
+
+
 def mask_passport(value: Any) -> Any:
     """A passport number as the log keeps it: its last three characters, enough to tell two apart."""
     if not isinstance(value, str) or not value:
@@ -30,7 +36,10 @@ def mask_passport(value: Any) -> Any:
 
 def _masked(details: Any) -> Any:
     if isinstance(details, dict):
-        return {k: mask_passport(v) if k in MASKED_KEYS else _masked(v) for k, v in details.items()}
+        return {
+            k: mask_passport(v) if _is_masked(k) and isinstance(v, str) else _masked(v)
+            for k, v in details.items()
+        }
     if isinstance(details, list):
         return [_masked(v) for v in details]
     return details
@@ -110,7 +119,7 @@ def audit_record_many(entries: list[dict]) -> list[AuditEntry]:
 def audit_chain_check() -> chain.ChainReport:
     """Verify the chain; when it is broken, log an error, record it, and e-mail the system administrators."""
     from residence.accounts.models import Role, User
-    from residence.core.tasks import send_email_task
+    from residence.core.tasks import publish_after_commit, send_email_task
 
     report = chain.verify()
     if report.ok:
@@ -139,16 +148,15 @@ def audit_chain_check() -> chain.ChainReport:
             .distinct()
         )
         if recipients:
-            transaction.on_commit(
-                lambda: send_email_task.delay(
-                    to=recipients,
-                    subject=f"[{settings.PORTAL_NAME}] audit log tampering detected",
-                    body=(
-                        f"The daily check of the audit log's hash chain failed at entry "
-                        f"#{report.broken.entry_id}: {report.broken.problem}.\n"
-                        f"{report.checked} entries before it verified. Run `manage.py audit_verify` "
-                        "and compare with the latest backup."
-                    ),
-                )
+            publish_after_commit(
+                send_email_task,
+                to=recipients,
+                subject=f"[{settings.PORTAL_NAME}] audit log tampering detected",
+                body=(
+                    f"The daily check of the audit log's hash chain failed at entry "
+                    f"#{report.broken.entry_id}: {report.broken.problem}.\n"
+                    f"{report.checked} entries before it verified. Run `manage.py audit_verify` "
+                    "and compare with the latest backup."
+                ),
             )
     return report

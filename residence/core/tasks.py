@@ -1,4 +1,8 @@
-"""Shared tasks: e-mail goes out from the worker, never from the web request."""
+"""Shared tasks, and the one way to send a task after commit (``publish_after_commit``).
+
+E-mail goes out from the worker, never from the web request, through the task outbox
+(``residence.core.outbox``): written with the change, sent after commit, retried, and sent once.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
+
+from . import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -21,23 +27,43 @@ logger = logging.getLogger(__name__)
     max_retries=6,
 )
 def send_email_task(self, *, to: list[str], subject: str, body: str) -> None:
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    """Send one e-mail. Publish it with ``publish_after_commit(send_email_task, to=..., ...)``.
+
+    Run from the outbox, the message's Message-ID names its outbox row, so the rare copy sent
+    twice (a worker killed between the SMTP server's acceptance and the row marked done) is
+    recognisably the same message to the receiving system.
+    """
+    headers = {}
+    message_id = outbox.current_message.get()
+    if message_id is not None:
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        headers["Message-ID"] = f"<outbox-{message_id}@{domain}>"
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, headers=headers).send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def outbox_deliver_task(message_id: int) -> str:
+    return outbox.outbox_deliver(message_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_sweep_task() -> dict:
+    return outbox.outbox_sweep()
 
 
 def publish_after_commit(task, **kwargs) -> None:
-    """Send ``task`` once the transaction commits; a broker that is down is logged, never raised.
+    """Run ``task(**kwargs)`` once the caller's transaction commits; never lost, never failing the request.
 
-    The write has committed by then, so an error would tell the user that an action which
-    succeeded had failed. Publishing retries briefly (bounded, so a request never hangs on a dead
-    broker); what still cannot be sent is left to the outbox and its sweeper where there is one.
+    The task becomes an outbox row in the caller's transaction (so a rolled-back change sends
+    nothing, and a committed one is sent even if the broker is down: the sweeper sends it when
+    the broker is back). Publishing never raises and waits at most about half a second. Keyword
+    arguments must be JSON: ids and plain values, never model instances. Outside a transaction
+    the row is written at once and published straight away.
     """
+    publish_many_after_commit(task, [kwargs])
 
-    def publish() -> None:
-        try:
-            task.apply_async(
-                kwargs=kwargs, retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-            )
-        except Exception:  # noqa: BLE001 - whatever the transport raises, the request must succeed
-            logger.warning("could not publish %s after commit", task.name, exc_info=True)
 
-    transaction.on_commit(publish)
+def publish_many_after_commit(task, kwargs_list: list[dict]) -> None:
+    """``publish_after_commit`` for many runs of one task, written with one INSERT."""
+    with transaction.atomic():
+        outbox.outbox_add(task.name, kwargs_list)

@@ -111,3 +111,49 @@ def test_passport_numbers_are_masked_in_audit_details(alice):
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.before == {"passport_number": "******678"}
     assert stored.after == {"nested": [{"passport_number": "******321"}]}
+
+
+def _someone_elses_application(bob):
+    from applications import services
+    from tests.applications.factories import ProfileFactory
+
+    return services.application_create(actor=bob, profile=ProfileFactory(owner=bob), channel="work")
+
+
+def test_a_request_for_someone_elses_record_is_a_404_and_recorded_as_denied(client, alice, bob):
+    application = _someone_elses_application(bob)
+    client.force_login(alice)
+    url = reverse("applications:detail", args=[application.pk])
+    assert client.get(url).status_code == 404
+    denied = AuditEntry.objects.get(action="access.denied")
+    assert denied.actor == alice and denied.after["status"] == 404 and denied.after["path"] == url
+    assert denied.after["view"] == "applications:detail"
+
+
+def test_enumerating_records_is_recorded_a_few_times_a_minute_not_once_a_request(client, alice, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.AUDIT_DENIED_PER_MINUTE = 3
+    client.force_login(alice)
+    for pk in range(900001, 900011):
+        assert client.get(reverse("applications:detail", args=[pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="access.denied", actor=alice).count() == 3
+
+
+def test_a_mistyped_address_or_an_anonymous_404_is_not_an_access_attempt(client, alice, bob):
+    application = _someone_elses_application(bob)
+    assert client.get(reverse("applications:detail", args=[application.pk])).status_code in (302, 404)
+    client.force_login(alice)
+    assert client.get("/no-such-page/").status_code == 404
+    assert not AuditEntry.objects.filter(action="access.denied").exists()
+
+
+def test_a_passport_number_under_another_key_is_masked_too(alice):
+    with transaction.atomic():
+        entry = audit_record(
+            actor=alice,
+            action="test.profile",
+            after={"old_passport": "E12345678", "passport_expiry": "2030-01-01"},
+        )
+    assert entry.after == {"old_passport": "******678", "passport_expiry": "2030-01-01"}
