@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
             "SECRET_KEY": "k" * 20 + "-Xy9#pQ2$vT7&mL4!zR8^nB3*wJ6@cF1",
             "ALLOWED_HOSTS": "pr.example.gov",
             "VERIFICATION_SECRET": "s" * 40,
+            # Stored files are encrypted: production needs its own key (residence.E001 without it).
+            "STORAGE_ENCRYPTION_KEYS": "prod-2026:" + base64.b64encode(b"k" * 32).decode(),
             "VAR_DIR": str(tmp_path),
         },
         capture_output=True,
