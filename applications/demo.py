@@ -17,11 +17,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from eligibility.models import NominatingBody
 from residence.accounts.models import Office, Role, User
 from residence.core.demo import demo_password
 
 from . import services
-from .models import ApplicantProfile, Application, Authorisation, Status
+from .models import ApplicantProfile, Application, Authorisation, Nomination, Status
 
 THIS_YEAR = timezone.localdate().year
 
@@ -233,6 +234,8 @@ def _draft(owner: User, profile: ApplicantProfile, channel: str) -> Application:
     facts = dict(FACTS[channel])
     if channel in ("work", "talent"):
         facts["work_province"] = profile.province
+    if channel == "contribution":
+        facts["nominating_body"] = NominatingBody.objects.get(code="cas")
     services.application_update(actor=owner, application=application, facts=facts, years_in_china=years)
     for doc in services.required_documents_for(application):
         services.document_upload(actor=owner, application=application, document_type=doc.code, file=_png())
@@ -262,6 +265,10 @@ def _advance(application: Application, target: str, owner: User) -> None:
     services.application_accept(actor=ivan, application=_fresh(application))
     if target == Status.VERIFYING:
         return
+    for nomination in Nomination.objects.filter(application=application, state=Nomination.State.PENDING):
+        services.nomination_answer(
+            actor=_user("nora@cas.demo"), nomination=nomination, confirmed=True, reference="CAS-2026-0042"
+        )
     if _fresh(application).status == Status.VERIFYING:
         # The demo has no agencies answering: end verification as its results would.
         services.application_verification_completed(application=_fresh(application))

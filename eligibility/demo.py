@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from residence.accounts.models import Agency
 
-from .models import Ban, FamilyQuota, TalentProgram
+from .models import Ban, FamilyQuota, NominatingBody, TalentProgram
 from .services import policy_install_default
 
 # code, English name, Chinese name, owning agency, valid from, valid to, status
@@ -73,6 +73,17 @@ DEMO_BAN = {
 @transaction.atomic
 def seed() -> None:
     policy_install_default()
+    cas = Agency.objects.filter(code="cas").first()
+    if cas is not None:
+        NominatingBody.objects.update_or_create(
+            code="cas",
+            defaults={
+                "name_en": cas.name_en,
+                "name_zh": cas.name_zh,
+                "methods": ["national_organisation", "expert_panel"],
+                "agency": cas,
+            },
+        )
     for code, en, zh, agency, start, end, status in PROGRAMS:
         owner = Agency.objects.filter(code=agency).first() or Agency.objects.order_by("pk").first()
         if owner is None:

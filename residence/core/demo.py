@@ -23,6 +23,8 @@ AGENCIES = [
         "https://www.ndrc.gov.cn",
     ),
     ("moe", "Ministry of Education", "教育部", "ministry", "http://www.moe.gov.cn"),
+    # A recognised nominating body (R11): its staff confirm the nominations that name it.
+    ("cas", "Chinese Academy of Sciences", "中国科学院", "other", "https://www.cas.cn"),
     ("most", "Ministry of Science and Technology", "科学技术部", "ministry", "https://www.most.gov.cn"),
     (
         "miit",
@@ -150,6 +152,8 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("alice@applicant.demo", "Alice Martin", (Role.APPLICANT,)),
+    DemoUser("nora@cas.demo", "Nora Chen", (Role.NOMINATING_BODY_STAFF,), agency="cas"),
+    DemoUser("petra@expert.demo", "Petra Novak", (Role.POLICY_EXPERT,)),
     DemoUser("bruno@applicant.demo", "Bruno Silva", (Role.APPLICANT,)),
     DemoUser("carla@applicant.demo", "Carla Rossi", (Role.APPLICANT,)),
     DemoUser("dmitri@applicant.demo", "Dmitri Petrov", (Role.APPLICANT,)),
