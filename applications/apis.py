@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from residence.accounts.models import User
 from residence.core.api import ErrorSerializer
+from residence.mfa.guards import require_recent_second_factor
 from residence.regions import PROVINCES
 
 from . import selectors, services, uploads
@@ -698,6 +699,8 @@ class OfficerActionApi(APIView):
             raise Http404
         if not is_officer(request.user):
             raise PermissionDenied("Only officers may do this.")
+        if action in services.DECISION_ACTIONS:
+            require_recent_second_factor(request)
         serializer = self.OfficerActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]

@@ -1441,3 +1441,5 @@ OFFICER_ACTIONS = {
     "approve": application_approve,
     "refuse": application_refuse,
 }
+# The decisions on a case: each needs a fresh second factor (residence.mfa.guards).
+DECISION_ACTIONS = frozenset({"approve", "refuse"})

@@ -15,6 +15,7 @@ from applications.uploads import protect_served_upload
 from residence.accounts.models import Role
 from residence.core.forms import apply_service_errors
 from residence.core.pagination import keyset_page_for_request
+from residence.mfa.guards import require_recent_second_factor
 
 from . import selectors, services
 from .forms import (
@@ -137,6 +138,7 @@ def card_requests(request):
 @require_POST
 def card_request_decide(request, pk: int):
     card_request = selectors.card_request_get(user=request.user, pk=pk)
+    require_recent_second_factor(request)
     try:
         if request.POST.get("decision") == "issue":
             card = services.card_request_issue(actor=request.user, request=card_request)
@@ -206,6 +208,7 @@ def revocation(request, pk: int):
     case = selectors.revocation_get(user=request.user, pk=pk)
     form = RevocationDecideForm()
     if request.method == "POST":
+        require_recent_second_factor(request)
         form = RevocationDecideForm(request.POST)
         if form.is_valid():
             try:
@@ -285,6 +288,7 @@ def institution(request, pk: int):
     institution = selectors.institution_get(user=request.user, pk=pk)
     new_key = None
     if request.method == "POST":
+        require_recent_second_factor(request)
         try:
             if request.POST.get("action") == "revoke":
                 key = selectors.api_key_get(user=request.user, pk=request.POST.get("key"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from residence.core.forms import apply_service_errors
+from residence.mfa.guards import require_recent_second_factor
 
 from . import selectors, services
 from .forms import DecideForm, LodgeForm, SuspendForm
@@ -85,6 +86,7 @@ def detail(request, pk: int):
             raise PermissionDenied(
                 _("This reconsideration is decided by %(office)s.") % {"office": case.office}
             )
+        require_recent_second_factor(request)
         suspending = request.POST.get("action") == "suspend"
         bound = SuspendForm(request.POST) if suspending else DecideForm(request.POST)
         if bound.is_valid():

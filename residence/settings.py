@@ -85,9 +85,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "residence.accounts",
     "residence.audit",
     "residence.core",
+    "residence.mfa",
     "eligibility",
     "applications",
     "benefits",
@@ -110,10 +114,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "residence.audit.security.DeniedAccessMiddleware",
     # After authentication: logs staff reads of case pages and documents (privacy/middleware.py).
     "privacy.middleware.CaseAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a timed-out session is told why on the log-in page.
+    "residence.mfa.middleware.SessionLifetimeMiddleware",
+    "residence.mfa.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
@@ -249,6 +257,27 @@ LOGIN_REDIRECT_URL = "home"
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
 # How long the link of an e-mail address verification works.
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", default=7))
+
+# --- Second factor and session lifetime (residence/mfa) ---------------------------------------------
+# Every staff account must verify a second factor (TOTP or a passkey; recovery codes as a fallback)
+# after its password; applicants may opt in. Sensitive actions (approve, refuse, revoke, keys, roles)
+# need one given within MFA_REAUTH_SECONDS.
+MFA_REAUTH_SECONDS = env.int("MFA_REAUTH_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PR Portal")
+# A wrong code makes the next try wait 1, 2, 4... seconds (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# No one, administrators included, sees another person's TOTP key (or its QR code) in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# WebAuthn relying party: empty means the request's own host (validated by ALLOWED_HOSTS) and origin.
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_ORIGIN = env("WEBAUTHN_ORIGIN", default="")
+# Staff sessions end after 15 idle minutes and 8 hours in all; applicants' after 2 hours / 7 days.
+SESSION_STAFF_IDLE_SECONDS = env.int("SESSION_STAFF_IDLE_SECONDS", default=15 * 60)
+SESSION_STAFF_MAX_SECONDS = env.int("SESSION_STAFF_MAX_SECONDS", default=8 * 3600)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=7 * 24 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 
 
 PERMISSIONS_POLICY = (

@@ -58,6 +58,7 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(form_class=verification_views.PasswordResetSetForm),
         name="password_reset_confirm",
     ),
+    path("accounts/mfa/", include("residence.mfa.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

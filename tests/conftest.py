@@ -53,6 +53,46 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def verify_test_session(client, user) -> None:
+    """Mark ``client``'s session as verified by a real (confirmed) TOTP device of ``user``, now.
+
+    ``force_login`` skips the password; for a user who must use a second factor it skips that
+    factor the same way, so the suite's many staff log-ins need no codes. Tests of the second factor
+    itself log in through the pages, or call ``force_login(user, verified=False)``.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from residence.mfa import services as mfa_services
+    from residence.mfa import session as mfa_session
+
+    if not (mfa_services.is_staff_account(user) or mfa_services.has_second_factor(user)):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[mfa_session.MFA_AT] = time.time()
+    session.save()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_passes_the_second_factor():
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, *, verified: bool = True):
+        original(self, user, backend)
+        if verified:
+            verify_test_session(self, user)
+
+    ClientMixin.force_login = force_login
+    yield
+    ClientMixin.force_login = original
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery_unless_worker(request):
     """Tasks run in-process unless the test is marked ``worker`` (it runs a real worker process)."""

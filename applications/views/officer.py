@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role, User
 from residence.core.pagination import InvalidCursor
+from residence.mfa.guards import require_recent_second_factor
 
 from .. import selectors, services
 from ..access import is_officer, is_supervisor, may_see_workload
@@ -334,6 +335,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         # An applicant (or anyone else) posting an officer action: refused outright.
         raise PermissionDenied(_("Only officers may do this."))
     application = _officer_case(request, pk)
+    if action in services.DECISION_ACTIONS:
+        require_recent_second_factor(request)
     _label, reason_required, _danger = ACTIONS[action]
     form = ReasonForm(request.POST, reason_required=reason_required, prefix=action)
     status = 400

@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from residence.mfa.admin import RecentSecondFactorAdminMixin
+
 from .models import AGENCY_ROLES, Agency, Office, User
 
 
@@ -18,7 +20,7 @@ class UserAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecentSecondFactorAdminMixin, BaseUserAdmin):
     form = UserAdminForm
     ordering = ["email"]
     list_display = ["email", "full_name", "agency", "office", "is_active", "is_staff"]

@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from residence.core.api import ErrorSerializer
+from residence.mfa import services as mfa_services
 
 from .models import Agency, Office
 from .tokens import token_expires_at, token_issue
@@ -77,7 +78,7 @@ class OfficeListApi(APIView):
 
 
 class TokenObtainApi(APIView):
-    """Exchange e-mail and password for an API token (clients other than the browser)."""
+    """Exchange e-mail and password (and, for staff, a second-factor code) for an API token."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -87,6 +88,13 @@ class TokenObtainApi(APIView):
     class TokenObtainInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False, max_length=256)
+        otp = serializers.CharField(
+            max_length=32,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="A current TOTP or recovery code: required for staff and for anyone with a second factor.",
+        )
 
     class TokenObtainOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -113,6 +121,12 @@ class TokenObtainApi(APIView):
         )
         if user is None:
             raise AuthenticationFailed(_("E-mail address or password is not correct."))
+        # Tokens carry no session, so they are issued only against the second factor (residence/mfa).
+        mfa_services.token_second_factor_check(
+            user=user,
+            code=serializer.validated_data["otp"],
+            context={"ip": request.META.get("REMOTE_ADDR", "")},
+        )
         token = token_issue(user=user)
         return Response(
             self.TokenObtainOutputSerializer(

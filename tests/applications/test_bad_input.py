@@ -219,9 +219,10 @@ def test_a_reviewer_cannot_approve_their_own_recommendation(ivan, office_tree):
     application = submitted(ProfileFactory())
     accept_and_verify(application, ivan)
     services.application_recommend(actor=both, application=application, recommendation="approve", reason="ok")
-    response = client_for(both).post(
-        f"/api/applications/{application.pk}/actions/approve/", {}, format="json"
-    )
+    # A session with a fresh second factor (force_login gives one): deciding needs it (residence/mfa).
+    client = APIClient()
+    client.force_login(both)
+    response = client.post(f"/api/applications/{application.pk}/actions/approve/", {}, format="json")
     assert response.status_code == 403
     assert "another approver" in response.json()["detail"]
     assert Application.objects.get(pk=application.pk).status == Status.RECOMMENDED_APPROVAL

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD
+from tests.mfa_helpers import second_factor_in_browser
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still synchronous and safe here.
@@ -82,3 +83,4 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/home/|/[a-z-]+/"))
+    second_factor_in_browser(page, email)

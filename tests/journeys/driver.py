@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from django.utils import translation
 
 from tests.browser.conftest import accessibility_violations, describe_violations
+from tests.mfa_helpers import second_factor_in_browser
 
 from .routes import EN, Route
 
@@ -158,6 +159,8 @@ class Actor:
         self.page.locator("[name=username]").fill(email)
         self.page.locator("[name=password]").fill(password)
         self.press("Log in")
+        # Staff enrol an authenticator app at their first log-in, then give its code each time.
+        second_factor_in_browser(self.page, email, self.click)
         assert "/accounts/login/" not in self.page.url, f"{email} could not log in"
 
     def close(self) -> None:

@@ -353,6 +353,10 @@ def _build_world(tmp_dir) -> World:
         client = Client()
         client.force_login(user)
         world.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # force_login verified each staff session with an authenticator app (tests/conftest.py).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ids["totp_device"] = TOTPDevice.objects.get(user=users["national_approver"], confirmed=True).pk
     return world
 
 
@@ -362,6 +366,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     overrides = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         HEALTHZ_WORKER_TIMEOUT=0.05,
+        # The sessions are made once for the whole module and the run takes minutes: the matrix is
+        # about who may, so the second factor stays fresh and sessions do not time out here
+        # (tests/residence/test_mfa.py tests both).
+        MFA_REAUTH_SECONDS=24 * 3600,
+        SESSION_STAFF_IDLE_SECONDS=24 * 3600,
+        SESSION_STAFF_MAX_SECONDS=24 * 3600,
         STORAGES={
             "default": {
                 "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -543,6 +553,27 @@ row("email_verify", EVERYONE, kwargs=lambda w: {"token": "not-a-token"}, tolerat
 row("email_verification_resend", SIGNED_IN, method="POST", data={"next": "/home/"})
 row("account_tokens", SIGNED_IN)
 row("account_token_revoke", SIGNED_IN, method="POST", data={"token": "abcdef"})
+
+# the second factor (residence/mfa): each person's own; staff sessions here are verified already
+row("mfa:verify", SIGNED_IN)
+row("mfa:reauth", SIGNED_IN)
+row("mfa:enrol", SIGNED_IN)
+row("mfa:devices", SIGNED_IN)
+row("mfa:new_codes", SIGNED_IN)
+row(
+    "mfa:device_remove",
+    {"national_approver"},
+    kwargs=lambda w: {"kind": "totp", "pk": w["totp_device"]},
+    method="POST",
+    writes=True,
+)
+# Recovery codes stand in for a second factor: the applicant side has none here.
+row("mfa:recovery_codes", SIGNED_IN - APPLICANT_SIDE, method="POST", writes=True)
+# Without a ceremony started these answer 400 about the body: through authorisation all the same.
+row("mfa:passkey_register_options", SIGNED_IN, method="POST")
+row("mfa:passkey_register", SIGNED_IN, method="POST", json=True)
+row("mfa:passkey_login_options", SIGNED_IN, method="POST")
+row("mfa:passkey_login", SIGNED_IN, method="POST", json=True)
 
 # applications: the applicant side
 row("applications:list", APPLICANT_SIDE)
