@@ -150,9 +150,12 @@ def officer_and_token() -> tuple[str, str]:
     """A national reviewer's API token and a superuser's session cookie for the admin."""
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
     from rest_framework.authtoken.models import Token
 
     from residence.accounts.models import Office, User
+    from residence.mfa import session as mfa_session
 
     officer, _ = User.objects.get_or_create(
         email="reviewer@bench.example",
@@ -164,10 +167,14 @@ def officer_and_token() -> tuple[str, str]:
         email="admin@bench.example",
         defaults={"is_staff": True, "is_superuser": True, "full_name": "Bench Admin"},
     )
+    # Staff pass a second factor (residence/mfa): the admin's session is verified by a real device.
+    device, _ = TOTPDevice.objects.get_or_create(user=admin, name="bench", defaults={"confirmed": True})
     session = SessionStore()
     session["_auth_user_id"] = str(admin.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = admin.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[mfa_session.MFA_AT] = time.time()
     session.create()
     return token.key, session.session_key
 
