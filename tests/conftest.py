@@ -105,6 +105,28 @@ def _eager_celery_unless_worker(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through the test client in Chinese
+    leaves Chinese active in this thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_broker_backoff_from_an_earlier_test():
+    """A failed publish makes this process skip the broker for a few seconds (outbox.publish):
+    a test that took the broker down must not make the next test's publishes silently skip."""
+    from residence.core.outbox import broker_backoff_reset
+
+    broker_backoff_reset()
+    yield
+    broker_backoff_reset()
+
+
+@pytest.fixture(autouse=True)
 def _role_groups(request):
     """Transactional tests flush every table, so the role groups of migration 0002 go too: put them back."""
     marker = request.node.get_closest_marker("django_db")

@@ -45,7 +45,10 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     family_name = "Martin"
     given_names = "Alice"
     sex = "F"
-    birth_date = dt.date(1985, 4, 2)
+    # Every factory person is born on a different day, far enough apart in at least two of year,
+    # month and day that identity resolution never takes two of them for one person (no two
+    # profiles within 60 of each other in the sequence share two fields or a swapped day/month).
+    birth_date = factory.Sequence(lambda n: dt.date(1980 + n % 10, 1 + n % 12, 1 + (n * 5) % 28))
     nationality = "FRA"
     passport_number = factory.Sequence(lambda n: f"P{n:08d}")
     passport_expiry = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=2000))

@@ -84,3 +84,13 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/home/|/[a-z-]+/"))
     second_factor_in_browser(page, email)
+
+
+def log_in_zh(page, email: str, password: str = PASSWORD) -> None:
+    """``log_in`` on a page in Chinese (the fields by name, not by their English labels)."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    second_factor_in_browser(page, email)

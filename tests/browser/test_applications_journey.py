@@ -67,7 +67,7 @@ def fill_profile(page) -> None:
     page.get_by_label("Contact e-mail").fill("dana@example.org")
     page.get_by_label("Address in China").fill("8 Zhujiang Road, Tianhe")
     page.get_by_label("Province of residence").select_option("CN-GD")
-    page.get_by_label("City code (GB/T 2260)").fill("440100")
+    page.get_by_label("City", exact=True).select_option("440100")
 
 
 def fill_work_facts(page) -> None:
@@ -85,13 +85,16 @@ def fill_work_facts(page) -> None:
 
 
 def upload_every_document(page) -> None:
-    count = page.locator("input[type=file]").count()
+    slots = page.locator("main section.document-slot")
+    count = slots.count()
     assert count >= 1
     for index in range(count):
-        field = page.locator("input[type=file]").nth(index)
-        field.set_input_files(PNG)
-        field.locator("xpath=ancestor::form").locator("button[type=submit]").click()
-        page.wait_for_load_state()
+        # Each slot posts through htmx and is replaced in place: wait for its answer and new badge.
+        slot = slots.nth(index).get_attribute("id")
+        page.locator(f"#{slot} input[type=file]").set_input_files(PNG)
+        with page.expect_response(lambda r: r.request.method == "POST" and "/steps/documents/" in r.url):
+            page.locator(f"#{slot} button[type=submit]").click()
+        page.locator(f"#{slot} .badge.ok").wait_for()
     assert page.get_by_text("Missing").count() == 0
     assert_accessible(page)
 

@@ -9,8 +9,7 @@ from django.contrib.auth.models import Group
 
 from residence.accounts.models import Role
 from tests.applications.factories import ProfileFactory, officer, offices, submitted
-from tests.browser.conftest import assert_accessible, log_in
-from tests.browser.test_verification_pages import log_in_zh
+from tests.browser.conftest import assert_accessible, log_in, log_in_zh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

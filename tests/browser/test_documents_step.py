@@ -102,7 +102,7 @@ def test_every_upload_on_one_page_without_reloading_it(draft, page, browser, liv
         base_url=live_server.url, viewport={"width": 375, "height": 800}, locale="zh-CN"
     )
     phone = context.new_page()
-    from tests.browser.test_verification_pages import log_in_zh
+    from tests.browser.conftest import log_in_zh
 
     log_in_zh(phone, "alice@example.org")
     phone.goto(f"/applications/{draft.pk}/steps/documents/")

@@ -11,7 +11,7 @@ from applications import services as application_services
 from applications.models import Application
 from residence.accounts.models import Role
 from tests.applications.factories import ProfileFactory, officer, offices, submitted
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, log_in_zh
 from tests.factories import UserFactory
 from tests.verification.conftest import SECRET, Simulator
 from verification import services
@@ -88,16 +88,6 @@ def test_a_reviewer_sees_each_check_with_what_was_stated_and_what_the_record_say
     assert_accessible(zh)
     shoot(zh, "case-checks-zh-1280")
     context.close()
-
-
-def log_in_zh(page, email: str) -> None:
-    from tests.factories import PASSWORD
-
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
 
 
 def test_a_management_officer_works_the_queue_of_findings(world, page, phone_page):

@@ -96,8 +96,14 @@ def test_same_person_links_the_records_and_the_ban_applies(banned, ivan):
 
 
 def test_different_people_needs_a_reason_and_the_pair_is_never_asked_again(office_tree, ivan):
-    first = submitted(ProfileFactory(family_name="Wang", given_names="Wei", sex="M", nationality="SGP"))
-    second_profile = ProfileFactory(family_name="Wang", given_names="Wen", sex="M", nationality="SGP")
+    first = submitted(
+        ProfileFactory(
+            family_name="Wang", given_names="Wei", sex="M", nationality="SGP", birth_date=dt.date(1985, 4, 2)
+        )
+    )
+    second_profile = ProfileFactory(
+        family_name="Wang", given_names="Wen", sex="M", nationality="SGP", birth_date=dt.date(1985, 4, 2)
+    )
     second = submitted(second_profile)
     flag = IdentityMatch.objects.get(application=second)
     assert flag.candidate_id == first.applicant_id

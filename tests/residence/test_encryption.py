@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import subprocess
-import sys
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,6 +17,7 @@ from applications.models import ApplicationDocument
 from residence import encryption
 from residence.audit.models import AuditEntry
 from tests.applications.factories import ProfileFactory, png_bytes
+from tests.deploy_check import deploy_check
 
 pytestmark = pytest.mark.django_db
 
@@ -159,31 +158,10 @@ def test_a_bad_key_configuration_is_refused(value):
         encryption.Keyring.parse(value)
 
 
-def _deploy_check(extra: dict) -> subprocess.CompletedProcess:
-    import os
-
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("STORAGE_ENCRYPTION_KEYS", "TESTING", "DEBUG")
-    } | {
-        "DEBUG": "0",
-        "SECRET_KEY": "deploy-check-" + "x" * 60,
-        "ALLOWED_HOSTS": "pr.example.gov",
-        "VERIFICATION_SECRET": "s" * 40,
-        **extra,
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_the_deploy_check_requires_a_storage_key_in_production():
-    missing = _deploy_check({})
+    missing = deploy_check()
     assert missing.returncode != 0
     assert "residence.E001" in missing.stderr + missing.stdout
-    configured = _deploy_check({"STORAGE_ENCRYPTION_KEYS": f"prod-2026:{encryption.new_key()}"})
+    configured = deploy_check(STORAGE_ENCRYPTION_KEYS=f"prod-2026:{encryption.new_key()}")
     assert "residence.E001" not in configured.stderr + configured.stdout
     assert configured.returncode == 0, configured.stderr

@@ -9,6 +9,8 @@ import sys
 
 from django.conf import settings
 
+from tests.deploy_check import deploy_check
+
 PRINT_SETTINGS = (
     "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'residence.settings'); django.setup();"
     "from django.conf import settings as s;"
@@ -55,24 +57,10 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
-        env={
-            k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        }
-        | {
-            "SECRET_KEY": "k" * 20 + "-Xy9#pQ2$vT7&mL4!zR8^nB3*wJ6@cF1",
-            "ALLOWED_HOSTS": "pr.example.gov",
-            "VERIFICATION_SECRET": "s" * 40,
-            # Stored files are encrypted: production needs its own key (residence.E001 without it).
-            "STORAGE_ENCRYPTION_KEYS": "prod-2026:" + base64.b64encode(b"k" * 32).decode(),
-            "VAR_DIR": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = deploy_check(
+        # Stored files are encrypted: production needs its own key (residence.E001 without it).
+        STORAGE_ENCRYPTION_KEYS="prod-2026:" + base64.b64encode(b"k" * 32).decode(),
+        VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
