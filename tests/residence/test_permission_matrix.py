@@ -338,7 +338,13 @@ def _build_world(tmp_dir) -> World:
     # Identity (R22): the Guangdong applicant under a second passport, flagged as a possible duplicate.
     from identity.models import IdentityMatch
 
-    twin = ProfileFactory(owner=gd, passport_number="TW1234567", province="CN-GD", city_code="440100")
+    twin = ProfileFactory(
+        owner=gd,
+        passport_number="TW1234567",
+        birth_date=profile_gd.birth_date,
+        province="CN-GD",
+        city_code="440100",
+    )
     ids["duplicate_case"] = submitted(twin).pk
     ids["identity_flag"] = IdentityMatch.objects.get(
         application_id=ids["duplicate_case"], candidate=profile_gd
