@@ -27,26 +27,26 @@ def localized(text: dict | None) -> str:
     return text.get("zh" if (get_language() or "en").startswith("zh") else "en") or text.get("en", "")
 
 
-class PolicyVersion(models.Model):
-    """One version of the whole policy document; published documents never change (R6)."""
+class Edition(models.Model):
+    """What a policy version and a register edition share: a draft, published from a date and
+    retired when its successor takes effect, never changed once published (R6).
+
+    A subclass names its content fields (``frozen_fields``) and the messages of its refusals.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
-    label = models.CharField(_("version label"), max_length=60, unique=True)
-    document = models.JSONField(_("policy document"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    # The columns are the lifecycle; effective_to is set once, when a successor is published.
+    # The columns are the lifecycle; effective_to (exclusive) is set once, when a successor is published.
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
     based_on = models.ForeignKey(
         "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # Bumped by every edit of a draft, so compiled() never serves a stale compilation.
+    # Bumped by every edit of a draft, so a cached compilation of it is never stale.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -62,6 +62,42 @@ class PolicyVersion(models.Model):
         related_name="+",
     )
 
+    frozen_fields: tuple[str, ...] = ("label",)
+    changed_message = _("A published edition cannot be changed; create a new draft.")
+    undraft_message = _("A published edition cannot return to draft.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        watched = {*self.frozen_fields, "status"}
+        if self.pk and (update_fields is None or watched & set(update_fields)):
+            stored = type(self).objects.filter(pk=self.pk).values("status", *self.frozen_fields).first()
+            if stored and stored["status"] != self.Status.DRAFT:
+                if any(stored[name] != getattr(self, name) for name in self.frozen_fields):
+                    raise ValidationError(self.changed_message)
+                if self.status == self.Status.DRAFT:
+                    raise ValidationError(self.undraft_message)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class PolicyVersion(Edition):
+    """One version of the whole policy document; published documents never change (R6)."""
+
+    label = models.CharField(_("version label"), max_length=60, unique=True)
+    document = models.JSONField(_("policy document"))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    frozen_fields = ("document", "label")
+    changed_message = _("A published policy version cannot be changed; create a new draft.")
+    undraft_message = _("A published policy version cannot return to draft.")
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("policy version")
@@ -71,27 +107,10 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if self.pk and (update_fields is None or {"document", "label", "status"} & set(update_fields)):
-            stored = PolicyVersion.objects.filter(pk=self.pk).values("status", "document", "label").first()
-            if stored and stored["status"] != self.Status.DRAFT:
-                if stored["document"] != self.document or stored["label"] != self.label:
-                    raise ValidationError(
-                        _("A published policy version cannot be changed; create a new draft.")
-                    )
-                if self.status == self.Status.DRAFT:
-                    raise ValidationError(_("A published policy version cannot return to draft."))
-        super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
         if self.status != self.Status.DRAFT:
             raise ValidationError(_("A published policy version cannot be deleted."))
         return super().delete(*args, **kwargs)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
 
     def compiled(self) -> CompiledPolicy:
         """The engine's compiled policy, cached per (id, revision) in this process."""
@@ -240,40 +259,16 @@ class Register(models.TextChoices):
     POVERTY_COUNTIES = "poverty_counties", _("Key counties for poverty alleviation")
 
 
-class RegisterEdition(models.Model):
+class RegisterEdition(Edition):
     """One edition of a reference register, with its effective dates; published editions never change (R6)."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        RETIRED = "retired", _("Retired")
 
     register = models.CharField(_("register"), max_length=30, choices=Register.choices)
     label = models.CharField(_("edition"), max_length=60)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    # effective_to is exclusive and set once, when a successor is published (as for policy versions).
-    effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
     # [{"code": ..., "en": ..., "zh": ...}, ...] sorted by code.
     entries = models.JSONField(_("entries"), default=list)
-    revision = models.PositiveIntegerField(_("revision"), default=1)
-    based_on = models.ForeignKey(
-        "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+
+    frozen_fields = ("entries", "label")
 
     class Meta:
         ordering = ["register", "-effective_from", "-id"]
@@ -286,21 +281,6 @@ class RegisterEdition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_register_display()} {self.label}"
-
-    def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if self.pk and (update_fields is None or {"entries", "label", "status"} & set(update_fields)):
-            stored = RegisterEdition.objects.filter(pk=self.pk).values("status", "entries", "label").first()
-            if stored and stored["status"] != self.Status.DRAFT:
-                if stored["entries"] != self.entries or stored["label"] != self.label:
-                    raise ValidationError(_("A published edition cannot be changed; create a new draft."))
-                if self.status == self.Status.DRAFT:
-                    raise ValidationError(_("A published edition cannot return to draft."))
-        super().save(*args, **kwargs)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
 
     def codes(self) -> dict[str, dict[str, str]]:
         """{code: {"en", "zh"}} for look-ups."""

@@ -354,6 +354,55 @@ def policy_draft_delete(*, actor, draft: PolicyVersion) -> None:
     draft.delete()
 
 
+def _effective_date(effective_from: date | None, *, current, past: str, not_after: str) -> date:
+    """The day a draft takes effect (today by default): not in the past, and after the day the
+    edition in force (``current``) took effect, which it closes."""
+    today = timezone.localdate()
+    effective_from = effective_from or today
+    if effective_from < today:
+        raise ValidationError({"effective_from": [past]})
+    if current is not None and current.effective_from and effective_from <= current.effective_from:
+        raise ValidationError({"effective_from": [not_after % {"date": current.effective_from.isoformat()}]})
+    return effective_from
+
+
+def _publish_over(*, actor, draft, current, effective_from: date, state, action: str, fields=()) -> None:
+    """Publish ``draft`` from ``effective_from`` (saving its changed ``fields`` too) and retire
+    ``current`` that day; each change audited as ``{action}_publish`` / ``{action}_retire``."""
+    before = state(draft)
+    draft.status = draft.Status.PUBLISHED
+    draft.effective_from = effective_from
+    draft.effective_to = None
+    draft.published_at = timezone.now()
+    draft.published_by = actor
+    draft.revision += 1
+    draft.save(
+        update_fields=[
+            *fields,
+            "status",
+            "effective_from",
+            "effective_to",
+            "published_at",
+            "published_by",
+            "revision",
+        ]
+    )
+    audit_record(actor=actor, action=f"{action}_publish", obj=draft, before=before, after=state(draft))
+    if current is not None:
+        previous = state(current)
+        current.effective_to = effective_from
+        current.status = current.Status.RETIRED
+        current.save(update_fields=["effective_to", "status"])
+        audit_record(
+            actor=actor,
+            action=f"{action}_retire",
+            obj=current,
+            before=previous,
+            after=state(current),
+            reason=f"superseded by {draft.label}",
+        )
+
+
 @transaction.atomic
 def policy_publish(*, actor, draft: PolicyVersion, effective_from: date | None = None) -> PolicyVersion:
     """Publish a draft from `effective_from` (today by default); the version it follows closes then."""
@@ -361,10 +410,6 @@ def policy_publish(*, actor, draft: PolicyVersion, effective_from: date | None =
     draft = PolicyVersion.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
         raise ValidationError(_("Only a draft can be published."))
-    today = timezone.localdate()
-    effective_from = effective_from or today
-    if effective_from < today:
-        raise ValidationError({"effective_from": [_("A policy cannot take effect in the past.")]})
     # Lock the open published version, so two publications cannot both close it.
     current = (
         PolicyVersion.objects.select_for_update()
@@ -372,54 +417,26 @@ def policy_publish(*, actor, draft: PolicyVersion, effective_from: date | None =
         .order_by("-effective_from", "-id")
         .first()
     )
-    if current is not None and current.effective_from and effective_from <= current.effective_from:
-        raise ValidationError(
-            {
-                "effective_from": [
-                    _("The date must be after %(date)s, when the current version took effect.")
-                    % {"date": current.effective_from.isoformat()}
-                ]
-            }
-        )
+    effective_from = _effective_date(
+        effective_from,
+        current=current,
+        past=_("A policy cannot take effect in the past."),
+        not_after=_("The date must be after %(date)s, when the current version took effect."),
+    )
     document = dict(draft.document)
     document["effective_from"] = effective_from.isoformat()
     document["effective_to"] = None
     _check_document(document)
-    before = _policy_state(draft)
     draft.document = document
-    draft.effective_from = effective_from
-    draft.effective_to = None
-    draft.status = PolicyVersion.Status.PUBLISHED
-    draft.published_at = timezone.now()
-    draft.published_by = actor
-    draft.revision += 1
-    draft.save(
-        update_fields=[
-            "document",
-            "effective_from",
-            "effective_to",
-            "status",
-            "published_at",
-            "published_by",
-            "revision",
-        ]
+    _publish_over(
+        actor=actor,
+        draft=draft,
+        current=current,
+        effective_from=effective_from,
+        state=_policy_state,
+        action="eligibility.policy",
+        fields=["document"],
     )
-    audit_record(
-        actor=actor, action="eligibility.policy_publish", obj=draft, before=before, after=_policy_state(draft)
-    )
-    if current is not None:
-        previous = _policy_state(current)
-        current.effective_to = effective_from
-        current.status = PolicyVersion.Status.RETIRED
-        current.save(update_fields=["effective_to", "status"])
-        audit_record(
-            actor=actor,
-            action="eligibility.policy_retire",
-            obj=current,
-            before=previous,
-            after=_policy_state(current),
-            reason=f"superseded by {draft.label}",
-        )
     return draft
 
 
@@ -906,56 +923,27 @@ def register_publish(*, actor, draft: RegisterEdition, effective_from: date | No
     draft = RegisterEdition.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
         raise ValidationError(_("Only a draft can be published."))
-    today = timezone.localdate()
-    effective_from = effective_from or today
-    if effective_from < today:
-        raise ValidationError({"effective_from": [_("An edition cannot take effect in the past.")]})
     current = (
         RegisterEdition.objects.select_for_update()
         .filter(register=draft.register, status=RegisterEdition.Status.PUBLISHED, effective_to__isnull=True)
         .order_by("-effective_from", "-id")
         .first()
     )
-    if current is not None and current.effective_from and effective_from <= current.effective_from:
-        raise ValidationError(
-            {
-                "effective_from": [
-                    _("The date must be after %(date)s, when the current edition took effect.")
-                    % {"date": current.effective_from.isoformat()}
-                ]
-            }
-        )
+    effective_from = _effective_date(
+        effective_from,
+        current=current,
+        past=_("An edition cannot take effect in the past."),
+        not_after=_("The date must be after %(date)s, when the current edition took effect."),
+    )
     check_entries(draft.register, draft.entries, on=effective_from)
-    before = _edition_state(draft)
-    draft.status = RegisterEdition.Status.PUBLISHED
-    draft.effective_from = effective_from
-    draft.effective_to = None
-    draft.published_at = timezone.now()
-    draft.published_by = actor
-    draft.revision += 1
-    draft.save(
-        update_fields=["status", "effective_from", "effective_to", "published_at", "published_by", "revision"]
-    )
-    audit_record(
+    _publish_over(
         actor=actor,
-        action="eligibility.register_publish",
-        obj=draft,
-        before=before,
-        after=_edition_state(draft),
+        draft=draft,
+        current=current,
+        effective_from=effective_from,
+        state=_edition_state,
+        action="eligibility.register",
     )
-    if current is not None:
-        previous = _edition_state(current)
-        current.effective_to = effective_from
-        current.status = RegisterEdition.Status.RETIRED
-        current.save(update_fields=["effective_to", "status"])
-        audit_record(
-            actor=actor,
-            action="eligibility.register_retire",
-            obj=current,
-            before=previous,
-            after=_edition_state(current),
-            reason=f"succeeded by {draft.label}",
-        )
     return draft
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role
+from residence.core.forms import apply_service_errors
 from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
 from . import selectors, services
@@ -62,18 +63,6 @@ def policy_admin_required(view):
     return wrapper
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form: by field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(
-                name if name in form.fields else None,
-                messages_ if name in form.fields else [f"{name}: {m}" for m in messages_],
-            )
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- public: self-check and route pages ---------------------------------------------------------------
 
 
@@ -118,7 +107,7 @@ def self_check(request, channel: str):
             )
             result = assessment.snapshot
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if request.POST.get("start") and result["outcome"] in ("eligible", "needs_judgement"):
                 # The person asked to apply: their answers go with them (session only) to the forms.
@@ -208,7 +197,7 @@ def policy_import(request):
                 messages.success(request, _("Imported as draft %(label)s.") % {"label": draft.label})
                 return redirect("eligibility:policy_detail", pk=draft.pk)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
     return render(request, "eligibility/policy_import.html", {"form": form, "errors": errors})
 
 
@@ -287,7 +276,7 @@ def policy_edit(request, pk: int):
                     messages.success(request, _("The draft was saved."))
                     return redirect("eligibility:policy_detail", pk=draft.pk)
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_service_errors(form, error)
     else:
         fmt = request.GET.get("fmt") if request.GET.get("fmt") in ("yaml", "json") else "yaml"
         form = PolicyTextForm(initial={"fmt": fmt, "text": dump_policy_text(draft.document, fmt=fmt)})
@@ -306,7 +295,7 @@ def policy_thresholds(request, pk: int):
             try:
                 services.policy_draft_update(actor=request.user, draft=draft, document=document, lang=_lang())
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The draft was saved."))
                 return redirect("eligibility:policy_detail", pk=draft.pk)
@@ -334,7 +323,7 @@ def policy_reference_year(request, pk: int, table: str):
                 lang=_lang(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The figures were added to the draft."))
             return redirect("eligibility:policy_detail", pk=draft.pk)
@@ -451,7 +440,7 @@ def talent_programs(request):
                 valid_to=data["valid_to"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Talent program %(code)s registered.") % {"code": program.code})
             return redirect("eligibility:talent_programs")
@@ -480,7 +469,7 @@ def talent_program_edit(request, pk: int):
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Talent program %(code)s updated.") % {"code": program.code})
             return redirect("eligibility:talent_programs")
@@ -494,7 +483,7 @@ def family_quotas(request):
         try:
             services.family_quota_set(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The quota was saved."))
             return redirect("eligibility:family_quotas")
@@ -518,7 +507,7 @@ def bans(request):
         try:
             services.ban_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            apply_service_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
         else:
             messages.success(request, _("The ban was recorded."))
             return redirect("eligibility:bans")
@@ -597,7 +586,7 @@ def register_edition(request, pk: int):
                     source=form.cleaned_data["source"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The draft was saved."))
                 return redirect("eligibility:register_edition", pk=edition.pk)
@@ -675,7 +664,7 @@ def nominating_bodies(request, pk: int | None = None):
         try:
             saved = services.nominating_body_save(actor=request.user, body=body, **values)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Nominating body %(code)s saved.") % {"code": saved.code})
             return redirect("eligibility:nominating_bodies")

@@ -231,6 +231,15 @@ def _challenge(request) -> bytes | None:
         return None
 
 
+def _passkey_answer(request) -> tuple[dict | None, bytes | None]:
+    """The browser's answer to a passkey challenge and the challenge it answers (taken from the
+    session, so it is used once); (None, None) when either is missing or malformed."""
+    body, challenge = _json_body(request), _challenge(request)
+    if body is None or challenge is None or not isinstance(body.get("credential"), dict):
+        return None, None
+    return body, challenge
+
+
 def _keep_challenge(request, challenge: bytes, purpose: str) -> None:
     request.session[CHALLENGE] = {"challenge": base64.b64encode(challenge).decode(), "purpose": purpose}
 
@@ -251,8 +260,8 @@ def passkey_register_options(request):
 def passkey_register(request):
     if not _may_add_factor(request):
         return JsonResponse({"detail": _("Give your second factor first.")}, status=403)
-    body, challenge = _json_body(request), _challenge(request)
-    if body is None or challenge is None or not isinstance(body.get("credential"), dict):
+    body, challenge = _passkey_answer(request)
+    if body is None:
         return HttpResponseBadRequest(_("Start again: the passkey request was not complete."))
     rp_id, origin = _relying_party(request)
     first = not services.has_second_factor(request.user)
@@ -301,8 +310,8 @@ def passkey_login_options(request):
 @login_required
 @require_POST
 def passkey_login(request):
-    body, challenge = _json_body(request), _challenge(request)
-    if body is None or challenge is None or not isinstance(body.get("credential"), dict):
+    body, challenge = _passkey_answer(request)
+    if body is None:
         return HttpResponseBadRequest(_("Start again: the passkey request was not complete."))
     purpose = "reauth" if body.get("purpose") == "reauth" else "login"
     rp_id, origin = _relying_party(request)

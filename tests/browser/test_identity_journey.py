@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from identity.models import IdentityDecision, IdentityMatch
-from tests.applications.factories import ProfileFactory, submitted
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import ARTIFACTS
+from tests.identity.people import banned_ivanov, possible_duplicate_case
 
 # Two languages, two widths and a transactional flush: more than the default 300 s on a loaded machine.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
@@ -25,36 +22,8 @@ def _check_both_widths(page, name: str) -> None:
 
 
 def test_the_intake_officer_decides_a_possible_duplicate_in_english_and_chinese(page, ivan):
-    from eligibility.services import ban_create
-
-    old = ProfileFactory(
-        family_name="Ivanov",
-        given_names="Aleksandr",
-        sex="M",
-        nationality="RUS",
-        birth_date=dt.date(1980, 3, 4),
-        passport_number="RU1111111",
-    )
-    ban_create(
-        actor=None,
-        passport_number=old.passport_number,
-        nationality=old.nationality,
-        birth_date=old.birth_date,
-        ground="fraud",
-        until=timezone.localdate() + dt.timedelta(days=700),
-        reason="Forged contract",
-    )
-    application = submitted(
-        ProfileFactory(
-            family_name="Ivanoff",
-            given_names="Alexander",
-            sex="M",
-            nationality="KAZ",
-            birth_date=dt.date(1980, 4, 3),
-            passport_number="KZ5555555",
-        )
-    )
-    flag = IdentityMatch.objects.get(application=application)
+    old, _ban = banned_ivanov()
+    application, flag = possible_duplicate_case()
 
     log_in(page, ivan.email)
     page.goto(f"/cases/{application.pk}/")

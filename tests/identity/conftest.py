@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
+
+from tests.identity.people import banned_ivanov, possible_duplicate_case
 
 
 @pytest.fixture(autouse=True)
@@ -16,25 +15,9 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture
 def banned(office_tree):
-    """Aleksandr Ivanov (RUS, born 4 March 1980), banned for fraud under his old passport."""
-    from eligibility.services import ban_create
-    from tests.applications.factories import ProfileFactory
+    return banned_ivanov()
 
-    profile = ProfileFactory(
-        family_name="Ivanov",
-        given_names="Aleksandr",
-        sex="M",
-        nationality="RUS",
-        birth_date=dt.date(1980, 3, 4),
-        passport_number="RU1111111",
-    )
-    ban = ban_create(
-        actor=None,
-        passport_number=profile.passport_number,
-        nationality=profile.nationality,
-        birth_date=profile.birth_date,
-        ground="fraud",
-        until=timezone.localdate() + dt.timedelta(days=700),
-        reason="Forged employment contract",
-    )
-    return profile, ban
+
+@pytest.fixture
+def flagged(banned):
+    return possible_duplicate_case()

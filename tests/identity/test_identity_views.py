@@ -8,25 +8,10 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Status
-from identity.models import IdentityDecision, IdentityMatch
+from identity.models import IdentityDecision
 from tests.applications.factories import ProfileFactory, submitted
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def flagged(banned):
-    """A case at intake in Guangzhou whose applicant may be the banned Aleksandr Ivanov."""
-    profile = ProfileFactory(
-        family_name="Ivanoff",
-        given_names="Alexander",
-        sex="M",
-        nationality="KAZ",
-        birth_date=dt.date(1980, 4, 3),
-        passport_number="KZ5555555",
-    )
-    application = submitted(profile)
-    return application, IdentityMatch.objects.get(application=application)
 
 
 def login(client, user):
