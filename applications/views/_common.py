@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from residence.cities import city_name
 from residence.regions import province_name
 
 from ..countries import country_name
@@ -46,6 +47,8 @@ def display_value(instance: models.Model, name: str, language: str) -> str:
         return country_name(value, language)
     if name in ("province", "work_province"):
         return province_name(value, language)
+    if name == "city_code":
+        return city_name(value, language)
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
     if field.choices:

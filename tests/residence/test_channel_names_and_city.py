@@ -95,3 +95,16 @@ def test_a_code_that_is_no_city_is_refused_with_a_message(client, code):
     assert response.status_code == 200
     assert "Choose your city from the list." in response.content.decode()
     assert not ApplicantProfile.objects.filter(owner=dana).exists()
+
+
+@pytest.mark.parametrize("language, name", [("en", "Guangzhou"), ("zh-hans", "广州市")])
+def test_the_officer_reads_the_applicants_city_by_name(client, ivan, alice, language, name):
+    from tests.applications.factories import ProfileFactory, submitted
+
+    application = submitted(ProfileFactory(owner=alice, city_code="440100"))
+    client.force_login(ivan)
+    page = client.get(
+        reverse("applications:case", args=[application.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert re.search(rf"<dd[^>]*>{name}</dd>", page)
+    assert "440100" not in page
