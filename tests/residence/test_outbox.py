@@ -127,8 +127,7 @@ class RefusingBackend:
 def test_with_the_broker_down_a_committed_change_returns_at_once_and_its_row_waits_for_the_sweeper(
     redis_broker,
 ):
-    previous = outbox_deliver_task.app.conf.broker_url
-    _use_broker(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    previous = _use_broker(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     outbox.broker_backoff_reset()
     try:
         started = time.monotonic()

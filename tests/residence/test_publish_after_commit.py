@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from applications.models import Application, Notification, Status
 from residence.celery import app as celery_app
 from tests.applications.factories import ProfileFactory, submitted
+from tests.verification.test_faults import _use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,15 +25,12 @@ def _closed_port() -> int:
 @pytest.fixture
 def unreachable_broker():
     """Celery really publishing (not eagerly) to a broker URL where nothing listens."""
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    eager = celery_app.conf.task_always_eager
+    previous = _use_broker(f"redis://127.0.0.1:{_closed_port()}/0")
     celery_app.conf.task_always_eager = False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
     yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app.conf.task_always_eager = eager
+    _use_broker(previous)
 
 
 def test_accepting_a_case_while_the_broker_is_down_succeeds_and_commits(

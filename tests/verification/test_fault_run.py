@@ -151,8 +151,7 @@ def test_a_fault_run_loses_and_duplicates_nothing_and_drains_within_a_minute(
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     broker = PrivateRedis()
-    previous_broker = settings.CELERY_BROKER_URL
-    _use_broker(broker.url)
+    previous_broker = _use_broker(broker.url)
     simulator = Simulator()
     simulator.control(latency_ms=60)
     settings.VERIFICATION_BASE_URL = simulator.url

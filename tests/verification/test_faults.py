@@ -72,22 +72,30 @@ def _answers(client) -> bool:
         return False
 
 
-def _use_broker(url: str) -> None:
-    for name in ("broker_url", "broker_read_url", "broker_write_url"):
-        celery_app.conf[name] = url
+BROKER_SETTINGS = ("broker_url", "broker_read_url", "broker_write_url")
+
+
+def _use_broker(url: str | dict) -> dict:
+    """Point the app's publishing and consuming at ``url`` (or back at the settings an earlier call
+    returned); returns the settings it replaced. The read and write URLs go with it: restoring only
+    ``broker_url`` would leave later tests publishing wherever the write URL was last pointed."""
+    previous = {name: celery_app.conf[name] for name in BROKER_SETTINGS}
+    values = url if isinstance(url, dict) else dict.fromkeys(BROKER_SETTINGS, url)
+    for name, value in values.items():
+        celery_app.conf[name] = value
     # kombu keeps one global pool per broker URL: closing ours without dropping it from the
     # registry hands the next test (back on the shared Redis) a closed pool.
     pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    return previous
 
 
 @pytest.fixture
 def private_redis(redis_broker, postgres):
     require(bool(shutil.which("redis-server")), "needs redis-server (apt-get install redis-server)")
     server = PrivateRedis()
-    previous = celery_app.conf.broker_url
-    _use_broker(server.url)
+    previous = _use_broker(server.url)
     yield server
     _use_broker(previous)
     server.stop()
