@@ -132,26 +132,27 @@ def policy_comparison_page(request: HttpRequest) -> HttpResponse:
     result = None
     if asked and form.is_valid():
         choice = {name: form.cleaned_data[name] for name in COMPARISON_FIELDS}
+        if request.method == "POST":
+            download = PolicyComparisonDownloadForm(request.POST, versions=versions)
+            if download.is_valid():
+                try:
+                    content = services.policy_comparison_download(
+                        actor=request.user, purpose=download.cleaned_data["purpose"], **choice
+                    )
+                except ValidationError as error:
+                    apply_service_errors(download, error)
+                else:
+                    name = f"policy-comparison-{choice['start']:%Y%m%d}-{choice['end']:%Y%m%d}.csv"
+                    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+                    response["Content-Disposition"] = f'attachment; filename="{name}"'
+                    return response
         try:
             result = comparison.compare(**choice)
         except ValidationError as error:
             apply_service_errors(form, error)
+            download = None
         else:
-            if request.method == "POST":
-                download = PolicyComparisonDownloadForm(request.POST, versions=versions)
-                if download.is_valid():
-                    try:
-                        content = services.policy_comparison_download(
-                            actor=request.user, purpose=download.cleaned_data["purpose"], **choice
-                        )
-                    except ValidationError as error:
-                        apply_service_errors(download, error)
-                    else:
-                        name = f"policy-comparison-{choice['start']:%Y%m%d}-{choice['end']:%Y%m%d}.csv"
-                        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-                        response["Content-Disposition"] = f'attachment; filename="{name}"'
-                        return response
-            else:
+            if download is None:
                 download = PolicyComparisonDownloadForm(
                     initial={name: data.get(name) for name in COMPARISON_FIELDS}, versions=versions
                 )
