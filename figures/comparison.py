@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from applications.channels import CHANNELS as FACTS_CHANNELS
 from applications.channels import FACTS_RELATED_NAMES
 from applications.models import Application, Channel, Status
-from eligibility.impact import outcome_under, timeless_policy
+from eligibility.impact import NOT_EVALUATED, outcome_under, timeless_policy
 from eligibility.registers import editions_remembered
 
 from .tables import SMALL, TOTAL, Table, suppress
@@ -125,11 +125,14 @@ def _count(application, policy_a, policy_b, by_route: Counter, by_lane: Counter,
     """Add one decided case to the counts: its outcome under each version and its decision."""
     spec = FACTS_CHANNELS.get(application.channel)
     facts_row = getattr(application, spec.related_name, None) if spec else None
-    facts = facts_row.to_engine_facts() if facts_row is not None else {}
-    as_of = timezone.localdate(application.submitted_at)
-    outcome_a = outcome_under(policy_a, channel=application.channel, facts=facts, as_of=as_of)
-    outcome_b = outcome_under(policy_b, channel=application.channel, facts=facts, as_of=as_of)
-    if "not_evaluated" in (outcome_a, outcome_b):
+    if facts_row is None:  # no facts stored: nothing to judge, under either version
+        outcome_a = outcome_b = NOT_EVALUATED
+    else:
+        facts = facts_row.to_engine_facts()
+        as_of = timezone.localdate(application.submitted_at)
+        outcome_a = outcome_under(policy_a, channel=application.channel, facts=facts, as_of=as_of)
+        outcome_b = outcome_under(policy_b, channel=application.channel, facts=facts, as_of=as_of)
+    if NOT_EVALUATED in (outcome_a, outcome_b):
         not_evaluated.add(application.pk)
     a, b = outcome_a == ELIGIBLE, outcome_b == ELIGIBLE
     measures = ["cases", "approved" if application.status in APPROVED else "refused"]

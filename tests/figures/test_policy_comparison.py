@@ -263,3 +263,38 @@ def test_total_marks_are_shared_between_the_two_tables(world):
     result = run(world["in_force"], world["stricter"])
     for column, _label in comparison.MEASURES:
         assert ((TOTAL, column) in result.by_route.hidden) == ((TOTAL, column) in result.by_lane.hidden)
+
+
+def test_a_case_a_version_cannot_read_is_counted_and_said(world, settings, client):
+    settings.FIGURES_SUPPRESS_BELOW = 1
+    profile = Application.objects.first().applicant
+    # A decided work case whose facts were never stored: neither version can judge it.
+    Application.objects.bulk_create(
+        [
+            case(
+                profile,
+                offices()["gd"],
+                channel="work",
+                submitted=dt.date(2024, 5, 1),
+                decided=dt.date(2024, 8, 1),
+                status=Status.REFUSED,
+            )
+        ]
+    )
+    result = run(world["in_force"], world["stricter"])
+    assert result.not_evaluated == 1
+    assert measures(result.by_route, "work") == {
+        "cases": 1,
+        "eligible_a": 0,
+        "eligible_b": 0,
+        "lost": 0,
+        "gained": 0,
+        "approved": 0,
+        "refused": 1,
+    }
+    client.force_login(world["admin"])
+    page = client.get(
+        reverse("figures:policy_comparison"),
+        {"version_a": world["in_force"].pk, "version_b": world["stricter"].pk, **PERIOD},
+    )
+    assert "1 case could not be judged under one of the versions" in page.content.decode()
