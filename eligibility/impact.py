@@ -79,8 +79,8 @@ class ImpactReport:
         }
 
 
-def _timeless(document: dict[str, Any]) -> CompiledPolicy:
-    """The draft compiled without its effective period, so it can judge cases submitted before it."""
+def timeless_policy(document: dict[str, Any]) -> CompiledPolicy:
+    """A version compiled without its effective period, so it can judge cases from any date."""
     return load_policy({**document, "effective_from": "1900-01-01", "effective_to": None})
 
 
@@ -90,26 +90,31 @@ def _register_facts(*args, **kwargs):
     return derive(*args, **kwargs)
 
 
+def outcome_under(policy: CompiledPolicy, *, channel: str, facts: dict, as_of: date) -> str:
+    """The outcome of one case's stored facts under ``policy`` (see ``timeless_policy``), with the
+    register facts as the registers gave them on ``as_of``; "not_evaluated" when it cannot be read."""
+    try:
+        facts = dict(facts)
+        compiled = policy.channels.get(channel)
+        if compiled is not None:
+            _register_facts(compiled, facts, as_of=as_of, policy=policy)
+        return evaluate(policy, channel=channel, facts=facts, as_of=as_of).outcome
+    except (FactError, ValueError, TypeError, ValidationError):
+        return NOT_EVALUATED
+
+
 def policy_impact(*, draft, cases: Iterable[tuple[str, dict, date, str]]) -> ImpactReport:
     """Re-evaluate (channel, facts, as_of, current outcome) cases under `draft`; count changes per channel.
 
     A case the draft cannot evaluate (a fact it no longer knows, a channel it dropped) counts as a
     change to "not_evaluated", so a draft that breaks old cases shows it.
     """
-    policy = _timeless(draft.document)
+    policy = timeless_policy(draft.document)
     report = ImpactReport(draft_label=draft.label, channels={name: ChannelImpact(name) for name in CHANNELS})
     for channel, facts, as_of, current in cases:
         impact = report.channels.setdefault(channel, ChannelImpact(channel))
         impact.cases += 1
-        try:
-            facts = dict(facts)
-            compiled = policy.channels.get(channel)
-            if compiled is not None:
-                # The register facts as the registers gave them on the case's date, as at submission.
-                _register_facts(compiled, facts, as_of=as_of, policy=policy)
-            new = evaluate(policy, channel=channel, facts=facts, as_of=as_of).outcome
-        except (FactError, ValueError, TypeError, ValidationError):
-            new = NOT_EVALUATED
+        new = outcome_under(policy, channel=channel, facts=facts, as_of=as_of)
         if new == current:
             impact.unchanged += 1
         else:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,10 +60,34 @@ def normalise_code(register: str, code: Any) -> str:
 # --- editions in force --------------------------------------------------------------------------
 
 
+_editions_memo: ContextVar[dict | None] = ContextVar("register_editions_memo", default=None)
+
+
+@contextmanager
+def editions_remembered() -> Iterator[None]:
+    """Within the block each (register, day) edition is read once: for a batch that derives the
+    register facts of many cases (a policy comparison), not for a request that may publish one."""
+    token = _editions_memo.set({})
+    try:
+        yield
+    finally:
+        _editions_memo.reset(token)
+
+
 def edition_in_force(register: str, *, on: date | None = None) -> RegisterEdition | None:
     """The published edition of `register` whose effective period contains `on`; an edition that
     takes effect later is never applied early."""
     on = on or timezone.localdate()
+    memo = _editions_memo.get()
+    if memo is not None:
+        key = (register, on)
+        if key not in memo:
+            memo[key] = _edition_in_force(register, on=on)
+        return memo[key]
+    return _edition_in_force(register, on=on)
+
+
+def _edition_in_force(register: str, *, on: date) -> RegisterEdition | None:
     query = RegisterEdition.objects.filter(
         register=register, status__in=IN_FORCE, effective_from__lte=on
     ).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))

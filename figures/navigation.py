@@ -8,4 +8,9 @@ NAV_ITEMS = (
     NavItem(
         _("Research extracts"), "figures:research", roles=frozenset({Role.POLICY_EXPERT, Role.POLICY_ADMIN})
     ),
+    NavItem(
+        _("Compare policy versions"),
+        "figures:policy_comparison",
+        roles=frozenset({Role.POLICY_EXPERT, Role.POLICY_ADMIN}),
+    ),
 )

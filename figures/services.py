@@ -16,7 +16,7 @@ from applications.models import Application, Status
 from residence.accounts.models import Role
 from residence.audit.services import audit_record
 
-from . import research
+from . import comparison, research
 from .models import ProcessingTime
 
 # A case is decided when the decision is made; a card issued later does not lengthen it.
@@ -134,6 +134,41 @@ def research_extract(*, actor, purpose: str, start: dt.date, end: dt.date, file_
             "to": end.strftime("%Y-%m"),
             "format": file_format,
             "rows": len(data),
+            "bytes": len(content),
+        },
+        reason=purpose,
+    )
+    return content
+
+
+@transaction.atomic
+def policy_comparison_download(
+    *, actor, purpose: str, version_a, version_b, start: dt.date, end: dt.date
+) -> bytes:
+    """The published counts of ``comparison.compare`` as CSV, for a policy expert or a policy
+    administrator; the download is audited with its purpose, versions, period and case count."""
+    if not actor.has_role(Role.POLICY_EXPERT, Role.POLICY_ADMIN):
+        raise PermissionDenied
+    purpose = purpose.strip()
+    if len(purpose) < PURPOSE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "purpose": _("Say what the data is for, in at least %(n)s characters.")
+                % {"n": PURPOSE_MIN_LENGTH}
+            }
+        )
+    result = comparison.compare(version_a=version_a, version_b=version_b, start=start, end=end)
+    content = comparison.as_csv(result)
+    audit_record(
+        actor=actor,
+        action="figures.policy_comparison",
+        after={
+            "purpose": purpose,
+            "version_a": {"id": version_a.pk, "label": version_a.label, "status": version_a.status},
+            "version_b": {"id": version_b.pk, "label": version_b.label, "status": version_b.status},
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "cases": result.cases,
             "bytes": len(content),
         },
         reason=purpose,

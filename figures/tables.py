@@ -6,7 +6,9 @@ shown), so in every line (a row or a column) with a shown total and exactly one 
 more cell is *withheld*: the smallest other cell above zero, or the total itself when there is
 none. This repeats until no line gives a hidden cell away. Tables that share a total (the cities of
 a province and the province's own count) are suppressed together: ``suppress`` takes the cells a
-related table already hides.
+related table already hides (a total hidden that way gets one of its members withheld too, or the
+members would add up to it). Cells linked by a sum within a row (``Table.linked``) are kept the
+same way: never exactly one of them hidden.
 
 Pure functions of counts: no database, no request, easy to test with known answers.
 """
@@ -31,6 +33,9 @@ class Table:
     row_totals: bool = False
     column_totals: bool = False
     hidden: dict[tuple[Hashable, Hashable], str] = field(default_factory=dict)
+    # Groups of cells any one of which follows from the others (a + b = c printed in one row):
+    # like a line, a group never hides exactly one of its cells.
+    linked: list[list[tuple[Hashable, Hashable]]] = field(default_factory=list)
 
     def value(self, row: Hashable, column: Hashable) -> int:
         if row == TOTAL and column == TOTAL:
@@ -81,10 +86,19 @@ def suppress(table: Table, threshold: int, *, already: dict | None = None) -> Ta
     changed = True
     while changed:
         changed = False
-        for members, total in table.lines():
-            if total in hidden:
-                continue
+        for members, total in [*table.lines(), *((group, None) for group in table.linked)]:
             hidden_members = [cell for cell in members if cell in hidden]
+            if total is not None and total in hidden:
+                # A total hidden for a related table is given away by its members all shown.
+                shown = sorted(
+                    (table.value(*cell), index, cell)
+                    for index, cell in enumerate(members)
+                    if cell not in hidden and table.value(*cell) > 0
+                )
+                if not hidden_members and shown:
+                    hidden[shown[0][2]] = WITHHELD
+                    changed = True
+                continue
             if len(hidden_members) != 1:
                 continue
             candidates = sorted(
@@ -92,7 +106,16 @@ def suppress(table: Table, threshold: int, *, already: dict | None = None) -> Ta
                 for index, cell in enumerate(members)
                 if cell not in hidden and table.value(*cell) > 0
             )
-            victim = candidates[0][2] if candidates else total
+            if candidates:
+                victim = candidates[0][2]
+            elif total is not None:
+                victim = total
+            else:
+                # The others are all zero, which gives the hidden cell away as well: hide one more.
+                rest = [cell for cell in members if cell not in hidden]
+                if not rest:
+                    continue
+                victim = rest[0]
             hidden[victim] = WITHHELD
             changed = True
     table.hidden = hidden

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Channel
+from eligibility.selectors import policy_version_list
 from residence.accounts.models import Role
 from residence.core.forms import apply_service_errors
 
-from . import counts, research, services
+from . import comparison, counts, research, services
 from .charts import bar_chart, table_rows
-from .forms import ResearchExtractForm
+from .forms import PolicyComparisonDownloadForm, PolicyComparisonForm, ResearchExtractForm
 from .models import ProcessingTime
 from .tables import TOTAL
 
@@ -112,3 +113,58 @@ def research_page(request: HttpRequest) -> HttpResponse:
         {"form": form, "columns": research.COLUMNS},
         status=400 if request.method == "POST" else 200,
     )
+
+
+COMPARISON_FIELDS = ("version_a", "version_b", "start", "end")
+
+
+@login_required
+def policy_comparison_page(request: HttpRequest) -> HttpResponse:
+    """Two policy versions' outcomes for the cases decided in a period (R5), for policy experts
+    (published versions) and policy administrators (drafts too); GET shows, POST downloads."""
+    if not request.user.has_role(Role.POLICY_EXPERT, Role.POLICY_ADMIN):
+        raise Http404
+    versions = policy_version_list(user=request.user).order_by("-created_at", "-id")
+    data = request.POST if request.method == "POST" else request.GET
+    asked = any(name in data for name in COMPARISON_FIELDS)
+    form = PolicyComparisonForm(data if asked else None, versions=versions)
+    download = None
+    result = None
+    if asked and form.is_valid():
+        choice = {name: form.cleaned_data[name] for name in COMPARISON_FIELDS}
+        if request.method == "POST":
+            download = PolicyComparisonDownloadForm(request.POST, versions=versions)
+            if download.is_valid():
+                try:
+                    content = services.policy_comparison_download(
+                        actor=request.user, purpose=download.cleaned_data["purpose"], **choice
+                    )
+                except ValidationError as error:
+                    apply_service_errors(download, error)
+                else:
+                    name = f"policy-comparison-{choice['start']:%Y%m%d}-{choice['end']:%Y%m%d}.csv"
+                    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+                    response["Content-Disposition"] = f'attachment; filename="{name}"'
+                    return response
+        try:
+            result = comparison.compare(**choice)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            download = None
+        else:
+            if download is None:
+                download = PolicyComparisonDownloadForm(
+                    initial={name: data.get(name) for name in COMPARISON_FIELDS}, versions=versions
+                )
+    limit = counts.threshold()
+    context = {
+        "form": form,
+        "download": download,
+        "result": result,
+        "limit": limit,
+        "max_cases": comparison.max_cases(),
+        "route": table_rows(result.by_route, limit=limit) if result else None,
+        "lane": table_rows(result.by_lane, limit=limit) if result else None,
+    }
+    failed = (asked and not form.is_valid()) or (download is not None and download.errors)
+    return render(request, "figures/comparison.html", context, status=400 if failed else 200)

@@ -497,6 +497,9 @@ FIGURES_MINIMUM_CASES = env.int("FIGURES_MINIMUM_CASES", default=10)
 # (with the cells withheld that would give it away by subtraction); 10 as national statistics
 # offices commonly use for counts of people.
 FIGURES_SUPPRESS_BELOW = env.int("FIGURES_SUPPRESS_BELOW", default=10)
+# Comparing two policy versions re-evaluates every case decided in the period, in the request: a
+# period with more decided cases than this is refused with a message asking for a shorter one.
+FIGURES_COMPARE_MAX_CASES = env.int("FIGURES_COMPARE_MAX_CASES", default=2000)
 CELERY_BEAT_SCHEDULE["figures-processing-times"] = {
     "task": "figures.tasks.processing_times_refresh_task",
     "schedule": 24 * 3600,

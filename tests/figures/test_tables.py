@@ -118,3 +118,33 @@ def test_cells_a_related_table_hides_stay_hidden_and_are_protected():
     assert t.hidden[("q", "n")] == WITHHELD
     assert t.hidden[("p", "n")] == WITHHELD  # the smallest other province, or 150 - 40 - 60 = 50
     assert not solvable(t)
+
+
+def test_cells_linked_by_a_sum_in_a_row_never_hide_alone():
+    # eligible under B = eligible under A - moved out + moved in: 40 = 45 - 8 + 3.
+    cells = {("r", "a"): 45, ("r", "b"): 40, ("r", "out"): 8, ("r", "in"): 3}
+    t = Table(
+        rows=[("r", "r")],
+        columns=[(c, c) for c in ("a", "b", "out", "in")],
+        counts=cells,
+        linked=[[("r", "a"), ("r", "b"), ("r", "out"), ("r", "in")]],
+    )
+    suppress(t, 10)
+    # Both small cells hidden: two hidden in the group, nothing more needed.
+    assert t.hidden == {("r", "out"): SMALL, ("r", "in"): SMALL}
+    t = Table(
+        rows=[("r", "r")],
+        columns=[(c, c) for c in ("a", "b", "out", "in")],
+        counts=cells | {("r", "in"): 13, ("r", "b"): 50},
+        linked=[[("r", "a"), ("r", "b"), ("r", "out"), ("r", "in")]],
+    )
+    suppress(t, 10)
+    # 8 alone would follow from 45 + 13 - 50: the smallest other (13) is withheld with it.
+    assert t.hidden == {("r", "out"): SMALL, ("r", "in"): WITHHELD}
+
+
+def test_a_total_hidden_for_a_related_table_is_not_given_away_by_its_members():
+    t = table({("a", "x"): 30, ("b", "x"): 0}, rows="ab", columns="x", row_totals=False)
+    suppress(t, 10, already={(TOTAL, "x"): WITHHELD})
+    # 30 + 0 would print the hidden total: the only member above zero is withheld as well.
+    assert t.hidden == {(TOTAL, "x"): WITHHELD, ("a", "x"): WITHHELD}

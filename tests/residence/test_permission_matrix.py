@@ -144,7 +144,7 @@ def _build_world(tmp_dir) -> World:
     from cards.models import CardDocument
     from cards.tokens import verification_token
     from eligibility import services as eligibility_services
-    from eligibility.models import RegisterEdition
+    from eligibility.models import PolicyVersion, RegisterEdition
     from residence.accounts.models import Office, Role
     from tests.applications.factories import (
         ProfileFactory,
@@ -334,6 +334,14 @@ def _build_world(tmp_dir) -> World:
         actor=users[POLICY_ADMIN], based_on=policy, label="next"
     ).pk
     ids["talent_program"] = TalentProgramFactory(agency=agencies["sta"]).pk
+    # A retired version before it, which policy experts may compare with the one in force.
+    ids["policy_retired"] = PolicyVersion.objects.create(
+        label="2004 measures (retired)",
+        document=policy.document,
+        status=PolicyVersion.Status.RETIRED,
+        effective_from=dt.date(2004, 8, 15),
+        effective_to=dt.date(2004, 8, 16),
+    ).pk
 
     # Identity (R22): the Guangdong applicant under a second passport, flagged as a possible duplicate.
     from identity.models import IdentityMatch
@@ -732,6 +740,21 @@ row(
 RECONSIDERATION_DECIDERS = officers(roles=("approver",), offices=("national",)) | SYSADMIN
 row("figures:statistics", EVERYONE)
 row("figures:research", {POLICY_EXPERT, POLICY_ADMIN})
+row("figures:policy_comparison", {POLICY_EXPERT, POLICY_ADMIN})
+# The audited download of a comparison of two published versions (the expert sees no drafts).
+row(
+    "figures:policy_comparison",
+    {POLICY_EXPERT, POLICY_ADMIN},
+    method="POST",
+    writes=True,
+    data=lambda w: {
+        "version_a": w["policy_retired"],
+        "version_b": w["policy"],
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "purpose": "Who the 2016 rules let in that the 2004 measures would not.",
+    },
+)
 row("api_figures_population", {STATISTICS_KEY})
 row("reconsideration:index", SIGNED_IN)
 row("reconsideration:detail", GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS, kwargs=pk("reconsideration"))
