@@ -407,3 +407,15 @@ def test_an_officer_who_is_not_a_supervisor_may_not_reassign(client, office_tree
     response = post_assign(client, [held], other.pk)
     assert Application.objects.get(pk=held.pk).claimed_by == rita
     assert "Only supervisors" in messages_of(response)[0]
+
+
+def test_the_workload_api_gives_the_same_figures(known_world, mona, rita):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(mona)
+    data = api.get("/api/workload/").json()
+    review = next(row for row in data["queues"] if row["queue"] == "review")
+    assert (review["open"], review["claimed"], review["overdue"]) == (3, 1, 2)
+    rita_row = next(row for row in data["officers"] if row["id"] == rita.pk)
+    assert (rita_row["open"], rita_row["claimed"], rita_row["overdue"]) == (2, 1, 1)
