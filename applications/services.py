@@ -1390,9 +1390,8 @@ def applications_assign(*, actor, application_ids: list[int], officer: User) -> 
         raise PermissionDenied(_("Only supervisors may assign cases."))
     if not application_ids:
         raise ValidationError({"application_ids": [_("Tick the cases to give to an officer.")]})
-    if (
-        officer is None
-        or not actor.is_superuser
+    if officer is None or (
+        not actor.is_superuser
         and not officers_for_assignment(supervisor=actor).filter(pk=officer.pk).exists()
     ):
         raise ValidationError(

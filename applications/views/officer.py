@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role, User
+from residence.accounts.models import Role
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
 
@@ -136,8 +136,14 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
         back = reverse("applications:queue")
     try:
         ids = [_row_id(value) for value in request.POST.getlist("cases")]
-        # Any account: the service refuses one outside the area or without the stage's role.
-        officer = User.objects.filter(pk=_row_id(request.POST.get("officer", "")), is_active=True).first()
+        # The page offers the officers of the supervisor's own office and those below it (the system
+        # administrator, with no office, assigns through the API); anyone else is None, which the
+        # service refuses with its message, as it refuses one without the stage's role.
+        officer = (
+            selectors.officers_for_assignment(supervisor=request.user)
+            .filter(pk=_row_id(request.POST.get("officer", "")))
+            .first()
+        )
     except (ValueError, TypeError):
         messages.error(request, _("Tick the cases and choose the officer to give them to."))
         return redirect(back)
