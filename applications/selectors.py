@@ -503,30 +503,6 @@ MOVED_ON_STATUSES = (
 )
 
 
-def _people_area_q(officer) -> tuple[Q, Q, Q]:
-    """Where card requests, revocations and management cases of the officer's area are."""
-    from residence.accounts.jurisdiction import area_q
-
-    cards = area_q(officer, province="card__profile__province", city="card__profile__city_code")
-    management = area_q(officer, province="application__province", city="application__city_code")
-    return cards, cards, management
-
-
-def _reconsideration_area_q(officer) -> Q:
-    """Reconsiderations decided by the officer's office or one below it (as their queue, without the role)."""
-    from residence.accounts.jurisdiction import everywhere
-    from residence.accounts.models import Office
-
-    office = officer.office
-    if officer.is_superuser or (office is not None and office.level == Office.Level.NATIONAL):
-        return everywhere()
-    if office is None:
-        return Q(pk__in=[])
-    if office.level == Office.Level.PROVINCIAL:
-        return Q(office__province=office.province)
-    return Q(office__city_code=office.city_code)
-
-
 def workload_overview(*, officer, weeks: int = 8) -> dict[str, Any]:
     """Per queue and per officer: open, held, overdue, decided this week and median days (R24).
 
@@ -534,9 +510,7 @@ def workload_overview(*, officer, weeks: int = 8) -> dict[str, Any]:
     reconsiderations, all in the officer's area; the median is over what was decided in the last
     ``weeks`` weeks. A fixed number of grouped queries, whatever the number of cases or officers.
     """
-    from cards.models import CardRequest, RevocationCase
-    from reconsideration.models import Reconsideration
-    from verification.models import ManagementCase
+    from .oversight import registered
 
     now = timezone.now()
     week_start = _week_start(now)
@@ -602,28 +576,18 @@ def workload_overview(*, officer, weeks: int = 8) -> dict[str, Any]:
     for stage, values in durations.items():
         queues[stage]["median_days"] = _median(values)
 
-    # The other kinds of case: open, overdue (where they have a deadline), decided, per officer.
-    card_area, revocation_area, management_area = _people_area_q(officer)
-    kinds = [
-        # (key, queryset, open condition, start field, decided-at field, decided-by field, deadline field)
-        ("card_requests", CardRequest.objects.filter(card_area), Q(state=CardRequest.State.REQUESTED),
-         "requested_at", "decided_at", "decided_by_id", None),
-        ("revocations", RevocationCase.objects.filter(revocation_area), Q(state=RevocationCase.State.OPEN),
-         "opened_at", "decided_at", "decided_by_id", None),
-        ("management_cases", ManagementCase.objects.filter(management_area),
-         Q(status=ManagementCase.Status.OPEN), "opened_at", "closed_at", "closed_by_id", None),
-        ("reconsiderations", Reconsideration.objects.filter(_reconsideration_area_q(officer)),
-         Q(state=Reconsideration.State.LODGED), "lodged_at", "decided_at", "decided_by_id", "deadline"),
-    ]  # fmt: skip
+    # The other apps' queues (applications.oversight): open, overdue where they have a deadline,
+    # decided, and per officer what they decided.
     others = []
-    for key, qs, open_q, start, decided_at, decided_by, deadline in kinds:
-        aggregates = {"open": Count("id", filter=open_q)}
-        if deadline:
-            aggregates["overdue"] = Count("id", filter=open_q & Q(**{f"{deadline}__lt": now}))
+    for queue in registered():
+        qs = queue.in_area(officer)
+        aggregates = {"open": Count("id", filter=queue.open)}
+        if queue.deadline:
+            aggregates["overdue"] = Count("id", filter=queue.open & Q(**{f"{queue.deadline}__lt": now}))
         counts = qs.aggregate(**aggregates)
         days, decided_week = [], 0
-        for began, ended, by in qs.filter(**{f"{decided_at}__gte": since}).values_list(
-            start, decided_at, decided_by
+        for began, ended, by in qs.filter(**{f"{queue.decided_at}__gte": since}).values_list(
+            queue.started, queue.decided_at, queue.decided_by
         ):
             days.append((ended - began).total_seconds() / 86400)
             if ended >= week_start:
@@ -632,7 +596,7 @@ def workload_overview(*, officer, weeks: int = 8) -> dict[str, Any]:
                     people[by]["decided_week"] += 1
         others.append(
             {
-                "queue": key,
+                "queue": queue.key,
                 "open": counts["open"],
                 "claimed": None,
                 "overdue": counts.get("overdue"),

@@ -23,6 +23,7 @@ from ..access import is_officer, is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
+from ..oversight import QUEUES
 from .applicant import _outcome_label, _summary_context
 
 # code: (label, reason required, shown as a dangerous action)
@@ -445,7 +446,7 @@ def workload(request: HttpRequest) -> HttpResponse:
             "queues": [
                 row
                 | {
-                    "label": stage_label.get(row["queue"]) or OTHER_QUEUES[row["queue"]],
+                    "label": stage_label.get(row["queue"]) or QUEUES[row["queue"]].label,
                     "url": queue_url_for(row["queue"]) if row["queue"] in stage_label else None,
                 }
                 for row in overview["queues"]
@@ -454,15 +455,6 @@ def workload(request: HttpRequest) -> HttpResponse:
             "is_supervisor": is_supervisor(request.user),
         },
     )
-
-
-# The workload's queues beside the application stages.
-OTHER_QUEUES = {
-    "card_requests": gettext_lazy("Card requests"),
-    "revocations": gettext_lazy("Revocations"),
-    "management_cases": gettext_lazy("Management cases"),
-    "reconsiderations": gettext_lazy("Reconsiderations"),
-}
 
 
 def queue_url_for(stage: str) -> str:
