@@ -419,3 +419,27 @@ def test_the_workload_api_gives_the_same_figures(known_world, mona, rita):
     assert (review["open"], review["claimed"], review["overdue"]) == (3, 1, 2)
     rita_row = next(row for row in data["officers"] if row["id"] == rita.pk)
     assert (rita_row["open"], rita_row["claimed"], rita_row["overdue"]) == (2, 1, 1)
+
+
+def test_the_api_refuses_an_officer_of_another_area_and_changes_nothing(office_tree, mona, rita):
+    from rest_framework.test import APIClient
+
+    held = case(claimed_by=rita, claimed_until=ahead(hours=1))
+    api = APIClient()
+    api.force_authenticate(mona)
+    response = api.post(
+        "/api/queue/assign/",
+        {"application_ids": [held.pk], "officer": officer("reviewer", office_tree["sc"]).pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "office or an office below it" in str(response.json())
+    assert Application.objects.get(pk=held.pk).claimed_by == rita
+
+
+def test_the_beat_runs_the_escalation_sweep(settings):
+    from residence.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["applications-escalate-overdue"]
+    assert entry["task"] == escalate_overdue_task.name
+    assert entry["task"] in app.tasks
