@@ -815,6 +815,33 @@ class WorkloadApi(APIView):
                         many=True,
                     ),
                     "median_days_per_stage": serializers.DictField(child=serializers.FloatField()),
+                    "week_start": serializers.DateTimeField(),
+                    "queues": inline_serializer(
+                        "WorkloadLoadQueueOutputSerializer",
+                        {
+                            "queue": serializers.CharField(),
+                            "open": serializers.IntegerField(),
+                            "claimed": serializers.IntegerField(allow_null=True),
+                            "overdue": serializers.IntegerField(allow_null=True),
+                            "decided_week": serializers.IntegerField(),
+                            "median_days": serializers.FloatField(allow_null=True),
+                        },
+                        many=True,
+                    ),
+                    "officers": inline_serializer(
+                        "WorkloadLoadOfficerOutputSerializer",
+                        {
+                            "id": serializers.IntegerField(),
+                            "officer": serializers.CharField(),
+                            "office": serializers.CharField(allow_null=True),
+                            "open": serializers.IntegerField(),
+                            "claimed": serializers.IntegerField(),
+                            "overdue": serializers.IntegerField(),
+                            "decided_week": serializers.IntegerField(),
+                            "median_days": serializers.FloatField(allow_null=True),
+                        },
+                        many=True,
+                    ),
                 },
             ),
             **ERRORS,
@@ -823,4 +850,17 @@ class WorkloadApi(APIView):
     def get(self, request):
         weeks = query_params(self.WorkloadInputSerializer, request)["weeks"]
         data = selectors.workload(officer=request.user, weeks=weeks)
+        # Open, held and overdue now; decided this week; medians over the same weeks (R24).
+        overview = selectors.workload_overview(officer=request.user, weeks=weeks)
+        data["week_start"] = overview["week_start"]
+        data["queues"] = overview["queues"]
+        data["officers"] = [
+            {
+                "id": row["officer"].pk,
+                "officer": str(row["officer"]),
+                "office": str(row["officer"].office) if row["officer"].office else None,
+            }
+            | {key: row[key] for key in ("open", "claimed", "overdue", "decided_week", "median_days")}
+            for row in overview["officers"]
+        ]
         return Response(data)

@@ -361,6 +361,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         related_name="claimed_applications",
     )
     claimed_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    # 0 once the escalation sweep found the stage's deadline passed, 1 otherwise: queues sort by it
+    # first, so overdue cases come first while pages still follow one index (keyset).
+    queue_band = models.PositiveSmallIntegerField(_("queue band"), default=1)
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recommended by"),
@@ -406,8 +409,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The queue: WHERE stage = %s ORDER BY priority, stage_deadline, id, with a row-value
             # keyset over the same columns.
-            models.Index(fields=["stage", "priority", "stage_deadline", "id"], name="app_queue_idx"),
-            models.Index(fields=["status", "priority", "stage_deadline", "id"], name="app_status_queue_idx"),
+            models.Index(
+                fields=["stage", "queue_band", "priority", "stage_deadline", "id"], name="app_queue_band_idx"
+            ),
+            models.Index(
+                fields=["status", "queue_band", "priority", "stage_deadline", "id"],
+                name="app_status_queue_band_idx",
+            ),
         ]
         permissions = [("assign_application", "Can assign cases to officers")]
 
@@ -555,6 +563,41 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+class Escalation(models.Model):
+    """An overdue case told to its office's supervisors: once per visit of a stage and level."""
+
+    class Level(models.IntegerChoices):
+        DEADLINE = 1, _("Deadline passed")
+        MARGIN = 2, _("Still overdue past the margin")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="escalations")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    # When the case entered the stage: a later visit of the same stage escalates again.
+    stage_started = models.DateTimeField(_("stage entered"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    deadline = models.DateTimeField(_("deadline"))
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("supervisors told"), related_name="+", blank=True
+    )
+    created_at = models.DateTimeField(_("escalated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "stage", "stage_started", "level"], name="one_escalation_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.stage} {self.level}"
+
+
 class Dependant(models.Model):
     """A spouse or unmarried child under 18 who follows the principal's case, with their own decision."""
 
@@ -700,6 +743,16 @@ class Notification(models.Model):
         from .notifications import status_message
 
         return status_message(self.status, reference=str(self.application or ""))
+
+    @property
+    def link(self) -> str:
+        """The applicant's status page, or the officers' case page for an escalation."""
+        from django.urls import reverse
+
+        from .notifications import OVERDUE, OVERDUE_PAST_MARGIN
+
+        name = "applications:case" if self.status in (OVERDUE, OVERDUE_PAST_MARGIN) else "applications:detail"
+        return reverse(name, args=[self.application_id])
 
 
 # --- channel facts ------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ from .models import Status
 
 # Not an application status: the card's revocation (cards app), told in the same inbox.
 CARD_REVOKED = "card_revoked"
+# Not statuses either: an overdue case escalated to its office's supervisors (at the deadline, and
+# again past the margin).
+OVERDUE = "overdue"
+OVERDUE_PAST_MARGIN = "overdue_margin"
 
 
 def status_message(status: str, *, reference: str) -> str:
@@ -33,6 +37,10 @@ def status_message(status: str, *, reference: str) -> str:
             "The permanent residence granted on application %(ref)s was revoked. "
             "The decision letter is under My card."
         ),
+        OVERDUE: _("Application %(ref)s has passed its stage deadline. It is shown first in its queue."),
+        OVERDUE_PAST_MARGIN: _(
+            "Application %(ref)s is still overdue, past the escalation margin. Assign it or decide it now."
+        ),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))
     return template % {"ref": reference}
@@ -48,5 +56,29 @@ def status_email(*, status: str, reference: str, reason: str, language: str) -> 
         lines += [
             "",
             _("Sign in to the portal to see the details: %(name)s") % {"name": settings.PORTAL_NAME},
+        ]
+        return str(subject), "\n".join(str(line) for line in lines)
+
+
+def escalation_email(
+    *, status: str, reference: str, stage: str, deadline, office: str, language: str
+) -> tuple[str, str]:
+    """Subject and body for a supervisor told of an overdue case, in their language."""
+    from django.utils import formats, timezone
+
+    from .models import Stage
+
+    with translation.override(language):
+        subject = _("Overdue case %(ref)s") % {"ref": reference}
+        lines = [
+            status_message(status, reference=reference),
+            "",
+            _("Stage: %(stage)s") % {"stage": Stage(stage).label},
+            _("Deadline: %(when)s")
+            % {"when": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")},
+            _("Office: %(office)s") % {"office": office},
+            "",
+            _("You are told as a supervisor of the office. Sign in to the portal: %(name)s")
+            % {"name": settings.PORTAL_NAME},
         ]
         return str(subject), "\n".join(str(line) for line in lines)

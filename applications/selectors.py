@@ -34,7 +34,8 @@ from .models import (
     StatusChange,
 )
 
-QUEUE_ORDERING = ("priority", "stage_deadline", "id")
+# Overdue first (queue_band 0), then the green channel, then the nearest deadline.
+QUEUE_ORDERING = ("queue_band", "priority", "stage_deadline", "id")
 QUEUE_STAGES = (Stage.INTAKE, Stage.VERIFICATION, Stage.REVIEW, Stage.EVIDENCE, Stage.APPROVAL, Stage.QUOTA)
 
 
@@ -206,7 +207,7 @@ class QueueFilters:
 
 
 def officer_queue(*, officer, stage: str, filters: QueueFilters | None = None) -> QuerySet[Application]:
-    """Cases of a stage in the officer's area, in queue order (green first, then by deadline)."""
+    """Cases of a stage in the officer's area, in queue order (overdue, green, then by deadline)."""
     filters = filters or QueueFilters()
     if not is_officer(officer) or stage not in QUEUE_STAGES:
         return Application.objects.none()
@@ -247,6 +248,7 @@ QUEUE_ROW_FIELDS = (
     "applicant__family_name",
     "applicant__given_names",
     "office_levels",
+    "queue_band",
 )
 
 
@@ -271,6 +273,7 @@ class QueueRow:
     applicant__family_name: str
     applicant__given_names: str
     office_levels: dict
+    queue_band: int
 
     @property
     def applicant_name(self) -> str:
@@ -341,17 +344,68 @@ def stage_counts(*, officer, filters: QueueFilters | None = None) -> dict[str, i
     return counts
 
 
-def officers_for_assignment(*, supervisor) -> QuerySet[User]:
-    """Officers a supervisor may hand cases to: those of their office and the offices below it."""
+def officers_for_assignment(*, supervisor, stage: str | None = None) -> QuerySet[User]:
+    """Officers a supervisor may hand cases to: those of their office and the offices below it.
+
+    With a stage, only those holding the role that acts at it (a reviewer for review...).
+    """
     if not supervisor.office_id:
         return User.objects.none()
     office = supervisor.office
     area = Q(office=office) | Q(office__parent=office) | Q(office__parent__parent=office)
+    roles = [str(STAGE_ROLE[stage])] if stage in STAGE_ROLE else [str(r) for r in OFFICER_QUEUE_ROLES]
     return (
-        User.objects.filter(area, is_active=True, groups__name__in=[str(r) for r in OFFICER_QUEUE_ROLES])
+        User.objects.filter(area, is_active=True, groups__name__in=roles)
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def officer_loads(*, officers) -> list[dict[str, Any]]:
+    """Each officer with the cases they hold now and how many of those are overdue: one query."""
+    now = timezone.now()
+    officers = list(officers)
+    held = Q(claimed_applications__claimed_until__gt=now, claimed_applications__stage__in=QUEUE_STAGES)
+    rows = {
+        row["pk"]: row
+        for row in User.objects.filter(pk__in=[o.pk for o in officers])
+        .values("pk")
+        .annotate(
+            held=Count("claimed_applications", filter=held),
+            overdue=Count(
+                "claimed_applications", filter=held & Q(claimed_applications__stage_deadline__lt=now)
+            ),
+        )
+        .order_by()
+    }
+    return [
+        {
+            "officer": o,
+            "held": rows.get(o.pk, {}).get("held", 0),
+            "overdue": rows.get(o.pk, {}).get("overdue", 0),
+        }
+        for o in officers
+    ]
+
+
+def supervisors_by_office(office_ids) -> dict[int, list[User]]:
+    """The supervisors (approvers, management officers, or holders of the assign permission) per office."""
+    perm = Q(user_permissions__codename="assign_application") | Q(
+        groups__permissions__codename="assign_application"
+    )
+    users = (
+        User.objects.filter(
+            Q(groups__name__in=[str(Role.APPROVER), str(Role.MANAGEMENT_OFFICER)]) | perm,
+            office_id__in=list(office_ids),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("email")
+    )
+    found: dict[int, list[User]] = defaultdict(list)
+    for user in users:
+        found[user.office_id].append(user)
+    return found
 
 
 # --- workload -----------------------------------------------------------------------------------
@@ -423,6 +477,141 @@ def workload(*, officer, weeks: int = 8) -> dict[str, Any]:
         "median_days_per_stage": {
             stage: round(statistics.median(values), 2) for stage, values in durations.items() if values
         },
+    }
+
+
+def _week_start(now: dt.datetime) -> dt.datetime:
+    """Monday 00:00 of this week, in the portal's time zone."""
+    today = timezone.localtime(now).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    return timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+MOVED_ON_STATUSES = (
+    Status.ACCEPTED,
+    Status.RETURNED,
+    Status.RECOMMENDED_APPROVAL,
+    Status.RECOMMENDED_REFUSAL,
+    Status.APPROVED,
+    Status.REFUSED,
+    Status.AWAITING_QUOTA,
+    Status.EVIDENCE_REQUESTED,
+)
+
+
+def workload_overview(*, officer, weeks: int = 8) -> dict[str, Any]:
+    """Per queue and per officer: open, held, overdue, decided this week and median days (R24).
+
+    Applications per stage, then card requests, revocations, management cases and
+    reconsiderations, all in the officer's area; the median is over what was decided in the last
+    ``weeks`` weeks. A fixed number of grouped queries, whatever the number of cases or officers.
+    """
+    from .oversight import registered
+
+    now = timezone.now()
+    week_start = _week_start(now)
+    since = now - dt.timedelta(weeks=weeks)
+    cases = Application.objects.filter(jurisdiction_q(officer))
+    late = Q(stage_deadline__lt=now)
+    held = Q(claimed_by__isnull=False, claimed_until__gt=now)
+    queues: dict[str, dict[str, Any]] = {
+        stage: {"queue": stage, "open": 0, "claimed": 0, "overdue": 0, "decided_week": 0, "median_days": None}
+        for stage in QUEUE_STAGES
+    }
+    for row in (
+        cases.filter(stage__in=QUEUE_STAGES)
+        .values("stage")
+        .annotate(open=Count("id"), claimed=Count("id", filter=held), overdue=Count("id", filter=late))
+        .order_by()
+    ):
+        queues[row["stage"]].update(open=row["open"], claimed=row["claimed"], overdue=row["overdue"])
+
+    officers = list(
+        (
+            officers_for_assignment(supervisor=officer)
+            if not officer.is_superuser
+            else User.objects.filter(
+                office__isnull=False, is_active=True, groups__name__in=[str(r) for r in OFFICER_QUEUE_ROLES]
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        ).select_related("office")
+    )
+    people: dict[int, dict[str, Any]] = {
+        o.pk: {"officer": o, "open": 0, "claimed": 0, "overdue": 0, "decided_week": 0, "days": []}
+        for o in officers
+    }
+    for row in (
+        cases.filter(stage__in=QUEUE_STAGES, claimed_by_id__in=list(people))
+        .values("claimed_by_id")
+        .annotate(open=Count("id"), claimed=Count("id", filter=held), overdue=Count("id", filter=late))
+        .order_by()
+    ):
+        people[row["claimed_by_id"]].update(open=row["open"], claimed=row["claimed"], overdue=row["overdue"])
+
+    # Time in each stage, from entering it to leaving it, per case, from consecutive status changes.
+    changes = StatusChange.objects.filter(application__in=cases, at__gte=since).values_list(
+        "application_id", "at", "from_stage", "to_status", "actor_id"
+    )
+    entered: dict[int, dt.datetime] = {}
+    durations: dict[str, list[float]] = defaultdict(list)
+    ordered = changes.order_by("application_id", "at", "id")
+    for application_id, at, from_stage, to_status, actor_id in ordered.iterator(chunk_size=2000):
+        start = entered.get(application_id)
+        if start is not None and from_stage in queues:
+            days = (at - start).total_seconds() / 86400
+            durations[from_stage].append(days)
+            if actor_id in people:
+                people[actor_id]["days"].append(days)
+        if actor_id and to_status in MOVED_ON_STATUSES and at >= week_start:
+            if from_stage in queues:
+                queues[from_stage]["decided_week"] += 1
+            if actor_id in people:
+                people[actor_id]["decided_week"] += 1
+        entered[application_id] = at
+    for stage, values in durations.items():
+        queues[stage]["median_days"] = _median(values)
+
+    # The other apps' queues (applications.oversight): open, overdue where they have a deadline,
+    # decided, and per officer what they decided.
+    others = []
+    for queue in registered():
+        qs = queue.in_area(officer)
+        aggregates = {"open": Count("id", filter=queue.open)}
+        if queue.deadline:
+            aggregates["overdue"] = Count("id", filter=queue.open & Q(**{f"{queue.deadline}__lt": now}))
+        counts = qs.aggregate(**aggregates)
+        days, decided_week = [], 0
+        for began, ended, by in qs.filter(**{f"{queue.decided_at}__gte": since}).values_list(
+            queue.started, queue.decided_at, queue.decided_by
+        ):
+            days.append((ended - began).total_seconds() / 86400)
+            if ended >= week_start:
+                decided_week += 1
+                if by in people:
+                    people[by]["decided_week"] += 1
+        others.append(
+            {
+                "queue": queue.key,
+                "open": counts["open"],
+                "claimed": None,
+                "overdue": counts.get("overdue"),
+                "decided_week": decided_week,
+                "median_days": _median(days),
+            }
+        )
+    return {
+        "week_start": week_start,
+        "queues": [*queues.values(), *others],
+        "officers": [
+            {key: value for key, value in row.items() if key != "days"}
+            | {"median_days": _median(row["days"])}
+            for row in people.values()
+        ],
     }
 
 

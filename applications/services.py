@@ -19,16 +19,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from privacy import consent_texts
 from privacy import services as privacy_services
 from privacy.models import Purpose
-from residence.accounts.models import Role, User
+from residence.accounts.models import Office, Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
 from residence.core.tasks import publish_many_after_commit, send_email_task
@@ -185,6 +186,7 @@ CLOCK_FIELDS = [
     "paused_remaining",
     "claimed_by",
     "claimed_until",
+    "queue_band",
 ]
 
 
@@ -230,6 +232,8 @@ def _transitions(
             remaining = application.paused_remaining or dt.timedelta(0)
             application.stage_deadline = now + remaining
             application.paused_remaining = None
+        # Overdue cases come first in the queue (the escalation sweep sets this as deadlines pass).
+        application.queue_band = 0 if application.stage_deadline < now else 1
         if application.stage != from_stage:
             # A new stage is a new queue: whoever held the case lets it go.
             application.claimed_by = None
@@ -1380,8 +1384,19 @@ def application_release(*, actor, application: Application) -> Application:
 @transaction.atomic
 def applications_assign(*, actor, application_ids: list[int], officer: User) -> list[Application]:
     """A supervisor gives cases to an officer who may act on them (all or none)."""
+    from .selectors import officers_for_assignment
+
     if not is_supervisor(actor):
         raise PermissionDenied(_("Only supervisors may assign cases."))
+    if not application_ids:
+        raise ValidationError({"application_ids": [_("Tick the cases to give to an officer.")]})
+    if officer is None or (
+        not actor.is_superuser
+        and not officers_for_assignment(supervisor=actor).filter(pk=officer.pk).exists()
+    ):
+        raise ValidationError(
+            {"officer": [_("Choose an officer of your office or an office below it; nothing was assigned.")]}
+        )
     until = timezone.now() + dt.timedelta(minutes=_claim_minutes())
     assigned = []
     for pk in sorted(set(application_ids)):
@@ -1395,7 +1410,10 @@ def applications_assign(*, actor, application_ids: list[int], officer: User) -> 
             raise ValidationError(
                 {
                     "officer": [
-                        _("%(officer)s may not act on %(ref)s at its current stage.")
+                        _(
+                            "%(officer)s may not act on %(ref)s at its current stage (the stage's role, "
+                            "area or office level); nothing was assigned."
+                        )
                         % {"officer": officer, "ref": application}
                     ]
                 }
@@ -1429,6 +1447,155 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
 @transaction.atomic
 def notifications_mark_all_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- oversight: overdue cases escalate to the office's supervisors (R24) --------------------------
+ESCALATION_BATCH = 500
+
+
+def _office_of_case(application: Application, offices: dict[int, Office]) -> Office | None:
+    """The office handling the case: the one fixed at submission, else the nearest by area."""
+    if application.office_id in offices:
+        return offices[application.office_id]
+    for level, match in (
+        (Office.Level.MUNICIPAL, lambda o: o.city_code == application.city_code),
+        (Office.Level.PROVINCIAL, lambda o: o.province == application.province),
+        (Office.Level.NATIONAL, lambda o: True),
+    ):
+        for office in sorted(offices.values(), key=lambda o: o.pk):
+            if office.level == level and match(office):
+                return office
+    return None
+
+
+@transaction.atomic
+def overdue_cases_escalate(*, now: dt.datetime | None = None, limit: int = ESCALATION_BATCH) -> list:
+    """Tell the supervisors of each overdue case's office, at the deadline and again past the margin.
+
+    Once per case, visit of a stage and level. The cases are locked first (skipping any locked by
+    an officer's action at this moment: the next sweep takes them) and the escalations already
+    made are read after the locks, so a second sweep running at the same time finds this one's;
+    the unique constraint is the last guard. The office's supervisors are its approvers,
+    management officers and holders of the assign permission; an office without any passes the
+    case up to its parent. The inbox rows are written here, the e-mails after commit.
+    """
+    from .models import Escalation
+    from .notifications import OVERDUE, OVERDUE_PAST_MARGIN, escalation_email
+    from .selectors import QUEUE_STAGES, supervisors_by_office
+
+    now = now or timezone.now()
+    past_margin = now - dt.timedelta(days=settings.ESCALATION_MARGIN_DAYS)
+    # The queues show overdue cases first.
+    Application.objects.filter(stage__in=QUEUE_STAGES, stage_deadline__lt=now, queue_band=1).update(
+        queue_band=0
+    )
+    Application.objects.filter(queue_band=0).exclude(stage__in=QUEUE_STAGES, stage_deadline__lt=now).update(
+        queue_band=1
+    )
+    started = Coalesce("stage_entered_at", "submitted_at", "created_at")
+    done = Escalation.objects.filter(
+        application=OuterRef("pk"), stage=OuterRef("stage"), stage_started=OuterRef("started")
+    )
+    ids = list(
+        Application.objects.filter(stage__in=QUEUE_STAGES, stage_deadline__lt=now)
+        .annotate(
+            started=started,
+            told=Exists(done.filter(level=Escalation.Level.DEADLINE)),
+            told_again=Exists(done.filter(level=Escalation.Level.MARGIN)),
+        )
+        .filter(Q(told=False) | Q(told_again=False, stage_deadline__lt=past_margin))
+        .order_by("stage_deadline", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    cases = list(
+        Application.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(pk__in=ids, stage__in=QUEUE_STAGES, stage_deadline__lt=now)
+        .annotate(started=started)
+        .order_by("id")
+    )
+    existing = set(
+        Escalation.objects.filter(application__in=cases).values_list(
+            "application_id", "stage", "stage_started", "level"
+        )
+    )
+    offices = {office.pk: office for office in Office.objects.all()}
+    supervisors = supervisors_by_office(offices)
+    made: list[tuple[Escalation, Application, Office | None, list[User]]] = []
+    for case in cases:
+        office = _office_of_case(case, offices)
+        told_office = office
+        while told_office is not None and not supervisors.get(told_office.pk):
+            told_office = offices.get(told_office.parent_id)
+        told = supervisors.get(told_office.pk, []) if told_office else []
+        levels = [Escalation.Level.DEADLINE]
+        if case.stage_deadline < past_margin:
+            levels.append(Escalation.Level.MARGIN)
+        for level in levels:
+            if (case.pk, case.stage, case.started, level) in existing:
+                continue
+            escalation = Escalation(
+                application=case,
+                stage=case.stage,
+                stage_started=case.started,
+                level=level,
+                deadline=case.stage_deadline,
+                office=told_office,
+                created_at=now,
+            )
+            made.append((escalation, case, told_office, told))
+    Escalation.objects.bulk_create([row[0] for row in made])
+    Escalation.supervisors.through.objects.bulk_create(
+        [
+            Escalation.supervisors.through(escalation_id=escalation.pk, user_id=user.pk)
+            for escalation, _case, _office, told in made
+            for user in told
+        ]
+    )
+    # A case escalated at both levels at once (found late) is told once, of the higher level.
+    highest: dict[int, tuple] = {}
+    for row in made:
+        if row[1].pk not in highest or row[0].level > highest[row[1].pk][0].level:
+            highest[row[1].pk] = row
+    notifications, mails = [], []
+    for escalation, case, told_office, told in highest.values():
+        status = OVERDUE_PAST_MARGIN if escalation.level == Escalation.Level.MARGIN else OVERDUE
+        for user in told:
+            notifications.append(
+                Notification(recipient=user, application=case, status=status, created_at=now)
+            )
+            with translation.override(user.preferred_language):
+                office_name = str(told_office)
+            subject, body = escalation_email(
+                status=status,
+                reference=str(case),
+                stage=case.stage,
+                deadline=case.stage_deadline,
+                office=office_name,
+                language=user.preferred_language,
+            )
+            mails.append({"to": [user.email], "subject": subject, "body": body})
+    Notification.objects.bulk_create(notifications)
+    audit_record_many(
+        [
+            {
+                "actor": None,
+                "action": "applications.escalate",
+                "obj": case,
+                "after": {
+                    "level": escalation.level,
+                    "stage": escalation.stage,
+                    "deadline": escalation.deadline.isoformat(),
+                    "office": told_office.pk if told_office else None,
+                    "supervisors": [user.pk for user in told],
+                },
+            }
+            for escalation, case, told_office, told in made
+        ]
+    )
+    publish_many_after_commit(send_email_task, mails)
+    return [row[0] for row in made]
 
 
 # Officer actions by name, for the API and the case page.

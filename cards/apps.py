@@ -7,6 +7,37 @@ class CardsConfig(AppConfig):
     verbose_name = _("Permanent residence cards")
 
     def ready(self) -> None:
+        from django.db.models import Q
+
+        from applications.oversight import WorkloadQueue, register
+
         from . import receivers
+        from .models import CardRequest, RevocationCase
+        from .selectors import holder_area_q
 
         receivers.connect()
+        # The workload page counts the card staff's queues (R24).
+        register(
+            WorkloadQueue(
+                key="card_requests",
+                label=_("Card requests"),
+                in_area=lambda officer: CardRequest.objects.filter(holder_area_q(officer, "card__")),
+                open=Q(state=CardRequest.State.REQUESTED),
+                started="requested_at",
+                decided_at="decided_at",
+                decided_by="decided_by_id",
+                order=10,
+            )
+        )
+        register(
+            WorkloadQueue(
+                key="revocations",
+                label=_("Revocations"),
+                in_area=lambda officer: RevocationCase.objects.filter(holder_area_q(officer, "card__")),
+                open=Q(state=RevocationCase.State.OPEN),
+                started="opened_at",
+                decided_at="decided_at",
+                decided_by="decided_by_id",
+                order=20,
+            )
+        )

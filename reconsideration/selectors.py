@@ -51,6 +51,18 @@ def reconsideration_queue(*, user) -> QuerySet[Reconsideration]:
     return _base().filter(office__level=Office.Level.MUNICIPAL, office__city_code=office.city_code)
 
 
+def reconsiderations_in_area(*, user) -> QuerySet[Reconsideration]:
+    """For the workload counts: what the user's office or one below it decides, whatever the role."""
+    office = user.office
+    if user.is_superuser or (office is not None and office.level == Office.Level.NATIONAL):
+        return Reconsideration.objects.all()
+    if office is None:
+        return Reconsideration.objects.none()
+    if office.level == Office.Level.PROVINCIAL:
+        return Reconsideration.objects.filter(office__province=office.province)
+    return Reconsideration.objects.filter(office__city_code=office.city_code)
+
+
 def reconsideration_get(*, user, pk: int) -> Reconsideration:
     """The person's own (or client's), or one in the user's deciding queue; otherwise a 404."""
     case = reconsideration_queue(user=user).filter(pk=pk).first()

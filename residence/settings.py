@@ -562,6 +562,15 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 # --- applications ---
 # An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
+# Oversight (R24): an overdue case is escalated to its office's supervisors at its stage deadline
+# and again ESCALATION_MARGIN_DAYS after it (a setting, not policy data: the policy document sets
+# the deadlines, the administration how long it tolerates a missed one); the sweep runs every
+# ESCALATION_SWEEP_EVERY_SECONDS and tells each case once per stage and level.
+ESCALATION_MARGIN_DAYS = env.int("ESCALATION_MARGIN_DAYS", default=5)
+CELERY_BEAT_SCHEDULE["applications-escalate-overdue"] = {
+    "task": "applications.tasks.escalate_overdue_task",
+    "schedule": env.float("ESCALATION_SWEEP_EVERY_SECONDS", default=300.0),
+}
 
 # --- audit ---
 # Signed-in requests for a record that answer 404 (someone else's record) are recorded as

@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role, User
+from residence.accounts.models import Role
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
 
@@ -23,6 +23,7 @@ from ..access import is_officer, is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
+from ..oversight import QUEUES
 from .applicant import _outcome_label, _summary_context
 
 # code: (label, reason required, shown as a dangerous action)
@@ -106,9 +107,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             "next_url": next_url,
             "cursor_error": cursor_error,
             "can_assign": is_supervisor(request.user) and bool(rows),
-            "assignable": selectors.officers_for_assignment(supervisor=request.user) if rows else [],
+            # Each officer who may act at this stage, with what they hold now, to choose by load.
+            "assignable": selectors.officer_loads(
+                officers=selectors.officers_for_assignment(supervisor=request.user, stage=stage)
+            )
+            if rows and is_supervisor(request.user)
+            else [],
         },
     )
+
+
+def _row_id(value: str) -> int:
+    """A database id from a form, or ValueError (an id the database cannot hold is not a 500)."""
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError(value)
+    return number
 
 
 @login_required
@@ -122,16 +136,18 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
     ):
         back = reverse("applications:queue")
     try:
-        ids = [int(value) for value in request.POST.getlist("cases")]
-        officer = selectors.officers_for_assignment(supervisor=request.user).get(
-            pk=int(request.POST.get("officer", ""))
+        ids = [_row_id(value) for value in request.POST.getlist("cases")]
+        # The page offers the officers of the supervisor's own office and those below it (the system
+        # administrator, with no office, assigns through the API); anyone else is None, which the
+        # service refuses with its message, as it refuses one without the stage's role.
+        officer = (
+            selectors.officers_for_assignment(supervisor=request.user)
+            .filter(pk=_row_id(request.POST.get("officer", "")))
+            .first()
         )
     except (ValueError, TypeError):
         messages.error(request, _("Tick the cases and choose the officer to give them to."))
         return redirect(back)
-    except User.DoesNotExist:
-        # Not an officer of this supervisor's area.
-        raise Http404 from None
     if not ids:
         messages.error(request, _("Tick the cases and choose the officer to give them to."))
         return redirect(back)
@@ -406,6 +422,7 @@ def workload(request: HttpRequest) -> HttpResponse:
     if not may_see_workload(request.user):
         raise Http404
     figures = selectors.workload(officer=request.user)
+    overview = selectors.workload_overview(officer=request.user)
     stage_label = {s.value: s.label for s in Stage}
     per_queue = [
         {"week": row["week"], "queue": stage_label.get(row["stage"], row["stage"]), "count": row["count"]}
@@ -421,7 +438,22 @@ def workload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/workload.html",
-        {"per_officer": figures["per_officer"], "per_queue": per_queue, "medians": medians},
+        {
+            "per_officer": figures["per_officer"],
+            "per_queue": per_queue,
+            "medians": medians,
+            "week_start": overview["week_start"],
+            "queues": [
+                row
+                | {
+                    "label": stage_label.get(row["queue"]) or QUEUES[row["queue"]].label,
+                    "url": queue_url_for(row["queue"]) if row["queue"] in stage_label else None,
+                }
+                for row in overview["queues"]
+            ],
+            "officers": overview["officers"],
+            "is_supervisor": is_supervisor(request.user),
+        },
     )
 
 

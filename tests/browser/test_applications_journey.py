@@ -283,7 +283,7 @@ def test_the_other_pages_are_accessible_intermediaries_withdraw_dependants_super
     log_in(page, "nadia@example.org")
     go(page, "/cases/?stage=intake")
     page.get_by_label(f"Select {other.reference}").check()
-    page.get_by_label("Give the ticked cases to").select_option(label="Ivan Intake")
+    page.get_by_label("Give the ticked cases to").select_option(label="Ivan Intake: holds 0, 0 overdue")
     submit_and_check(page, page.get_by_role("button", name="Assign"))
     other.refresh_from_db()
     assert other.claimed_by.email == "ivan@example.org"
