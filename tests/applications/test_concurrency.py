@@ -77,6 +77,6 @@ def test_two_escalation_sweeps_at_once_tell_each_supervisor_once(postgres, offic
         t.join(timeout=30)
     assert sum(made) == 3
     assert Escalation.objects.count() == 3
-    assert sorted(Notification.objects.filter(recipient=boss).values_list("application_id", flat=True)) == sorted(
-        c.pk for c in late
-    )
+    assert sorted(
+        Notification.objects.filter(recipient=boss).values_list("application_id", flat=True)
+    ) == sorted(c.pk for c in late)
