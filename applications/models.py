@@ -543,6 +543,9 @@ class StatusChange(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The structured reasons of a decision (R6, applications.reasons): policy version, criteria
+    # relied on, grounds and the officer's text; empty for transitions that decide nothing.
+    reasons = models.JSONField(_("structured reasons"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -700,6 +703,47 @@ class Notification(models.Model):
         from .notifications import status_message
 
         return status_message(self.status, reference=str(self.application or ""))
+
+    @property
+    def for_officer(self) -> bool:
+        """Told to an officer about a case (a mention in a note): it links to the case page."""
+        from .notifications import NOTE_MENTION
+
+        return self.status == NOTE_MENTION
+
+
+class CaseNote(models.Model):
+    """An officer's internal note on a case: never shown to the applicant nor in their export.
+
+    Its author may correct it for ``APPLICATIONS_NOTE_EDIT_MINUTES``; after that it stands.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="case_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=4000)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("officers mentioned"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    edited_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def editable_until(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(minutes=settings.APPLICATIONS_NOTE_EDIT_MINUTES)
+
+    @property
+    def is_editable(self) -> bool:
+        return timezone.now() <= self.editable_until
 
 
 # --- channel facts ------------------------------------------------------------------------------

@@ -13,7 +13,12 @@ WORKLOAD_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICE
 NAV_ITEMS = (
     NavItem(_("My applications"), "applications:list", roles=frozenset({Role.APPLICANT})),
     NavItem(_("My clients"), "applications:clients", roles=frozenset({Role.INTERMEDIARY})),
-    NavItem(_("Notifications"), "applications:inbox", roles=frozenset({Role.APPLICANT, Role.INTERMEDIARY})),
+    # Officers are told here when a colleague mentions them in a case note.
+    NavItem(
+        _("Notifications"),
+        "applications:inbox",
+        roles=frozenset({Role.APPLICANT, Role.INTERMEDIARY}) | QUEUE_ROLES,
+    ),
     NavItem(_("Intermediaries"), "applications:authorisations", roles=frozenset({Role.APPLICANT})),
     NavItem(_("Nominations"), "applications:nominations", roles=frozenset({Role.NOMINATING_BODY_STAFF})),
     NavItem(_("Case queue"), "applications:queue", roles=QUEUE_ROLES),

@@ -10,6 +10,8 @@ from .models import Status
 
 # Not an application status: the card's revocation (cards app), told in the same inbox.
 CARD_REVOKED = "card_revoked"
+# Not an application status either: an officer was mentioned in a case note (told to officers only).
+NOTE_MENTION = "note_mention"
 
 
 def status_message(status: str, *, reference: str) -> str:
@@ -33,6 +35,7 @@ def status_message(status: str, *, reference: str) -> str:
             "The permanent residence granted on application %(ref)s was revoked. "
             "The decision letter is under My card."
         ),
+        NOTE_MENTION: _("You were mentioned in an internal note on case %(ref)s."),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))
     return template % {"ref": reference}

@@ -559,6 +559,9 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 # --- applications ---
 # An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
+# An officer may correct an internal case note for this many minutes after writing it; after that
+# it stands as written (a later note can add to it).
+APPLICATIONS_NOTE_EDIT_MINUTES = env.int("APPLICATIONS_NOTE_EDIT_MINUTES", default=15)
 
 # --- audit ---
 # Signed-in requests for a record that answer 404 (someone else's record) are recorded as

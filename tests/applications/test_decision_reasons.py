@@ -1,0 +1,188 @@
+"""Decisions with their reasons (R6): the policy version, the criteria relied on, the grounds and the text."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from applications import services
+from applications.models import Application, Status, StatusChange
+from residence.audit.models import AuditEntry
+
+from .factories import ProfileFactory, accept_and_verify, officer, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_a_failed_requirement(application: Application) -> Application:
+    """The stored result says the tax share was not met (as it would for a lower tax payment)."""
+    snapshot = application.eligibility_snapshot
+    for criterion in snapshot["criteria"]:
+        if criterion["id"] == "work_tax_share":
+            criterion["outcome"] = "not_met"
+    Application.objects.filter(pk=application.pk).update(eligibility_snapshot=snapshot)
+    return Application.objects.get(pk=application.pk)
+
+
+@pytest.fixture
+def in_review(ivan):
+    return accept_and_verify(submitted(ProfileFactory()), ivan)
+
+
+@pytest.fixture
+def recommended_refusal(in_review, rita):
+    application = _with_a_failed_requirement(in_review)
+    services.application_recommend(
+        actor=rita,
+        application=application,
+        recommendation="refuse",
+        reason="The tax paid is too low.",
+        criteria=["work_tax_share"],
+    )
+    return Application.objects.get(pk=application.pk)
+
+
+def test_a_refusal_records_the_policy_version_the_criteria_and_the_text(recommended_refusal, nadia):
+    services.application_refuse(
+        actor=nadia,
+        application=recommended_refusal,
+        reason="Income tax is 10% of salary.",
+        criteria=["work_tax_share"],
+        grounds=["facts_not_confirmed"],
+    )
+    application = Application.objects.get(pk=recommended_refusal.pk)
+    assert application.status == Status.REFUSED
+    reasons = StatusChange.objects.get(application=application, to_status=Status.REFUSED).reasons
+    assert reasons["policy_version"] == "2016.1-default"
+    assert [c["id"] for c in reasons["criteria"]] == ["work_tax_share"]
+    assert reasons["criteria"][0]["outcome"] == "not_met"
+    assert reasons["criteria"][0]["label"]["zh"] == "年缴纳个人所得税不低于工资性年收入的20%"
+    assert [g["id"] for g in reasons["grounds"]] == ["facts_not_confirmed"]
+    assert reasons["text"] == "Income tax is 10% of salary."
+    entry = AuditEntry.objects.get(action="applications.refuse")
+    assert entry.after["reasons"] == reasons
+
+
+def test_a_refusal_without_a_criterion_not_met_or_a_ground_is_refused_and_changes_nothing(
+    recommended_refusal, nadia
+):
+    for criteria in ([], ["work_years_in_post"], ["points_region"]):
+        # Nothing, a requirement the case meets, or a points line (which only adds to the score).
+        with pytest.raises(ValidationError) as refused:
+            services.application_refuse(
+                actor=nadia, application=recommended_refusal, reason="No.", criteria=criteria
+            )
+        assert "at least one requirement the case does not meet" in " ".join(refused.value.messages)
+    assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
+    assert not AuditEntry.objects.filter(action="applications.refuse").exists()
+    assert not StatusChange.objects.filter(to_status=Status.REFUSED).exists()
+
+
+def test_criteria_the_case_was_not_assessed_on_and_unlisted_grounds_are_refused(recommended_refusal, nadia):
+    with pytest.raises(ValidationError) as refused:
+        services.application_refuse(
+            actor=nadia,
+            application=recommended_refusal,
+            reason="No.",
+            criteria=["work_tax_share", "invented_rule"],
+            grounds=["dislike"],
+        )
+    assert set(refused.value.message_dict) == {"criteria", "grounds"}
+    assert "invented_rule" in refused.value.message_dict["criteria"][0]
+    assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
+
+
+def test_recommending_refusal_needs_the_same_basis(in_review, rita):
+    with pytest.raises(ValidationError):
+        services.application_recommend(
+            actor=rita, application=in_review, recommendation="refuse", reason="Not convinced."
+        )
+    assert Application.objects.get(pk=in_review.pk).status == Status.IN_REVIEW
+    services.application_recommend(
+        actor=rita,
+        application=in_review,
+        recommendation="refuse",
+        reason="The contract looks forged.",
+        grounds=["false_information"],
+    )
+    change = StatusChange.objects.get(application=in_review, to_status=Status.RECOMMENDED_REFUSAL)
+    assert change.reasons["grounds"][0]["label"]["en"].startswith("False or misleading")
+
+
+def test_an_approval_and_a_return_record_the_criteria_relied_on(ivan, rita, nadia):
+    returned = submitted(ProfileFactory())
+    services.application_return(
+        actor=ivan, application=returned, reason="The passport scan is blurred.", criteria=["work_residence"]
+    )
+    change = StatusChange.objects.get(application=returned, to_status=Status.RETURNED)
+    assert change.reasons["policy_version"] == "2016.1-default"
+    assert [c["id"] for c in change.reasons["criteria"]] == ["work_residence"]
+
+    application = accept_and_verify(submitted(ProfileFactory()), ivan)
+    services.application_recommend(
+        actor=rita, application=application, recommendation="approve", criteria=["work_points_pass"]
+    )
+    services.application_approve(
+        actor=nadia,
+        application=Application.objects.get(pk=application.pk),
+        reason="All met.",
+        criteria=["work_years_in_post", "work_points_pass"],
+    )
+    change = StatusChange.objects.get(application=application, to_status=Status.APPROVED)
+    assert [c["id"] for c in change.reasons["criteria"]] == ["work_years_in_post", "work_points_pass"]
+    with pytest.raises(ValidationError):
+        # Grounds are for refusals only.
+        services.application_return(
+            actor=ivan, application=submitted(ProfileFactory()), reason="Blurred.", criteria=["nope"]
+        )
+
+
+def test_an_approver_of_another_area_gets_a_404_and_nothing_changes(recommended_refusal, office_tree):
+    sichuan = officer("approver", office_tree["sc"], email="sichuan.approver@example.org")
+    with pytest.raises(Http404):
+        services.application_refuse(
+            actor=sichuan, application=recommended_refusal, reason="No.", criteria=["work_tax_share"]
+        )
+    assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
+
+
+def test_the_case_page_offers_the_criteria_as_checkboxes_and_shows_the_reasons(
+    client, recommended_refusal, nadia
+):
+    client.force_login(nadia)
+    url = reverse("applications:case", args=[recommended_refusal.pk])
+    page = client.get(url).content.decode()
+    assert 'name="refuse-criteria" value="work_tax_share"' in page
+    assert "Income tax at least 20% of salary (not met)" in page
+    assert 'name="refuse-grounds" value="criminal_record"' in page
+    assert "(policy version 2016.1-default)" in page
+    # The reviewer's recommendation shows what it relied on.
+    assert "Policy version 2016.1-default" in page
+
+    action = reverse("applications:case_action", args=[recommended_refusal.pk, "refuse"])
+    response = client.post(action, {"refuse-reason": "Too little tax."})
+    assert response.status_code == 400
+    assert "at least one requirement the case does not meet" in response.content.decode()
+    assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
+
+    response = client.post(
+        action, {"refuse-reason": "Too little tax.", "refuse-criteria": ["work_tax_share"]}
+    )
+    assert response.status_code == 302
+    application = Application.objects.get(pk=recommended_refusal.pk)
+    assert application.status == Status.REFUSED
+    page = client.get(url).content.decode()
+    assert "Refused by" in page and "Income tax at least 20% of salary" in page
+
+
+def test_the_case_page_speaks_chinese_to_a_chinese_reader(client, recommended_refusal, nadia):
+    nadia.preferred_language = "zh-hans"
+    nadia.save()
+    client.force_login(nadia)
+    page = client.get(
+        reverse("applications:case", args=[recommended_refusal.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "年缴纳个人所得税不低于工资性年收入的20%" in page
+    assert "有犯罪记录" in page
