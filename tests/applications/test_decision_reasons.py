@@ -186,3 +186,60 @@ def test_the_case_page_speaks_chinese_to_a_chinese_reader(client, recommended_re
     ).content.decode()
     assert "年缴纳个人所得税不低于工资性年收入的20%" in page
     assert "有犯罪记录" in page
+
+
+def test_the_refusal_letter_prints_the_policy_version_and_the_criteria_in_both_languages(
+    recommended_refusal, nadia, django_capture_on_commit_callbacks
+):
+    from cards.models import CardDocument
+    from tests.cards.pdftools import pdf_pages_png, pdf_text
+    from tests.conftest import ARTIFACTS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_refuse(
+            actor=nadia,
+            application=recommended_refusal,
+            reason="Income tax is 10% of salary.",
+            criteria=["work_tax_share"],
+            grounds=["facts_not_confirmed"],
+        )
+    letter = CardDocument.objects.get(kind=CardDocument.Kind.REFUSAL_LETTER)
+    assert letter.state == CardDocument.State.READY
+    with letter.file.open("rb") as handle:
+        pdf = handle.read()
+    text = " ".join(pdf_text(pdf).split())
+    assert "Policy version applied: 2016.1-default" in text and "适用政策版本：2016.1-default" in text
+    assert "Income tax at least 20% of salary" in text and "年缴纳个人所得税不低于工资性年收入的20%" in text
+    assert "not confirmed by the agencies" in text and "申请所依据的事实未经有关部门核实确认" in text
+    # The points lines the case did not reach are not reasons: only what the approver cited is printed.
+    assert "Region of work" not in text
+    folder = ARTIFACTS / "decision-reasons"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("page*.png"):
+        old.unlink()
+    assert pdf_pages_png(pdf, folder, dpi=80)
+
+
+def test_a_revocation_records_the_policy_version_and_its_ground_and_the_letter_prints_the_version(
+    django_capture_on_commit_callbacks, office_tree
+):
+    from cards.models import CardDocument, RevocationCase
+    from cards.services import revocation_decide, revocation_open
+    from tests.cards.factories import issued_card
+    from tests.cards.pdftools import pdf_text
+
+    card = issued_card()
+    opener = officer("management_officer", office_tree["gd"], email="opener@example.org")
+    decider = officer("approver", office_tree["gd"], email="decider@example.org")
+    case = revocation_open(actor=opener, card=card, ground="fraud", evidence="Forged degree.")
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation_decide(actor=decider, case=case, decision="revoke", reason="The degree was forged.")
+    case = RevocationCase.objects.get(pk=case.pk)
+    assert case.reasons["policy_version"] == card.policy_version.label == "2016.1-default"
+    assert case.reasons["grounds"][0]["id"] == "fraud"
+    assert case.reasons["text"] == "The degree was forged."
+    assert AuditEntry.objects.get(action="cards.revocation_decide").after["reasons"] == case.reasons
+    letter = CardDocument.objects.get(kind=CardDocument.Kind.REVOCATION_LETTER)
+    with letter.file.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Policy version applied: 2016.1-default" in text and "适用政策版本：2016.1-default" in text
