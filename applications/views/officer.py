@@ -167,7 +167,12 @@ def _decision_form(code: str, application, data=None) -> ReasonForm:
     if code in CRITERIA_ACTIONS:
         rows = decision_reasons.criterion_choices(application)
         criteria = [
-            (pk, f"{label} ({OUTCOME_LABELS[outcome]})" if outcome in OUTCOME_LABELS else label)
+            (
+                pk,
+                _("%(criterion)s (%(outcome)s)") % {"criterion": label, "outcome": OUTCOME_LABELS[outcome]}
+                if outcome in OUTCOME_LABELS
+                else label,
+            )
             for pk, label, outcome in rows
         ]
         if code in ("approve", "recommend_approval"):
