@@ -203,6 +203,13 @@ class EvidenceAnswerForm(forms.Form):
     )
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group answers to the field's id, so the error summary links to the fieldset."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class ReasonForm(forms.Form):
     """The reason an officer gives with an action; required where the action needs one."""
 
@@ -228,14 +235,14 @@ class ReasonForm(forms.Form):
                 label=_("Criteria relied on"),
                 choices=criteria,
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                widget=CheckboxList,
             )
         if grounds is not None:
             self.fields["grounds"] = forms.MultipleChoiceField(
                 label=_("Grounds for refusal"),
                 choices=grounds,
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                widget=CheckboxList,
             )
 
 

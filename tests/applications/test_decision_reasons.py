@@ -165,6 +165,9 @@ def test_the_case_page_offers_the_criteria_as_checkboxes_and_shows_the_reasons(
     response = client.post(action, {"refuse-reason": "Too little tax."})
     assert response.status_code == 400
     assert "at least one requirement the case does not meet" in response.content.decode()
+    # The error summary links to the group of checkboxes.
+    assert 'href="#id_refuse-criteria"' in response.content.decode()
+    assert 'id="id_refuse-criteria"' in response.content.decode()
     assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
 
     response = client.post(
@@ -243,3 +246,18 @@ def test_a_revocation_records_the_policy_version_and_its_ground_and_the_letter_p
     with letter.file.open("rb") as handle:
         text = " ".join(pdf_text(handle.read()).split())
     assert "Policy version applied: 2016.1-default" in text and "适用政策版本：2016.1-default" in text
+
+
+def test_the_api_refuses_a_refusal_without_a_basis_and_takes_the_criteria(client, recommended_refusal, nadia):
+    client.force_login(nadia)
+    url = reverse("api_application_action", args=[recommended_refusal.pk, "refuse"])
+    response = client.post(url, {"reason": "No."}, content_type="application/json")
+    assert response.status_code == 400
+    assert "criteria" in response.json()["errors"]
+    assert Application.objects.get(pk=recommended_refusal.pk).status == Status.RECOMMENDED_REFUSAL
+    response = client.post(
+        url, {"reason": "Tax too low.", "criteria": ["work_tax_share"]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    change = StatusChange.objects.get(application=recommended_refusal, to_status=Status.REFUSED)
+    assert [c["id"] for c in change.reasons["criteria"]] == ["work_tax_share"]
