@@ -261,3 +261,25 @@ def test_the_api_refuses_a_refusal_without_a_basis_and_takes_the_criteria(client
     assert response.status_code == 200
     change = StatusChange.objects.get(application=recommended_refusal, to_status=Status.REFUSED)
     assert [c["id"] for c in change.reasons["criteria"]] == ["work_tax_share"]
+
+
+def test_the_approval_letter_prints_the_policy_version_and_the_criteria_relied_on(
+    in_review, rita, nadia, django_capture_on_commit_callbacks
+):
+    from cards.models import CardDocument
+    from tests.cards.pdftools import pdf_text
+
+    services.application_recommend(actor=rita, application=in_review, recommendation="approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve(
+            actor=nadia,
+            application=Application.objects.get(pk=in_review.pk),
+            reason="All conditions met.",
+            criteria=["work_years_in_post", "work_points_pass"],
+        )
+    letter = CardDocument.objects.get(kind=CardDocument.Kind.APPROVAL_LETTER)
+    with letter.file.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Policy version applied: 2016.1-default" in text
+    assert "Criteria relied on" in text and "所依据的条件" in text
+    assert "Points at or above the pass mark" in text and "积分达到合格线" in text
