@@ -684,6 +684,19 @@ class OfficerActionApi(APIView):
             required=False,
             help_text="approve only: dependant id -> approved | refused (default approved).",
         )
+        criteria = serializers.ListField(
+            child=serializers.CharField(max_length=100),
+            required=False,
+            default=list,
+            help_text="return, recommend and decide: ids of the eligibility criteria relied on (R6); "
+            "a refusal cites at least one not met, or a ground.",
+        )
+        grounds = serializers.ListField(
+            child=serializers.CharField(max_length=100),
+            required=False,
+            default=list,
+            help_text="recommend_refusal and refuse: listed grounds for refusal.",
+        )
 
     @extend_schema(
         parameters=[
@@ -711,6 +724,10 @@ class OfficerActionApi(APIView):
             kwargs["message"] = reason
         else:
             kwargs["reason"] = reason
+        if action in ("return", "recommend_approval", "recommend_refusal", "approve", "refuse"):
+            kwargs["criteria"] = serializer.validated_data["criteria"]
+        if action in ("recommend_refusal", "refuse"):
+            kwargs["grounds"] = serializer.validated_data["grounds"]
         if action == "approve":
             decisions = serializer.validated_data.get("dependant_decisions") or {}
             try:

@@ -23,6 +23,7 @@ from residence.core.demo import demo_password
 
 from . import services
 from .models import ApplicantProfile, Application, Authorisation, Nomination, Status
+from .reasons import failing_criteria
 
 THIS_YEAR = timezone.localdate().year
 
@@ -286,11 +287,15 @@ def _advance(application: Application, target: str, owner: User) -> None:
             )
         return
     refuse = target in (Status.RECOMMENDED_REFUSAL, Status.REFUSED)
+    # A refusal cites a criterion not met, or else a listed ground (R6).
+    failing = failing_criteria(_fresh(application))
+    refusal_basis = {"criteria": failing} if failing else {"grounds": ["facts_not_confirmed"]}
     services.application_recommend(
         actor=rita,
         application=_fresh(application),
         recommendation="refuse" if refuse else "approve",
         reason="Income tax below the required share of salary." if refuse else "All requirements met.",
+        **(refusal_basis if refuse else {}),
     )
     if target in (Status.RECOMMENDED_APPROVAL, Status.RECOMMENDED_REFUSAL):
         return
@@ -299,6 +304,7 @@ def _advance(application: Application, target: str, owner: User) -> None:
             actor=nadia,
             application=_fresh(application),
             reason="Income tax below the required share of salary.",
+            **refusal_basis,
         )
     else:
         services.application_approve(actor=nadia, application=_fresh(application))

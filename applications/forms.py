@@ -203,6 +203,13 @@ class EvidenceAnswerForm(forms.Form):
     )
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group answers to the field's id, so the error summary links to the fieldset."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class ReasonForm(forms.Form):
     """The reason an officer gives with an action; required where the action needs one."""
 
@@ -210,9 +217,47 @@ class ReasonForm(forms.Form):
         label=_("Reason"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, reason_required: bool = False, prefix: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        reason_required: bool = False,
+        prefix: str | None = None,
+        criteria: list[tuple[str, str]] | None = None,
+        grounds: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, prefix=prefix, **kwargs)
         self.fields["reason"].required = reason_required
+        # A decision's structured reasons (R6): the criteria of the case's eligibility result it
+        # relies on and, for a refusal, the listed grounds. The service checks what a refusal needs.
+        if criteria is not None:
+            self.fields["criteria"] = forms.MultipleChoiceField(
+                label=_("Criteria relied on"),
+                choices=criteria,
+                required=False,
+                widget=CheckboxList,
+            )
+        if grounds is not None:
+            self.fields["grounds"] = forms.MultipleChoiceField(
+                label=_("Grounds for refusal"),
+                choices=grounds,
+                required=False,
+                widget=CheckboxList,
+            )
+
+
+class CaseNoteForm(forms.Form):
+    """An internal note on a case (officers only); @ followed by an officer's e-mail address tells them."""
+
+    body = forms.CharField(
+        label=_("Note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Seen only by officers. To tell a colleague of this case's area, write @ and their e-mail "
+            "address, for example @li.wei@gz.nia.example."
+        ),
+    )
 
 
 class AuthoriseIntermediaryForm(forms.Form):

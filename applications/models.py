@@ -551,6 +551,9 @@ class StatusChange(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The structured reasons of a decision (R6, applications.reasons): policy version, criteria
+    # relied on, grounds and the officer's text; empty for transitions that decide nothing.
+    reasons = models.JSONField(_("structured reasons"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -746,13 +749,57 @@ class Notification(models.Model):
 
     @property
     def link(self) -> str:
-        """The applicant's status page, or the officers' case page for an escalation."""
+        """The applicant's status page; the officers' case page for an escalation, or its notes for
+        a mention in a case note."""
         from django.urls import reverse
 
-        from .notifications import OVERDUE, OVERDUE_PAST_MARGIN
+        from .notifications import NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN
 
+        if self.status == NOTE_MENTION:
+            return reverse("applications:case", args=[self.application_id]) + "#notes-heading"
         name = "applications:case" if self.status in (OVERDUE, OVERDUE_PAST_MARGIN) else "applications:detail"
         return reverse(name, args=[self.application_id])
+
+    @property
+    def for_officer(self) -> bool:
+        """Told to an officer about a case (an escalation, a mention in a note), not to the applicant."""
+        from .notifications import NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN
+
+        return self.status in (NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN)
+
+
+class CaseNote(models.Model):
+    """An officer's internal note on a case: never shown to the applicant nor in their export.
+
+    Its author may correct it for ``APPLICATIONS_NOTE_EDIT_MINUTES``; after that it stands.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="case_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=4000)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("officers mentioned"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    edited_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def editable_until(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(minutes=settings.APPLICATIONS_NOTE_EDIT_MINUTES)
+
+    @property
+    def is_editable(self) -> bool:
+        return timezone.now() <= self.editable_until
 
 
 # --- channel facts ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ WORKLOAD_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICE
 NAV_ITEMS = (
     NavItem(_("My applications"), "applications:list", roles=frozenset({Role.APPLICANT})),
     NavItem(_("My clients"), "applications:clients", roles=frozenset({Role.INTERMEDIARY})),
-    # Officers too: supervisors are told of overdue cases there.
+    # Officers too: supervisors are told of overdue cases there, and officers mentioned in a case note.
     NavItem(
         _("Notifications"),
         "applications:inbox",

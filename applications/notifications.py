@@ -14,6 +14,8 @@ CARD_REVOKED = "card_revoked"
 # again past the margin).
 OVERDUE = "overdue"
 OVERDUE_PAST_MARGIN = "overdue_margin"
+# Not an application status either: an officer was mentioned in a case note (told to officers only).
+NOTE_MENTION = "note_mention"
 
 
 def status_message(status: str, *, reference: str) -> str:
@@ -41,6 +43,7 @@ def status_message(status: str, *, reference: str) -> str:
         OVERDUE_PAST_MARGIN: _(
             "Application %(ref)s is still overdue, past the escalation margin. Assign it or decide it now."
         ),
+        NOTE_MENTION: _("You were mentioned in an internal note on case %(ref)s."),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))
     return template % {"ref": reference}

@@ -28,6 +28,7 @@ from .models import (
     Application,
     ApplicationDocument,
     Authorisation,
+    CaseNote,
     Notification,
     Stage,
     Status,
@@ -743,3 +744,17 @@ def eligibility_with_registered_codes(application, codes: dict[str, Any] | None)
                 }
             )
     return {"snapshot": snapshot}
+
+
+def case_notes(*, application: Application) -> list[CaseNote]:
+    """The internal notes of a case the caller already may see (officers only), oldest first."""
+    return list(
+        CaseNote.objects.filter(application=application).select_related("author").prefetch_related("mentions")
+    )
+
+
+def case_note_get(*, application: Application, pk: int) -> CaseNote:
+    try:
+        return CaseNote.objects.select_related("author").get(application=application, pk=pk)
+    except (CaseNote.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -46,6 +46,7 @@ from .access import (
 )
 from .channels import CHANNELS
 from .errors import TransitionConflict
+from .mentions import mentioned_addresses
 from .models import (
     FAR_FUTURE,
     STAGE_POLICY_KEY,
@@ -53,6 +54,7 @@ from .models import (
     Application,
     ApplicationDocument,
     Authorisation,
+    CaseNote,
     Channel,
     Dependant,
     EvidenceRequest,
@@ -64,6 +66,7 @@ from .models import (
     YearInChina,
     reference_for,
 )
+from .reasons import decision_reasons
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +196,8 @@ CLOCK_FIELDS = [
 def _transition(application: Application, method: str, **options) -> None:
     """Run one @transition on a locked row, save, record history and audit, notify after commit.
 
-    Options as ``_transitions``: ``actor``, ``reason``, ``extra_fields``, ``notify`` and
+    Options as ``_transitions``: ``actor``, ``reason``, ``reasons`` (a decision's structured
+    reasons, kept on the timeline row and in the audit entry), ``extra_fields``, ``notify`` and
     ``clock`` ("restart" starts the new stage's deadline, "pause" stops it (evidence owed),
     "resume" continues it with the time that was left, "keep" leaves it).
     """
@@ -206,6 +210,7 @@ def _transitions(
     *,
     actor,
     reason: str = "",
+    reasons: dict[str, Any] | None = None,
     extra_fields: Iterable[str] = (),
     notify: bool = True,
     clock: str = "restart",
@@ -246,16 +251,20 @@ def _transitions(
                 from_stage=from_stage,
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
                 reason=reason,
+                reasons=reasons or {},
                 at=now,
             )
         )
+        after = {"status": application.status, "stage": application.stage}
+        if reasons:
+            after["reasons"] = reasons
         audits.append(
             {
                 "actor": actor,
                 "action": f"applications.{method}",
                 "obj": application,
                 "before": before,
-                "after": {"status": application.status, "stage": application.stage},
+                "after": after,
                 "reason": reason,
             }
         )
@@ -1144,12 +1153,15 @@ def applications_verification_completed(*, application_ids: Iterable[int]) -> li
 
 
 @transaction.atomic
-def application_return(*, actor, application: Application, reason: str) -> Application:
+def application_return(
+    *, actor, application: Application, reason: str, criteria: Iterable[str] = ()
+) -> Application:
     reason = _require_reason(reason, _("Say what the applicant must correct."))
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.INTAKE)
     _require_not_held_by_other(actor, application)
-    _transition(application, "return_to_applicant", actor=actor, reason=reason)
+    reasons = decision_reasons(action="return", application=application, text=reason, criteria=criteria)
+    _transition(application, "return_to_applicant", actor=actor, reason=reason, reasons=reasons)
     return application
 
 
@@ -1187,9 +1199,16 @@ def application_answer_evidence(*, actor, application: Application, answer: str)
 
 @transaction.atomic
 def application_recommend(
-    *, actor, application: Application, recommendation: str, reason: str = ""
+    *,
+    actor,
+    application: Application,
+    recommendation: str,
+    reason: str = "",
+    criteria: Iterable[str] = (),
+    grounds: Iterable[str] = (),
 ) -> Application:
-    """The reviewer recommends approval or refusal (a refusal needs its reason)."""
+    """The reviewer recommends approval or refusal (a refusal needs its reason and a criterion not met
+    or a listed ground)."""
     if recommendation not in ("approve", "refuse"):
         raise ValidationError({"recommendation": [_("Recommend approve or refuse.")]})
     if recommendation == "refuse":
@@ -1197,14 +1216,18 @@ def application_recommend(
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.REVIEW)
     _require_not_held_by_other(actor, application)
+    method = "recommend_approval" if recommendation == "approve" else "recommend_refusal"
+    reasons = decision_reasons(
+        action=method, application=application, text=reason, criteria=criteria, grounds=grounds
+    )
     application.recommended_by = actor
     application.recommendation_reason = (reason or "").strip()
-    method = "recommend_approval" if recommendation == "approve" else "recommend_refusal"
     _transition(
         application,
         method,
         actor=actor,
         reason=application.recommendation_reason,
+        reasons=reasons,
         extra_fields=["recommended_by", "recommendation_reason"],
     )
     return application
@@ -1238,13 +1261,19 @@ def _decide_dependants(
 
 @transaction.atomic
 def application_approve(
-    *, actor, application: Application, reason: str = "", dependant_decisions: dict[int, str] | None = None
+    *,
+    actor,
+    application: Application,
+    reason: str = "",
+    dependant_decisions: dict[int, str] | None = None,
+    criteria: Iterable[str] = (),
 ) -> Application:
     """Approve; a family case first takes a place in the year's quota, or waits for one."""
     from eligibility.services import family_quota_take_place
 
     application = _lock(application)
     _require_decider(actor, application)
+    reasons = decision_reasons(action="approve", application=application, text=reason, criteria=criteria)
     unknown = set(dependant_decisions or {}) - set(application.dependants.values_list("pk", flat=True))
     if unknown:
         raise ValidationError(
@@ -1273,6 +1302,7 @@ def application_approve(
                 "wait_for_quota",
                 actor=actor,
                 reason=application.decision_reason,
+                reasons=reasons,
                 extra_fields=["decided_by", "decision_reason"],
             )
             return application
@@ -1285,16 +1315,28 @@ def application_approve(
         "approve",
         actor=actor,
         reason=application.decision_reason,
+        reasons=reasons,
         extra_fields=["decided_by", "decision_reason", "decided_at"],
     )
     return application
 
 
 @transaction.atomic
-def application_refuse(*, actor, application: Application, reason: str) -> Application:
+def application_refuse(
+    *,
+    actor,
+    application: Application,
+    reason: str,
+    criteria: Iterable[str] = (),
+    grounds: Iterable[str] = (),
+) -> Application:
+    """Refuse, citing at least one criterion the case does not meet or a listed ground (R6)."""
     reason = _require_reason(reason, _("Give the reason for the refusal."))
     application = _lock(application)
     _require_decider(actor, application)
+    reasons = decision_reasons(
+        action="refuse", application=application, text=reason, criteria=criteria, grounds=grounds
+    )
     application.decided_by = actor
     application.decision_reason = reason
     application.decided_at = timezone.now()
@@ -1304,6 +1346,7 @@ def application_refuse(*, actor, application: Application, reason: str) -> Appli
         "refuse",
         actor=actor,
         reason=reason,
+        reasons=reasons,
         extra_fields=["decided_by", "decision_reason", "decided_at"],
     )
     return application
@@ -1596,6 +1639,138 @@ def overdue_cases_escalate(*, now: dt.datetime | None = None, limit: int = ESCAL
     )
     publish_many_after_commit(send_email_task, mails)
     return [row[0] for row in made]
+
+
+# --- case notes ---------------------------------------------------------------------------------
+def _require_case_officer(actor, application: Application) -> None:
+    """An officer whose office's area holds the case; anyone else gets a 404 (notes are internal)."""
+    if not is_officer(actor) or application.submitted_at is None:
+        raise Http404
+    if not (
+        actor.is_superuser
+        or office_covers(actor.office, province=application.province, city_code=application.city_code)
+    ):
+        raise Http404
+
+
+def _note_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write the note.")]})
+    if len(body) > 4000:
+        raise ValidationError({"body": [_("A note has at most 4000 characters.")]})
+    validate_no_nul(body)
+    return body
+
+
+def _mentioned_officers(application: Application, body: str, *, author) -> list[User]:
+    """The officers a note mentions, each of whom must be an officer of the case's area."""
+    addresses = mentioned_addresses(body)
+    if not addresses:
+        return []
+    any_of = models.Q()
+    for address in addresses:
+        any_of |= models.Q(email__iexact=address)
+    found = {
+        user.email.lower(): user
+        for user in User.objects.filter(any_of, is_active=True)
+        .select_related("office")
+        .prefetch_related("groups")
+    }
+    outside = []
+    officers = []
+    for address in addresses:
+        user = found.get(address)
+        if (
+            user is None
+            or not is_officer(user)
+            or not (
+                user.is_superuser
+                or office_covers(user.office, province=application.province, city_code=application.city_code)
+            )
+        ):
+            outside.append(address)
+        elif user.pk != author.pk:
+            officers.append(user)
+    if outside:
+        # The same answer for an unknown address and for an officer of another area: a note does
+        # not reveal who works where.
+        raise ValidationError(
+            {
+                "body": [
+                    _("Only officers of this case's area can be mentioned; not: %(who)s")
+                    % {"who": ", ".join(outside)}
+                ]
+            }
+        )
+    return officers
+
+
+def _tell_mentioned(application: Application, officers: list[User]) -> None:
+    from .notifications import NOTE_MENTION
+
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, application=application, status=NOTE_MENTION) for user in officers]
+    )
+
+
+@transaction.atomic
+def case_note_add(*, actor, application: Application, body: str) -> CaseNote:
+    """An internal note on a case; the officers it @mentions are told in their inbox."""
+    _require_case_officer(actor, application)
+    body = _note_body(body)
+    officers = _mentioned_officers(application, body, author=actor)
+    note = CaseNote.objects.create(application=application, author=actor, body=body)
+    note.mentions.set(officers)
+    _tell_mentioned(application, officers)
+    audit_record(
+        actor=actor,
+        action="applications.case_note_add",
+        # Filed under the note, not the case, so the applicant's data export (which lists the
+        # entries about their case) does not reveal that officers wrote internal notes.
+        obj=note,
+        after={"application": application.pk, "body": body, "mentions": [user.pk for user in officers]},
+    )
+    return note
+
+
+@transaction.atomic
+def case_note_edit(*, actor, note: CaseNote, body: str) -> CaseNote:
+    """The author corrects a note within the grace period; newly mentioned officers are told."""
+    note = CaseNote.objects.select_for_update().select_related("application").get(pk=note.pk)
+    application = note.application
+    _require_case_officer(actor, application)
+    if note.author_id != actor.pk:
+        raise PermissionDenied(_("Only the officer who wrote a note may correct it."))
+    if timezone.now() > note.editable_until:
+        raise ValidationError(
+            {
+                "body": [
+                    _(
+                        "A note can be corrected only within %(minutes)s minutes of writing it; "
+                        "add a new note instead."
+                    )
+                    % {"minutes": settings.APPLICATIONS_NOTE_EDIT_MINUTES}
+                ]
+            }
+        )
+    body = _note_body(body)
+    officers = _mentioned_officers(application, body, author=actor)
+    already = set(note.mentions.values_list("pk", flat=True))
+    before = {"body": note.body, "mentions": sorted(already)}
+    note.body = body
+    note.edited_at = timezone.now()
+    note.save(update_fields=["body", "edited_at"])
+    note.mentions.set(officers)
+    _tell_mentioned(application, [user for user in officers if user.pk not in already])
+    audit_record(
+        actor=actor,
+        action="applications.case_note_edit",
+        obj=note,
+        before=before,
+        after={"application": application.pk, "body": body, "mentions": sorted(user.pk for user in officers)},
+    )
+    return note
 
 
 # Officer actions by name, for the API and the case page.

@@ -33,4 +33,6 @@ urlpatterns = [
     path("cases/<int:pk>/claim/", views.case_claim, name="case_claim"),
     path("cases/<int:pk>/release/", views.case_release, name="case_release"),
     path("cases/<int:pk>/actions/<str:action>/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/notes/", views.case_note_add, name="case_note_add"),
+    path("cases/<int:pk>/notes/<int:note_pk>/", views.case_note_edit, name="case_note_edit"),
 ]

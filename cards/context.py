@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 
 from applications.countries import COUNTRIES
+from applications.reasons import letter_rules
 
 from .documents import data_uri, qr_png
 from .models import CardDocument
@@ -39,6 +40,19 @@ def _person(source) -> dict:
 def _policy_basis(policy_version) -> tuple[str, str]:
     basis = (policy_version.document or {}).get("legal_basis") or {} if policy_version else {}
     return basis.get("en", ""), basis.get("zh", "")
+
+
+def _decision_reasons(application, statuses: tuple[str, ...]) -> dict:
+    """The structured reasons (R6) of the application's last transition into one of ``statuses``."""
+    if application is None:
+        return {}
+    change = (
+        application.status_changes.filter(to_status__in=statuses)
+        .exclude(reasons={})
+        .order_by("-at", "-id")
+        .first()
+    )
+    return change.reasons if change else {}
 
 
 def _review(decided_on: dt.date) -> dict:
@@ -76,8 +90,12 @@ def context_for(document: CardDocument) -> dict:
             (application.decided_at or card.created_at).astimezone().date() if application else card.issued_on
         )
         basis_en, basis_zh = _policy_basis(card.policy_version)
+        reasons = _decision_reasons(application, ("approved", "awaiting_quota"))
         return {
             **_person(card),
+            "policy_version": reasons.get("policy_version")
+            or (card.policy_version.label if card.policy_version else ""),
+            "rules": letter_rules(reasons),
             "reference": f"PR-A-{card.number}",
             "letter_date": _date(card.issued_on),
             "authority_en": card.authority_en,
@@ -96,7 +114,9 @@ def context_for(document: CardDocument) -> dict:
         decided = (application.decided_at or application.updated_at).astimezone().date()
         office = application.office
         snapshot = application.eligibility_snapshot or {}
-        rules = [
+        reasons = _decision_reasons(application, ("refused",))
+        # Refusals decided before reasons were structured cite what the engine found not met.
+        rules = letter_rules(reasons) or [
             {
                 "label_en": (c.get("label") or {}).get("en", ""),
                 "label_zh": (c.get("label") or {}).get("zh", ""),
@@ -110,6 +130,8 @@ def context_for(document: CardDocument) -> dict:
         basis_en, basis_zh = _policy_basis(policy_version)
         return {
             **_person(profile),
+            "policy_version": reasons.get("policy_version")
+            or (policy_version.label if policy_version else snapshot.get("policy_version", "")),
             "reference": f"PR-R-{application.reference or application.pk}",
             "letter_date": _date(decided),
             "authority_en": office.name_en if office else "National Immigration Administration",
@@ -130,6 +152,8 @@ def context_for(document: CardDocument) -> dict:
     basis_zh, _newline, basis_en = case.legal_basis.partition("\n")
     return {
         **_person(card),
+        "policy_version": (case.reasons or {}).get("policy_version")
+        or (card.policy_version.label if card.policy_version else ""),
         "reference": f"PR-C-{card.number}-{case.pk}",
         "letter_date": _date(decided),
         "authority_en": card.authority_en,

@@ -374,6 +374,8 @@ class RevocationCase(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The decision's structured reasons (R6): the policy version, the ground and the text.
+    reasons = models.JSONField(_("structured reasons"), default=dict, blank=True)
     ban = models.ForeignKey(Ban, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:

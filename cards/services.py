@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.uploads import check_photo
@@ -557,6 +557,29 @@ def revocation_open(*, actor, card: Card, ground: str, evidence: str) -> Revocat
     return case
 
 
+def _revocation_reasons(case: RevocationCase, *, text: str) -> dict:
+    """A revocation's structured reasons (R6): the card's policy version, the listed ground it rests
+    on (with its legal basis) and the approver's text; the same shape as a case decision's."""
+    from .context import GROUND_ZH
+
+    basis_zh, _newline, basis_en = case.legal_basis.partition("\n")
+    policy_version = case.card.policy_version
+    with translation.override("en"):
+        ground_en = str(RevocationCase.Ground(case.ground).label)
+    return {
+        "policy_version": policy_version.label if policy_version else "",
+        "criteria": [],
+        "grounds": [
+            {
+                "id": case.ground,
+                "label": {"en": ground_en, "zh": GROUND_ZH.get(case.ground, "")},
+                "legal_basis": {"en": basis_en, "zh": basis_zh},
+            }
+        ],
+        "text": text,
+    }
+
+
 @transaction.atomic
 def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str) -> RevocationCase:
     """An approver who did not open the case decides it. Revoked: the card is invalid, the ban is
@@ -578,10 +601,17 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     case.decided_by = actor
     case.decided_at = timezone.now()
     case.decision_reason = reason
+    case.reasons = _revocation_reasons(case, text=reason)
     if decision == "cancel":
         case.state = RevocationCase.State.CANCELLED
-        case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-        audit_record(actor=actor, action="cards.revocation_cancel", obj=case, reason=reason)
+        case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "reasons"])
+        audit_record(
+            actor=actor,
+            action="cards.revocation_cancel",
+            obj=case,
+            after={"reasons": case.reasons},
+            reason=reason,
+        )
         return case
     card = Card.objects.select_for_update().get(pk=case.card_id)
     before = _card_state(card)
@@ -605,12 +635,12 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         reason=reason,
     )
     case.state = RevocationCase.State.REVOKED
-    case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "ban"])
+    case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "reasons", "ban"])
     audit_record(
         actor=actor,
         action="cards.revocation_decide",
         obj=case,
-        after={"state": case.state, "ban_until": case.ban.until.isoformat()},
+        after={"state": case.state, "ban_until": case.ban.until.isoformat(), "reasons": case.reasons},
         reason=reason,
     )
     owner = case.card.profile.owner

@@ -572,6 +572,10 @@ CELERY_BEAT_SCHEDULE["applications-escalate-overdue"] = {
     "schedule": env.float("ESCALATION_SWEEP_EVERY_SECONDS", default=300.0),
 }
 
+# An officer may correct an internal case note for this many minutes after writing it; after that
+# it stands as written (a later note can add to it).
+APPLICATIONS_NOTE_EDIT_MINUTES = env.int("APPLICATIONS_NOTE_EDIT_MINUTES", default=15)
+
 # --- audit ---
 # Signed-in requests for a record that answer 404 (someone else's record) are recorded as
 # access.denied, at most this many per user and minute.

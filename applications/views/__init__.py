@@ -11,7 +11,17 @@ from .applicant import (
     evidence_answer,
 )
 from .nominations import nomination, nominations
-from .officer import case, case_action, case_claim, case_release, queue, queue_assign, workload
+from .officer import (
+    case,
+    case_action,
+    case_claim,
+    case_note_add,
+    case_note_edit,
+    case_release,
+    queue,
+    queue_assign,
+    workload,
+)
 from .other import authorisation_revoke, authorisations, clients, document, inbox, inbox_read_all
 
 __all__ = [
@@ -26,6 +36,8 @@ __all__ = [
     "case",
     "case_action",
     "case_claim",
+    "case_note_add",
+    "case_note_edit",
     "case_release",
     "clients",
     "dependant_remove",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -18,10 +20,11 @@ from residence.accounts.models import Role
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
 
+from .. import reasons as decision_reasons
 from .. import selectors, services
 from ..access import is_officer, is_supervisor, may_see_workload
 from ..errors import TransitionConflict
-from ..forms import QueueFilterForm, ReasonForm
+from ..forms import CaseNoteForm, QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
 from ..oversight import QUEUES
 from .applicant import _outcome_label, _summary_context
@@ -35,6 +38,13 @@ ACTIONS = {
     "recommend_refusal": (gettext_lazy("Recommend refusal"), True, True),
     "approve": (gettext_lazy("Approve"), False, False),
     "refuse": (gettext_lazy("Refuse"), True, True),
+}
+# The actions that record the criteria relied on (R6); refusals also offer the listed grounds.
+CRITERIA_ACTIONS = frozenset({"return", "recommend_approval", "recommend_refusal", "approve", "refuse"})
+OUTCOME_LABELS = {
+    "met": gettext_lazy("met"),
+    "not_met": gettext_lazy("not met"),
+    "unknown": gettext_lazy("unknown"),
 }
 QUEUE_STAGES = [Stage.INTAKE, Stage.VERIFICATION, Stage.REVIEW, Stage.EVIDENCE, Stage.APPROVAL, Stage.QUOTA]
 DEFAULT_STAGE_OF_ROLE = [
@@ -165,13 +175,50 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def _case_context(request: HttpRequest, application, *, bound: tuple[str, ReasonForm] | None = None) -> dict:
+def _decision_form(code: str, application, data=None) -> ReasonForm:
+    """The form of one action, with the case's criteria (and, to refuse, the grounds) as checkboxes."""
+    _label, reason_required, _danger = ACTIONS[code]
+    criteria = grounds = None
+    initial = {}
+    if code in CRITERIA_ACTIONS:
+        rows = decision_reasons.criterion_choices(application)
+        criteria = [
+            (
+                pk,
+                _("%(criterion)s (%(outcome)s)") % {"criterion": label, "outcome": OUTCOME_LABELS[outcome]}
+                if outcome in OUTCOME_LABELS
+                else label,
+            )
+            for pk, label, outcome in rows
+        ]
+        if code in ("approve", "recommend_approval"):
+            # An approval relies on what the case meets: ticked to start with, the officer may untick.
+            initial["criteria"] = [pk for pk, _label, outcome in rows if outcome == "met"]
+    if code in decision_reasons.REFUSALS:
+        grounds = decision_reasons.ground_choices()
+    return ReasonForm(
+        data,
+        reason_required=reason_required,
+        prefix=code,
+        criteria=criteria,
+        grounds=grounds,
+        initial=initial,
+    )
+
+
+def _case_context(
+    request: HttpRequest,
+    application,
+    *,
+    bound: tuple[str, ReasonForm] | None = None,
+    note_form: CaseNoteForm | None = None,
+) -> dict:
     available = selectors.available_actions(user=request.user, application=application)
     actions = []
     for code, (label, reason_required, danger) in ACTIONS.items():
         if code not in available:
             continue
-        form = ReasonForm(reason_required=reason_required, prefix=code)
+        form = _decision_form(code, application)
         if bound and bound[0] == code:
             form = bound[1]
         actions.append(
@@ -223,6 +270,10 @@ def _case_context(request: HttpRequest, application, *, bound: tuple[str, Reason
         "outcome_label": _outcome_label(application.eligibility_snapshot),
         "checks": checks,
         "checks_url": _checks_url(application),
+        "policy_label": decision_reasons.policy_label(application),
+        "notes": selectors.case_notes(application=application),
+        "note_form": note_form or CaseNoteForm(),
+        "note_edit_minutes": settings.APPLICATIONS_NOTE_EDIT_MINUTES,
     } | _summary_context(application)
 
 
@@ -261,10 +312,16 @@ def _recommendation_and_decision(events) -> dict:
                 "for_approval": RECOMMENDED[event.to_status],
                 "by": event.actor,
                 "at": event.at,
+                "reasons": event.reasons,
             }
             decision = None
         elif recommendation is not None and event.to_status in DECIDED and decision is None:
-            decision = {"approved": DECIDED[event.to_status], "by": event.actor, "at": event.at}
+            decision = {
+                "approved": DECIDED[event.to_status],
+                "by": event.actor,
+                "at": event.at,
+                "reasons": event.reasons,
+            }
         elif event.to_status in ("returned", "in_review"):
             # A case sent back or re-reviewed starts a new round; its old recommendation no longer stands.
             recommendation = decision = None
@@ -311,24 +368,45 @@ def _dependant_decisions(post, application) -> dict[int, str]:
 
 
 def _run_action(
-    code: str, *, actor, application, reason: str, dependant_decisions: dict[int, str] | None = None
+    code: str,
+    *,
+    actor,
+    application,
+    reason: str,
+    dependant_decisions: dict[int, str] | None = None,
+    criteria: list[str] | None = None,
+    grounds: list[str] | None = None,
 ):
+    criteria, grounds = criteria or [], grounds or []
     if code == "accept":
         return services.application_accept(actor=actor, application=application)
     if code == "return":
-        return services.application_return(actor=actor, application=application, reason=reason)
+        return services.application_return(
+            actor=actor, application=application, reason=reason, criteria=criteria
+        )
     if code == "request_evidence":
         return services.application_request_evidence(actor=actor, application=application, message=reason)
     if code in ("recommend_approval", "recommend_refusal"):
         recommendation = "approve" if code == "recommend_approval" else "refuse"
         return services.application_recommend(
-            actor=actor, application=application, recommendation=recommendation, reason=reason
+            actor=actor,
+            application=application,
+            recommendation=recommendation,
+            reason=reason,
+            criteria=criteria,
+            grounds=grounds,
         )
     if code == "approve":
         return services.application_approve(
-            actor=actor, application=application, reason=reason, dependant_decisions=dependant_decisions
+            actor=actor,
+            application=application,
+            reason=reason,
+            dependant_decisions=dependant_decisions,
+            criteria=criteria,
         )
-    return services.application_refuse(actor=actor, application=application, reason=reason)
+    return services.application_refuse(
+        actor=actor, application=application, reason=reason, criteria=criteria, grounds=grounds
+    )
 
 
 DONE_MESSAGES = {
@@ -353,8 +431,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _officer_case(request, pk)
     if action in services.DECISION_ACTIONS:
         require_recent_second_factor(request)
-    _label, reason_required, _danger = ACTIONS[action]
-    form = ReasonForm(request.POST, reason_required=reason_required, prefix=action)
+    form = _decision_form(action, application, request.POST)
     status = 400
     if form.is_valid():
         try:
@@ -366,12 +443,14 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 dependant_decisions=_dependant_decisions(request.POST, application)
                 if action == "approve"
                 else None,
+                criteria=form.cleaned_data.get("criteria"),
+                grounds=form.cleaned_data.get("grounds"),
             )
         except ValidationError as error:
-            for text in error.messages:
-                form.add_error(
-                    "reason" if hasattr(error, "error_dict") and "reason" in error.error_dict else None, text
-                )
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, texts in by_field.items():
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
             messages.error(request, " ".join(error.messages))
         except PermissionDenied as error:
             messages.error(request, str(error) or _("You may not do this on this case."))
@@ -415,6 +494,65 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("You released this case."))
     return redirect("applications:case", application.pk)
+
+
+@login_required
+@require_POST
+def case_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _officer_case(request, pk)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(
+                actor=request.user, application=application, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error("body", text)
+        else:
+            messages.success(request, _("Your note is added to the case."))
+            return redirect(reverse("applications:case", args=[application.pk]) + "#notes-heading")
+    return render(
+        request, "applications/case.html", _case_context(request, application, note_form=form), status=400
+    )
+
+
+@login_required
+def case_note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    """The author corrects their note within the grace period (the service refuses it after)."""
+    application = _officer_case(request, pk)
+    note = selectors.case_note_get(application=application, pk=note_pk)
+    if note.author_id != request.user.pk:
+        # Only its author corrects a note; to anyone else the correction page does not exist.
+        raise Http404
+    form = CaseNoteForm(request.POST or None, initial={"body": note.body})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.case_note_edit(actor=request.user, note=note, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                for text in error.messages:
+                    form.add_error("body", text)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+                status = 403
+            else:
+                messages.success(request, _("Your note is corrected."))
+                return redirect(reverse("applications:case", args=[application.pk]) + "#notes-heading")
+    return render(
+        request,
+        "applications/case_note_edit.html",
+        {
+            "application": application,
+            "note": note,
+            "form": form,
+            "editable": timezone.now() <= note.editable_until,
+            "note_edit_minutes": settings.APPLICATIONS_NOTE_EDIT_MINUTES,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -53,7 +53,10 @@ def test_a_refusal_makes_a_letter_with_the_reasons_and_the_right_of_review(
     application = recommended(holder, status=Status.RECOMMENDED_REFUSAL)
     with django_capture_on_commit_callbacks(execute=True):
         application_refuse(
-            actor=approver, application=application, reason="The salary evidence was not provided."
+            actor=approver,
+            application=application,
+            reason="The salary evidence was not provided.",
+            grounds=["facts_not_confirmed"],
         )
     assert not Card.objects.exists()
     letter = CardDocument.objects.get(kind=CardDocument.Kind.REFUSAL_LETTER)

@@ -496,11 +496,21 @@ class Journey:
         actor.click(actor.page.get_by_role("link", name=reference))
         assert f"/cases/{self.application.pk}/" in actor.page.url
 
-    def act(self, actor: Actor, code: str, reason: str = "", decisions: dict | None = None) -> None:
+    def act(
+        self,
+        actor: Actor,
+        code: str,
+        reason: str = "",
+        decisions: dict | None = None,
+        grounds: tuple[str, ...] = (),
+    ) -> None:
         form = actor.page.locator(f"form[action$='/actions/{code}/']")
         assert form.count(), f"{actor.name} has no '{code}' action on {actor.page.url}"
         for select, value in (decisions or {}).items():
             form.locator(f"[name='{select}']").select_option(value)
+        # A refusal cites a requirement not met or a listed ground (R6, issue 16).
+        for ground in grounds:
+            form.locator(f"input[name='{code}-grounds'][value='{ground}']").check()
         if reason:
             form.locator("textarea").fill(reason)
         actor.click(form.locator("button[type=submit]"))
@@ -583,7 +593,12 @@ class Journey:
                 if recommend == "recommend_approval"
                 else "The stated employment could not be confirmed."
             )
-            self.act(rita, recommend, reason)
+            self.act(
+                rita,
+                recommend,
+                reason,
+                grounds=("facts_not_confirmed",) if recommend == "recommend_refusal" else (),
+            )
         assert self.refresh().stage == "approval"
 
     def decide(self, code: str = "approve") -> None:
@@ -595,7 +610,13 @@ class Journey:
             ):
                 decisions[f"approve-dependant-{dependant.pk}"] = decision
             reason = "" if code == "approve" else "The stated employment could not be confirmed."
-            self.act(nadia, code, reason, decisions if code == "approve" else None)
+            self.act(
+                nadia,
+                code,
+                reason,
+                decisions if code == "approve" else None,
+                grounds=("facts_not_confirmed",) if code == "refuse" else (),
+            )
         if code == "approve":
             for dependant, decision in zip(
                 self.application.dependants.order_by("pk"), self.route.dependant_decisions, strict=True

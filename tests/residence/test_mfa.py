@@ -295,12 +295,25 @@ def test_the_api_refuses_a_decision_without_a_fresh_factor_and_takes_a_code_in_t
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nadia).key}")
     url = reverse("api_application_action", args=[application.pk, "refuse"])
-    response = api.post(url, {"reason": "Not enough."}, format="json")
+    response = api.post(url, {"reason": "Not enough.", "grounds": ["facts_not_confirmed"]}, format="json")
     assert response.status_code == 403 and "X-OTP" in response.json()["detail"]
-    assert api.post(url, {"reason": "Not enough."}, format="json", HTTP_X_OTP="000000").status_code == 403
+    assert (
+        api.post(
+            url,
+            {"reason": "Not enough.", "grounds": ["facts_not_confirmed"]},
+            format="json",
+            HTTP_X_OTP="000000",
+        ).status_code
+        == 403
+    )
     assert Application.objects.get(pk=application.pk).status == Status.RECOMMENDED_APPROVAL
     time.sleep(1.1)  # django-otp makes the next try after a wrong code wait a second
-    response = api.post(url, {"reason": "Not enough."}, format="json", HTTP_X_OTP=device_code(nadia.email))
+    response = api.post(
+        url,
+        {"reason": "Not enough.", "grounds": ["facts_not_confirmed"]},
+        format="json",
+        HTTP_X_OTP=device_code(nadia.email),
+    )
     assert response.status_code == 200
     assert Application.objects.get(pk=application.pk).status == Status.REFUSED
     assert {"mfa.reauth_failed", "mfa.reauth"} <= set(actions(nadia))

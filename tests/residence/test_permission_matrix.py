@@ -211,6 +211,9 @@ def _build_world(tmp_dir) -> World:
     case = submitted(profile_gd)
     application_services.application_claim(actor=users["gz_intake"], application=case)
     ids["case"] = case.pk  # held by Guangzhou's intake officer
+    ids["case_note"] = application_services.case_note_add(
+        actor=users["gz_intake"], application=case, body="The passport scan is faint."
+    ).pk
     ids["intake_case"] = submitted(profile_gd).pk  # at intake, held by no one
     ids["document"] = case.documents.filter(superseded=False).first().pk
     evidence_case = accept_and_verify(submitted(profile_gd), users["gz_intake"])
@@ -638,6 +641,20 @@ row(
     INTAKE_GD,
     kwargs=lambda w: {"pk": w["intake_case"], "action": "accept"},
     method="POST",
+)
+# Internal case notes: any officer who sees the case writes one; only its author corrects it.
+row(
+    "applications:case_note_add",
+    CASE_READERS_GD,
+    kwargs=pk("case"),
+    method="POST",
+    data={"body": "Checked the employer's registration."},
+    writes=True,
+)
+row(
+    "applications:case_note_edit",
+    {"gz_intake"},
+    kwargs=lambda w: {"pk": w["case"], "note_pk": w["case_note"]},
 )
 
 # identity (R22): a case's possible duplicates, for the officers who see it; the intake officers decide
