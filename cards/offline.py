@@ -328,3 +328,12 @@ def offline_status(card: SignedCard, *, revocations: RevocationList | None, toda
     if today > card.expires_on:
         return "expired"
     return "valid"
+
+
+def token_from_text(text: str) -> str:
+    """The token in what a scanner read: the card check's address, or the bare token."""
+    text = (text or "").strip()
+    marker = "/cards/verify/"
+    if marker in text:
+        text = text.split(marker, 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return text[:MAX_TOKEN_LENGTH]
