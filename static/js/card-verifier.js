@@ -248,9 +248,13 @@
     return node;
   }
 
-  function show(status, card, basis) {
+  function show(status, card, basis, text) {
     const badge = { valid: "ok", expired: "warn" }[status] || "bad";
-    const panel = element("div", { class: `panel verifier-answer verifier-${status}` });
+    // data-code: which input this answer is about (the length and the last characters).
+    const panel = element("div", {
+      class: `panel verifier-answer verifier-${status}`,
+      "data-code": `${text.length}:${text.slice(-12)}`,
+    });
     const heading = element("h2", { class: "verify-status" });
     heading.append(element("span", { class: `badge ${badge}` }, texts[status]));
     panel.append(heading);
@@ -272,18 +276,19 @@
   }
 
   async function verify(text) {
+    result.replaceChildren();
     const token = tokenFrom(text);
-    if (!token) { show("not_verifiable", null, texts.empty); return; }
+    if (!token) { show("not_verifiable", null, texts.empty, text); return; }
     let card;
     try {
       card = await cardFrom(token);
     } catch (error) {
-      show("not_verifiable", null, error instanceof NotVerifiable ? "" : texts.no_crypto);
+      show("not_verifiable", null, error instanceof NotVerifiable ? "" : texts.no_crypto, text);
       return;
     }
     const online = await onlineStatus(token);
     if (online) {
-      show(online === "issued" ? "valid" : online, card, texts.checked_online);
+      show(online === "issued" ? "valid" : online, card, texts.checked_online, text);
       return;
     }
     if (!revocations) await loadRevocations();
@@ -293,7 +298,7 @@
         ? texts.list_stale.replace("%(date)s", when(revocations.nextUpdate))
         : texts.checked_offline.replace("%(date)s", when(revocations.issuedAt));
     }
-    show(offlineStatus(card), card, basis);
+    show(offlineStatus(card), card, basis, text);
   }
 
   form.addEventListener("submit", (event) => {

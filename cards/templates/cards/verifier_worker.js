@@ -51,7 +51,7 @@ self.addEventListener("fetch", (event) => {
         }
         return response;
       })
-      .catch(() => caches.match(request).then((hit) => hit || Response.error()))
+      .catch(() => caches.match(request, { ignoreVary: true }).then((hit) => hit || Response.error()))
   );
 });
 {% endautoescape %}
