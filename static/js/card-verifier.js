@@ -32,10 +32,11 @@
       if (info === 25) { need(2); const v = view.getUint16(pos); pos += 2; return v; }
       if (info === 26) { need(4); const v = view.getUint32(pos); pos += 4; return v; }
       if (info === 27) {
+        // Above 2^53 a Number loses digits: the revocation list's packed card numbers are BigInts.
         need(8);
-        const v = view.getUint32(pos) * 2 ** 32 + view.getUint32(pos + 4);
+        const v = view.getBigUint64(pos);
         pos += 8;
-        return v;
+        return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
       }
       throw new NotVerifiable("unsupported length");
     }
@@ -53,6 +54,7 @@
       }
       const n = argument(info);
       if (major === 0) return n;
+      if (typeof n === "bigint") throw new NotVerifiable("length too large");
       if (major === 1) return -1 - n;
       if (major === 2 || major === 3) {
         need(n);
@@ -162,6 +164,13 @@
     return body;
   }
 
+  // cards/offline.py pack_number: 17 digits times 11 plus the check character's index.
+  function unpackNumber(value) {
+    if (typeof value === "string") return value;
+    const packed = BigInt(value);
+    return String(packed / 11n).padStart(17, "0") + "0123456789X"[Number(packed % 11n)];
+  }
+
   let revocations = null;
   async function loadRevocations() {
     try {
@@ -171,8 +180,8 @@
       revocations = {
         issuedAt: new Date(body.get(1) * 1000),
         nextUpdate: new Date(body.get(2) * 1000),
-        revoked: new Set(body.get(3) || []),
-        replaced: new Set(body.get(4) || []),
+        revoked: new Set((body.get(3) || []).map(unpackNumber)),
+        replaced: new Set((body.get(4) || []).map(unpackNumber)),
       };
     } catch (error) {
       revocations = null;

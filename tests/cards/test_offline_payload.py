@@ -171,3 +171,8 @@ def test_an_offline_verdict_reads_the_revocation_list_and_the_date(card, setting
         offline.offline_status(signed, revocations=None, today=card.expires_on + dt.timedelta(days=1))
         == "expired"
     )
+
+
+@pytest.mark.parametrize("number", ["944276197909300026", "91158619850412701X", "FRA440185041201"])
+def test_a_listed_card_number_packs_and_unpacks_to_itself(number):
+    assert offline.unpack_number(offline.pack_number(number)) == number
