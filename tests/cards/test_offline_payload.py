@@ -176,3 +176,14 @@ def test_an_offline_verdict_reads_the_revocation_list_and_the_date(card, setting
 @pytest.mark.parametrize("number", ["944276197909300026", "91158619850412701X", "FRA440185041201"])
 def test_a_listed_card_number_packs_and_unpacks_to_itself(number):
     assert offline.unpack_number(offline.pack_number(number)) == number
+
+
+def test_the_command_prints_a_seed_and_the_public_key_to_keep_when_it_is_retired():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("card_signing_key", stdout=(seed := io.StringIO()))
+    call_command("card_signing_key", "--public", seed.getvalue().strip(), stdout=(public := io.StringIO()))
+    keys = offline.CardKeys.parse(f"new:{offline.new_key()}", f"old:{public.getvalue().strip()}")
+    assert set(keys.public) == {"new", "old"}
