@@ -507,9 +507,7 @@ def bans(request):
         try:
             services.ban_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            apply_service_errors(
-                form, error if isinstance(error, ValidationError) else ValidationError(str(error))
-            )
+            apply_service_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
         else:
             messages.success(request, _("The ban was recorded."))
             return redirect("eligibility:bans")
