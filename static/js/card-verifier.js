@@ -184,7 +184,7 @@
         replaced: new Set((body.get(4) || []).map(unpackNumber)),
       };
     } catch (error) {
-      revocations = null;
+      // Keep the list already loaded, if any: an old list is better than none.
     }
     showList();
     return revocations;
@@ -378,4 +378,6 @@
   loadKeys().catch(() => null);
   loadRevocations();
   keepForOffline();
+  // A verifier left open all day still takes a new list every hour it has a network.
+  setInterval(() => { if (navigator.onLine) loadRevocations(); }, 60 * 60 * 1000);
 })();
