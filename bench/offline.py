@@ -195,7 +195,7 @@ def api_figures(rounds: int, cards: int) -> None:
     from cards.services import institution_api_key_issue
 
     bank, _ = Institution.objects.get_or_create(name_en="Bench Bank", name_zh="Bench 银行", kind="bank")
-    _key, raw = institution_api_key_issue(actor=None, institution=bank)
+    key, raw = institution_api_key_issue(actor=None, institution=bank)
     known = list(Card.objects.values_list("number", "birth_date")[:cards])
     client = Client(HTTP_X_API_KEY=raw)
     before = VerificationQuery.objects.count()
@@ -228,7 +228,7 @@ def api_figures(rounds: int, cards: int) -> None:
     expected = (rounds + 1) * BATCH + len(single)
     assert logged == expected, (logged, expected)
     answers = dict(
-        VerificationQuery.objects.filter(institution=bank).values_list("answer").annotate(n=Count("id"))
+        VerificationQuery.objects.filter(api_key=key).values_list("answer").annotate(n=Count("id"))
     )
     med = statistics.median
     print(f"api cards={Card.objects.count()} rounds={rounds} batch={BATCH} logged={logged}")
