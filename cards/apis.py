@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import authentication, exceptions, permissions, serializers, throttling
@@ -11,8 +12,8 @@ from rest_framework.views import APIView
 from residence.core.api import ErrorSerializer, ValidationErrorSerializer
 from residence.core.pagination import keyset_paginate
 
-from . import selectors, services
-from .models import Institution, InstitutionApiKey, VerificationQuery
+from . import offline, selectors, services
+from .models import Card, Institution, InstitutionApiKey, VerificationQuery
 from .numbers import validate_card_number
 
 API_KEY_HEADER = "X-Api-Key"
@@ -58,6 +59,14 @@ class PerInstitutionKeyThrottle(throttling.SimpleRateThrottle):
         if not isinstance(request.auth, InstitutionApiKey):
             return None
         return self.cache_format % {"scope": self.scope, "ident": f"key-{request.auth.pk}"}
+
+
+class PerInstitutionKeyBulkThrottle(PerInstitutionKeyThrottle):
+    scope = "card_verify_bulk"
+
+
+class CardStatusThrottle(throttling.AnonRateThrottle):
+    scope = "card_status"
 
 
 class CardVerifyApi(APIView):
@@ -110,6 +119,91 @@ class CardVerifyApi(APIView):
             birth_date=data.validated_data["birth_date"],
         )
         return Response(self.CardVerifyOutputSerializer(query).data)
+
+
+class CardVerifyBulkApi(APIView):
+    authentication_classes = [InstitutionKeyAuthentication]
+    permission_classes = [HasInstitutionKey]
+    throttle_classes = [PerInstitutionKeyBulkThrottle]
+
+    class CardVerifyBulkInputSerializer(serializers.Serializer):
+        checks = CardVerifyApi.CardVerifyInputSerializer(many=True, allow_empty=False)
+
+    class CardVerifyBulkOutputSerializer(serializers.Serializer):
+        results = CardVerifyApi.CardVerifyOutputSerializer(many=True)
+
+    @extend_schema(
+        operation_id="cards_verify_bulk",
+        summary="Verify many PR cards in one request (institutions)",
+        description=(
+            "Up to `CARDS_VERIFY_BULK_MAX` checks (100 by default) in one request, each with a card number "
+            "and the holder's date of birth; the answers come back in the same order. Every check is logged "
+            "as a query of its own, exactly as with `cards_verify`. More checks than the limit is a 400 "
+            "that changes nothing; so is any invalid check (its index names it)."
+        ),
+        request=CardVerifyBulkInputSerializer,
+        responses={
+            200: CardVerifyBulkOutputSerializer,
+            400: ValidationErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        auth=[{"institutionApiKey": []}],
+    )
+    def post(self, request):
+        checks = request.data.get("checks") if hasattr(request.data, "get") else None
+        limit = settings.CARDS_VERIFY_BULK_MAX
+        # Refused before each check is validated, so an oversized batch costs nothing.
+        if isinstance(checks, list) and len(checks) > limit:
+            raise exceptions.ValidationError({"checks": [services.too_many_checks(limit, len(checks))]})
+        data = self.CardVerifyBulkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            queries = services.card_verify_many(
+                api_key=request.auth,
+                checks=[(c["card_number"], c["birth_date"]) for c in data.validated_data["checks"]],
+            )
+        except services.TooManyChecks as error:
+            raise exceptions.ValidationError({"checks": error.messages}) from None
+        return Response(self.CardVerifyBulkOutputSerializer({"results": queries}).data)
+
+
+class CardStatusApi(APIView):
+    """The current status of the card a signed code names: what the counter verifier asks when online.
+
+    Only someone holding the card's code can ask, so it tells no more than the public card check."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [CardStatusThrottle]
+
+    class CardStatusInputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=1000)
+
+    class CardStatusOutputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Card.Status.choices, source="current_status")
+        card_number = serializers.CharField(source="number")
+        expires_on = serializers.DateField()
+
+    @extend_schema(
+        operation_id="cards_status",
+        summary="The current status of a card, from its QR code",
+        description=(
+            "Send the code read from a card's QR code (the last segment of its address). A code that was "
+            "not signed by the administration, or was altered, is a 404."
+        ),
+        request=CardStatusInputSerializer,
+        responses={200: CardStatusOutputSerializer, 400: ValidationErrorSerializer, 404: ErrorSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        data = self.CardStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = selectors.card_by_token(token=offline.token_from_text(data.validated_data["token"]))
+        response = Response(self.CardStatusOutputSerializer(card).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class MyCardListApi(APIView):

@@ -11,7 +11,7 @@ from applications.reasons import letter_rules
 
 from .documents import data_uri, qr_png
 from .models import CardDocument
-from .tokens import verification_url
+from .tokens import signed_token, verification_url
 
 SEX = {"F": ("Female", "女"), "M": ("Male", "男"), "X": ("Unspecified", "未说明")}
 
@@ -66,7 +66,7 @@ def _review(decided_on: dt.date) -> dict:
 def card_context(card) -> dict:
     with card.photo.open("rb") as handle:
         photo = handle.read()
-    url = verification_url(card.number)
+    url = verification_url(signed_token(card, photo=photo))
     return {
         **_person(card),
         "number": card.number,

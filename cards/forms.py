@@ -69,3 +69,15 @@ class InstitutionForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Scanned code"),
+        help_text=_(
+            "Paste or type what the scanner read from the card's QR code, or scan it with the camera."
+        ),
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -189,3 +189,12 @@ def residence_alerts(*, user) -> QuerySet[ResidenceAlert]:
 
 def presence_records(*, profile) -> QuerySet[PresenceRecord]:
     return PresenceRecord.objects.filter(profile=profile)
+
+
+def invalid_card_numbers(*, today) -> tuple[list[str], list[str]]:
+    """Numbers of revoked and of replaced cards not yet past their date, for the signed revocation list
+    (an expired card fails the offline check on its printed date, so it need not be listed)."""
+    unexpired = Card.objects.filter(expires_on__gte=today)
+    revoked = unexpired.filter(status=Card.Status.REVOKED).values_list("number", flat=True)
+    replaced = unexpired.filter(status=Card.Status.REPLACED).values_list("number", flat=True)
+    return list(revoked), list(replaced)

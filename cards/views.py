@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.uploads import protect_served_upload
@@ -17,10 +24,11 @@ from residence.core.forms import apply_service_errors
 from residence.core.pagination import keyset_page_for_request
 from residence.mfa.guards import require_recent_second_factor
 
-from . import selectors, services
+from . import offline, selectors, services
 from .forms import (
     CardRequestForm,
     CardRequestRefuseForm,
+    CodeForm,
     InstitutionForm,
     PresenceImportForm,
     RevocationDecideForm,
@@ -62,6 +70,117 @@ def public_photo(request, token: str):
     card = selectors.card_by_token(token=token)
     response = FileResponse(card.photo.open("rb"), content_type=card.photo_content_type)
     return protect_served_upload(response, filename="photo", inline=True)
+
+
+# --- the counter clerks' verifier (works offline after its first load) -----------------------------
+def _verifier_texts() -> dict:
+    return {
+        "valid": pgettext("card status", "Valid"),
+        "expired": pgettext("card status", "Expired"),
+        "revoked": pgettext("card status", "Revoked"),
+        "replaced": _("No longer valid: replaced by a newer card"),
+        "not_verifiable": _("Not verifiable"),
+        "not_verifiable_detail": _(
+            "This code was not signed by the administration's keys, or it was altered. Do not accept the "
+            "card on its code; ask for another document."
+        ),
+        "compare_photo": _("Compare the person with the photo and the name printed on the card."),
+        "name": pgettext("person", "Name"),
+        "birth_date": _("Date of birth"),
+        "valid_until": _("Valid until"),
+        "card_number": _("Card number"),
+        "checked_online": _("Checked online just now."),
+        "checked_offline": _("Checked offline against the revocation list issued %(date)s."),
+        "no_list": _("Checked offline without a revocation list: the card may have been revoked."),
+        "list_stale": _(
+            "The revocation list is out of date (due for renewal %(date)s); connect to refresh it."
+        ),
+        "empty": _("Paste or type the scanned code first."),
+        "ready": _("Ready to work offline."),
+        "not_ready": _("This browser cannot keep the verifier for offline use; it works while online."),
+        "scan": _("Scan with the camera"),
+        "stop": _("Stop the camera"),
+        "camera_failed": _("The camera could not be opened; paste or type the scanned code instead."),
+        "list_issued": _("Revocation list issued %(date)s, next update %(next)s."),
+        "no_crypto": _("This browser cannot verify signatures (Ed25519); use the online card check."),
+    }
+
+
+@require_GET
+def offline_verifier(request):
+    """A page that verifies a card's signed code in the browser, offline once loaded (a service worker)."""
+    form = CodeForm(request.GET or None)
+    # Without JavaScript, the form still works online: it opens the public card check of the code.
+    if form.is_valid():
+        token = offline.token_from_text(form.cleaned_data["code"])
+        if token and "/" not in token:
+            return redirect("cards:public_verify", token=token)
+        form.add_error("code", _("This is not the code of a permanent residence card."))
+    response = render(
+        request,
+        "cards/verifier.html",
+        {
+            "form": form,
+            "verifier_config": {
+                "worker": reverse("cards:offline_worker"),
+                "scope": reverse("cards:offline_verifier"),
+                "keys": reverse("cards:offline_keys"),
+                "revocations": reverse("cards:offline_revocation_list"),
+                "status": reverse("api_cards_status"),
+                "texts": _verifier_texts(),
+            },
+        },
+    )
+    # The one page that may use the camera (to read the QR code); every other keeps it switched off.
+    response["Permissions-Policy"] = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    return response
+
+
+@require_GET
+def offline_worker(request):
+    precache = [
+        reverse("cards:offline_verifier"),
+        reverse("cards:offline_keys"),
+        reverse("cards:offline_revocation_list"),
+        static("js/card-verifier.js"),
+        static("css/portal.css"),
+        static("favicon.svg"),
+    ]
+    response = render(
+        request,
+        "cards/verifier_worker.js",
+        {"precache": json.dumps(precache)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def offline_keys(request):
+    """The public keys that sign cards and revocation lists, current and retired (a JSON Web Key Set)."""
+    response = JsonResponse(settings.CARDS_KEYS.key_set())
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def offline_revocation_list(request):
+    """The signed list of revoked and replaced cards a counter downloads (at least) once a day."""
+    now = timezone.now()
+    revoked, replaced = selectors.invalid_card_numbers(today=timezone.localdate())
+    body = offline.revocation_list(
+        revoked=revoked,
+        replaced=replaced,
+        issued_at=now,
+        valid_for=dt.timedelta(hours=settings.CARDS_REVOCATION_LIST_HOURS),
+        keys=settings.CARDS_KEYS,
+    )
+    response = HttpResponse(body, content_type="application/cose; cose-type=cose-sign1")
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- holder ---------------------------------------------------------------------------------------

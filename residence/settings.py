@@ -19,6 +19,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cards import offline as cards_offline
 from residence import encryption, objectstore
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -474,6 +475,30 @@ HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=2.0)
 CARDS_CJK_FONT = env("CARDS_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 # Institutions' card checks per API key.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["card_verify"] = env("THROTTLE_CARD_VERIFY", default="60/minute")
+# The bulk card check: at most this many checks in one request, and this many requests per key.
+CARDS_VERIFY_BULK_MAX = env.int("CARDS_VERIFY_BULK_MAX", default=100)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["card_verify_bulk"] = env(
+    "THROTTLE_CARD_VERIFY_BULK", default="30/minute"
+)
+# Anyone holding a card's code may ask for its current status (the verifier page, when online).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["card_status"] = env("THROTTLE_CARD_STATUS", default="120/minute")
+# Ed25519 keys that sign the cards' QR payloads and the revocation list (cards/offline.py,
+# docs/security.md): "id:base64seed,..." the first one signing; retired public keys "id:base64key,...".
+# Development and tests use a random key kept in VAR_DIR; the deploy check requires real ones.
+try:
+    CARDS_KEYS = (
+        cards_offline.CardKeys.parse(env("CARDS_SIGNING_KEYS"), env("CARDS_RETIRED_KEYS", default=""))
+        if env("CARDS_SIGNING_KEYS", default="").strip()
+        else (
+            cards_offline.CardKeys.development(VAR_DIR, env("CARDS_RETIRED_KEYS", default=""))
+            if (DEBUG or TESTING)
+            else None
+        )
+    )
+except cards_offline.SigningKeyError as error:
+    raise ImproperlyConfigured(str(error)) from None
+# A counter refreshes the signed revocation list at least this often (its "next update").
+CARDS_REVOCATION_LIST_HOURS = env.int("CARDS_REVOCATION_LIST_HOURS", default=24)
 # Renewal may be asked for from this many days before expiry.
 CARDS_RENEWAL_WINDOW_DAYS = env.int("CARDS_RENEWAL_WINDOW_DAYS", default=183)
 # Days a holder has to ask for administrative reconsideration (Administrative Reconsideration Law art. 20).

@@ -19,6 +19,7 @@ BENCHES = {
     "queue": ("queue_api_over_floor", True),
     "verification": ("verification_over_floor", True),
     "identity": ("identity_match_p95_ms", True),
+    "offline": ("bulk_verifications_per_second", True),
 }
 FIGURE = re.compile(r"^(\w+)=(-?[0-9.]+)$")
 

@@ -831,6 +831,11 @@ row("verification:management_case", MANAGERS_GD | SYSADMIN, kwargs=pk("managemen
 row("cards:public_verify", EVERYONE, kwargs=lambda w: {"token": w["card_token"]})
 row("cards:public_photo", EVERYONE, kwargs=lambda w: {"token": w["card_token"]})
 row("cards:my_card", SIGNED_IN)
+# The counter verifier and what it downloads are public: counters at banks and hotels have no account.
+row("cards:offline_verifier", EVERYONE)
+row("cards:offline_worker", EVERYONE)
+row("cards:offline_keys", EVERYONE)
+row("cards:offline_revocation_list", EVERYONE)
 row("cards:card_photo", {APPLICANT_GD} | CARD_STAFF_GD | SYSADMIN, kwargs=pk("card"))
 row("cards:document", {APPLICANT_GD} | CARD_STAFF_GD | SYSADMIN, kwargs=pk("card_document"))
 row("cards:requests", MANAGERS)
@@ -972,6 +977,9 @@ row(
 )
 # cards: institutions verify with their key only; holders list their own cards.
 row("api_cards_verify", {API_KEY}, method="POST", json=True)
+row("api_cards_verify_bulk", {API_KEY}, method="POST", json=True)
+# Anyone holding a card's code may ask for its current status (what the public check shows).
+row("api_cards_status", EVERYONE, method="POST", json=True)
 row("api_cards_mine", SIGNED_IN)
 
 # --- writes through pages that also show (GET above): who may change the Guangdong records --------------
