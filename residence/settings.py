@@ -522,7 +522,7 @@ VERIFICATION_AGENCIES = {
         "secret": env(f"VERIFICATION_{code.upper()}_SECRET", default=""),
         "timeout": env.float(f"VERIFICATION_{code.upper()}_TIMEOUT", default=0.0),
     }
-    for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")
+    for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe", "credit")
 }
 # Checks of one agency travel in batches of up to this many per task (bulk sends: the sweeper,
 # daily management); a batch shares its claim, its result transaction and its broker message.
@@ -559,6 +559,11 @@ CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
 # --- applications ---
 # An officer's claim on a case lapses after this many minutes, so a case is never stuck with someone away.
 APPLICATIONS_CLAIM_MINUTES = env.int("APPLICATIONS_CLAIM_MINUTES", default=240)
+# A nomination its body did not answer by the deadline lapses; the case goes on to review (R11).
+CELERY_BEAT_SCHEDULE["applications-nominations-lapse"] = {
+    "task": "applications.tasks.nominations_lapse_due_task",
+    "schedule": 3600,
+}
 
 # --- audit ---
 # Signed-in requests for a record that answer 404 (someone else's record) are recorded as

@@ -50,3 +50,16 @@ def field_label(name: str) -> str:
     from verification.labels import FIELD_LABELS
 
     return str(FIELD_LABELS.get(name, name))
+
+
+@register.filter
+def credit_entry_label(kind: str) -> str:
+    from verification.labels import CREDIT_ENTRY_LABELS
+
+    return str(CREDIT_ENTRY_LABELS.get(kind, kind))
+
+
+@register.filter
+def iso_minute(value) -> str:
+    """An ISO date-time kept in a finding, to the minute ("2026-12-03 15:40")."""
+    return str(value or "")[:16].replace("T", " ")
