@@ -10,6 +10,8 @@ from .models import Status
 
 # Not an application status: the card's revocation (cards app), told in the same inbox.
 CARD_REVOKED = "card_revoked"
+# Not a status either: the nominating body did not answer by its deadline (R11).
+NOMINATION_LAPSED = "nomination_lapsed"
 
 
 def status_message(status: str, *, reference: str) -> str:
@@ -32,6 +34,11 @@ def status_message(status: str, *, reference: str) -> str:
         CARD_REVOKED: _(
             "The permanent residence granted on application %(ref)s was revoked. "
             "The decision letter is under My card."
+        ),
+        NOMINATION_LAPSED: _(
+            "The nominating body did not confirm the nomination of application %(ref)s by its "
+            "deadline. The case goes on to review without the confirmation; the officer may ask "
+            "you for other evidence of the nomination."
         ),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))

@@ -11,3 +11,9 @@ from . import services
 def application_verification_completed_task(application_id: int) -> None:
     """For the verification app: end the verification stage once every check has its result."""
     services.application_verification_completed(application=application_id)
+
+
+@shared_task(ignore_result=True)
+def nominations_lapse_due_task() -> int:
+    """Beat: nominations whose body did not answer by the deadline lapse; their cases go on."""
+    return services.nominations_lapse_due()
