@@ -908,9 +908,21 @@ def management_case_close(*, actor, case: ManagementCase, resolution: str) -> Ma
 FINDING_GROUNDS = {"residence": "insufficient_residence"}
 
 
+def local_minute(value) -> str:
+    """An ISO date-time kept in a finding (UTC), in the portal's local time to the minute."""
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(str(value or ""))
+    if moment is None:
+        return str(value or "")[:16].replace("T", " ")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def finding_evidence(case: ManagementCase, finding: dict) -> str:
     """The finding as the evidence of a revocation case: what was checked, with whom, when, and what the record says."""
-    from .labels import FIELD_LABELS
+    from .labels import CREDIT_ENTRY_LABELS, FIELD_LABELS
 
     kind = str(KIND_LABELS.get(finding.get("kind"), finding.get("kind")))
     agency = str(AGENCY_NAMES.get(finding.get("agency"), finding.get("agency")))
@@ -922,7 +934,7 @@ def finding_evidence(case: ManagementCase, finding: dict) -> str:
             "case": case.pk,
             "kind": kind,
             "agency": agency,
-            "when": (finding.get("completed_at") or "")[:16].replace("T", " "),
+            "when": local_minute(finding.get("completed_at")),
             "digest": (finding.get("answer_digest") or "")[:16],
         }
     ]
@@ -937,14 +949,19 @@ def finding_evidence(case: ManagementCase, finding: dict) -> str:
         lines.append(
             _("Serious untrustworthiness entry: %(kind)s, listed by %(authority)s on %(on)s %(ref)s")
             % {
-                "kind": entry.get("kind", ""),
+                "kind": str(CREDIT_ENTRY_LABELS.get(entry.get("kind"), entry.get("kind", ""))),
                 "authority": entry.get("authority", ""),
                 "on": entry.get("listed_on", ""),
                 "ref": entry.get("reference", ""),
             }
         )
     for name, fact in (finding.get("fields") or {}).items():
-        if isinstance(fact, dict) and name != "serious_entries":
+        # Credit entries are given above (serious) or are no ground (the others).
+        record = fact.get("record") if isinstance(fact, dict) else None
+        if isinstance(fact, dict) and not (
+            isinstance(record, dict)
+            or (isinstance(record, list) and any(isinstance(r, dict) for r in record))
+        ):
             lines.append(
                 _("%(fact)s: stated %(stated)s, record %(record)s")
                 % {

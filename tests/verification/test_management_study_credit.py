@@ -134,7 +134,8 @@ def test_a_finding_opens_a_revocation_case_in_one_step_with_the_finding_as_evide
     revocation = services.management_finding_revoke(actor=mona, case=case, finding_index=0, ground="fraud")
 
     assert revocation.card == card and revocation.ground == "fraud" and revocation.opened_by == mona
-    assert "Serious untrustworthiness entry: judgment_defaulter" in revocation.evidence
+    assert "Serious untrustworthiness entry: Judgment defaulter who refuses to comply" in revocation.evidence
+    assert "late_tax_filing" not in revocation.evidence  # a general entry is no ground
     assert "National Credit Information Sharing Platform" in revocation.evidence
     case.refresh_from_db()
     assert case.revocation == revocation and case.revocation_finding == 0

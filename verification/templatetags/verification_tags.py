@@ -61,5 +61,7 @@ def credit_entry_label(kind: str) -> str:
 
 @register.filter
 def iso_minute(value) -> str:
-    """An ISO date-time kept in a finding, to the minute ("2026-12-03 15:40")."""
-    return str(value or "")[:16].replace("T", " ")
+    """An ISO date-time kept in a finding, in local time to the minute ("2026-12-03 23:40")."""
+    from verification.services import local_minute
+
+    return local_minute(value)
