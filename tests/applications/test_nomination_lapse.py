@@ -112,3 +112,20 @@ def test_the_officer_sees_the_lapsed_nomination_on_the_case(most, ivan, client):
 
     assert 'data-testid="nomination-lapsed"' in page
     assert "did not answer by" in page and "No answer by the deadline" in page
+
+
+def test_the_bodys_page_says_the_deadline_passed_and_takes_no_answer(most, client):
+    application = contribution_case()
+    _, mei = most
+    nomination = Nomination.objects.get(application=application)
+    services.nominations_lapse_due(today=after_deadline(nomination))
+    client.force_login(mei)
+    url = reverse("applications:nomination", args=[nomination.pk])
+
+    page = client.get(url).content.decode()
+    late = client.post(url, {"decision": "confirm", "reference": "MOST-LATE"}, follow=True)
+
+    assert "No answer by the deadline" in page and "Send the answer" not in page
+    assert "The deadline for this nomination passed" in late.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.state == Nomination.State.LAPSED
