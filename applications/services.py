@@ -1111,17 +1111,21 @@ def _nomination_lapse(*, pk: int, today: dt.date) -> int:
 def talent_visa_record(*, application_id: int, check) -> bool:
     """Fill a talent case with its R visa's talent category and approval reference (R7).
 
-    Called by the verification app, in the transaction that records a matching talent-visa check:
-    the facts come from the immigration administration's record, with the agency and when, and
-    the applicant never types them. Returns whether anything changed.
+    Called by the verification app, in the transaction that records an answered talent-visa check:
+    a match fills the facts from the immigration administration's record, with the agency and
+    when (the applicant never types them); a later answer that no longer matches (a re-run) takes
+    them back. Returns whether anything changed.
     """
     facts_row = TalentFacts.objects.select_for_update().filter(application_id=application_id).first()
     if facts_row is None:
         return False
+    matched = check.status == "verified"
+    if not matched and facts_row.talent_visa_verified_at is None:
+        return False  # nothing was filled: nothing to take back
     fields = check.answer_fields or {}
 
     def record(name: str) -> str:
-        return str((fields.get(name) or {}).get("record") or "")
+        return str((fields.get(name) or {}).get("record") or "") if matched else ""
 
     before = {
         "talent_visa_category": facts_row.talent_visa_category,
@@ -1129,8 +1133,8 @@ def talent_visa_record(*, application_id: int, check) -> bool:
     }
     facts_row.talent_visa_category = record("talent_category")[:40]
     facts_row.talent_visa_approval_ref = record("approval_ref")[:60]
-    facts_row.talent_visa_source = check.agency
-    facts_row.talent_visa_verified_at = check.completed_at or timezone.now()
+    facts_row.talent_visa_source = check.agency if matched else ""
+    facts_row.talent_visa_verified_at = (check.completed_at or timezone.now()) if matched else None
     facts_row.save(
         update_fields=[
             "talent_visa_category",
@@ -1150,7 +1154,9 @@ def talent_visa_record(*, application_id: int, check) -> bool:
             "source": check.agency,
             "check": check.pk,
         },
-        reason="the R visa matched the immigration administration's record",
+        reason="the R visa matched the immigration administration's record"
+        if matched
+        else f"the R visa no longer matches the immigration administration's record ({check.status})",
     )
     return True
 

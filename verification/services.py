@@ -537,10 +537,11 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
         for c in finished
         if c.kind == CheckKind.TALENT_VISA
         and c.purpose == Purpose.APPLICATION
-        and c.status == CheckStatus.VERIFIED
+        and c.status in (CheckStatus.VERIFIED, CheckStatus.MISMATCH, CheckStatus.NOT_FOUND)
     ]
     if visas:
-        # R7: a matching visa's talent category and approval reference fill the case, in this transaction.
+        # R7: a matching visa's talent category and approval reference fill the case, in this
+        # transaction; a re-run that no longer matches takes them back (a failure changes nothing).
         from applications.services import talent_visa_record
 
         for check in visas:

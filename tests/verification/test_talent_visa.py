@@ -123,3 +123,29 @@ def test_the_applicant_cannot_type_the_visa_facts(ivan):
             actor=draft.applicant.owner, application=draft, facts={"talent_visa_category": "A-high-end"}
         )
     assert "talent_visa_category" in error.value.message_dict
+
+
+def test_a_re_run_that_no_longer_matches_takes_the_filled_facts_back(
+    ivan, simulator, django_capture_on_commit_callbacks
+):
+    from verification.services import check_rerun
+
+    application = talent_case("TESTMATCH1", ivan, django_capture_on_commit_callbacks)
+    assert TalentFacts.objects.get(application=application).talent_visa_verified_at is not None
+    # The immigration record changed since (the simulator now answers another visa type for it).
+    check = visa_check(application)
+    VerificationCheck.objects.filter(pk=check.pk).update(
+        subject=check.subject | {"passport_number": "TESTVISAOFF"}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        check_rerun(actor=ivan, check=visa_check(application), reason="The visa was cancelled.")
+
+    assert visa_check(application).status == CheckStatus.MISMATCH
+    facts = TalentFacts.objects.get(application=application)
+    assert (facts.talent_visa_category, facts.talent_visa_verified_at, facts.talent_visa_source) == (
+        "",
+        None,
+        "",
+    )
+    assert AuditEntry.objects.filter(action="applications.talent_visa_record").count() == 2
