@@ -118,6 +118,8 @@ def management_finding_revoke(request, pk: int, index: int):
     from .forms import FindingRevokeForm
 
     case = selectors.management_case_get(user=request.user, pk=pk)
+    if index >= len(case.findings):
+        raise Http404  # no such finding of this case
     form = FindingRevokeForm(request.POST, prefix=f"finding-{index}", initial={"finding": index})
     if form.is_valid():
         if form.cleaned_data["finding"] != index:

@@ -190,3 +190,19 @@ def test_the_page_opens_the_revocation_from_the_finding_and_a_missing_ground_is_
     assert (
         "education ministry" in revocation.evidence.lower() or "Ministry of Education" in revocation.evidence
     )
+
+
+def test_a_finding_the_case_does_not_have_is_not_found(
+    simulator, mona, client, django_capture_on_commit_callbacks
+):
+    holder_card("TESTCREDBAD", capture=django_capture_on_commit_callbacks)
+    review(django_capture_on_commit_callbacks)
+    case = ManagementCase.objects.get()
+    client.force_login(mona)
+
+    response = client.post(
+        f"/verification/management/{case.pk}/findings/3/revoke/",
+        {"finding-3-finding": "3", "finding-3-ground": "fraud"},
+    )
+
+    assert response.status_code == 404 and not RevocationCase.objects.exists()
