@@ -49,4 +49,5 @@ FACTS_RELATED_NAMES = [spec.related_name for spec in CHANNELS.values()]
 def facts_fields(channel: str) -> list[str]:
     """The editable field names of a channel's facts model, in declaration order."""
     model = CHANNELS[channel].model
-    return [f.name for f in model._meta.concrete_fields if f.name not in {"id", "application"}]
+    # Not editable: facts filled from an agency's record (the talent visa's category), never typed.
+    return [f.name for f in model._meta.concrete_fields if f.editable and f.name not in {"id", "application"}]

@@ -52,6 +52,8 @@ FACTS = {
     "talent": {
         "talent_program_code": "TP-GD-PEARL",
         "talent_program_approval_ref": "GDRC-2024-0183",
+        # R7: checked with the immigration records at verification; a match fills its category.
+        "talent_visa_number": "R44010023",
         "employer_name": "Pearl River Institute of Materials",
         "work_province": "CN-GD",
         "annual_salary_cny": Decimal("900000"),

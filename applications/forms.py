@@ -79,6 +79,12 @@ FACTS_HELP = {
         name: _("Leave empty if you are a former Chinese national: you apply on your own residence.")
         for name in ("sponsor_kind", "sponsor_id_number", "sponsor_name")
     },
+    Channel.TALENT: {
+        "talent_visa_number": _(
+            "If you hold a talent (R) visa: its number. The visa's talent category and approval "
+            "reference are then taken from the immigration records; you need not type them."
+        )
+    },
 }
 
 

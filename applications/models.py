@@ -877,6 +877,20 @@ class TalentFacts(ChannelFacts):
     talent_program_code = models.CharField(_("talent program code"), max_length=40, blank=True)
     talent_program_approval_ref = models.CharField(_("approval reference"), max_length=60, blank=True)
     talent_visa_number = models.CharField(_("talent visa (R visa) number"), max_length=30, blank=True)
+    # Filled from the immigration administration's record of that visa when it matches (R7); the
+    # applicant never types them (not editable: no form or API field sets them).
+    talent_visa_category = models.CharField(
+        _("talent category of the visa"), max_length=40, blank=True, editable=False
+    )
+    talent_visa_approval_ref = models.CharField(
+        _("approval reference of the visa"), max_length=60, blank=True, editable=False
+    )
+    talent_visa_source = models.CharField(
+        _("source of the visa's facts"), max_length=20, blank=True, editable=False
+    )
+    talent_visa_verified_at = models.DateTimeField(
+        _("visa facts received"), null=True, blank=True, editable=False
+    )
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)
     work_province = models.CharField(
         _("province of work"), max_length=8, choices=PROVINCE_CHOICES, blank=True
@@ -901,6 +915,23 @@ class TalentFacts(ChannelFacts):
     class Meta:
         verbose_name = _("talent facts")
         verbose_name_plural = _("talent facts")
+
+    # The talent categories of an R visa in the immigration administration's records.
+    VISA_CATEGORIES = {
+        "A-high-end": _("Foreign high-end talent (category A)"),
+        "A-urgently-needed": _("Urgently needed specialist (category A)"),
+    }
+
+    @property
+    def talent_visa_category_label(self) -> str:
+        code = self.talent_visa_category
+        return str(self.VISA_CATEGORIES.get(code, code))
+
+    @property
+    def talent_visa_source_name(self) -> str:
+        from verification.checks import AGENCY_NAMES
+
+        return str(AGENCY_NAMES.get(self.talent_visa_source, self.talent_visa_source))
 
     def to_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
@@ -1138,6 +1169,8 @@ class Nomination(models.Model):
         PENDING = "pending", _("Awaiting the body's answer")
         CONFIRMED = "confirmed", _("Confirmed by the body")
         DECLINED = "declined", _("Declined by the body")
+        # The body's deadline passed unanswered (beat: nominations_lapse_due); the case goes on.
+        LAPSED = "lapsed", _("No answer by the deadline")
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="nomination")
     body = models.ForeignKey(

@@ -16,6 +16,8 @@ OVERDUE = "overdue"
 OVERDUE_PAST_MARGIN = "overdue_margin"
 # Not an application status either: an officer was mentioned in a case note (told to officers only).
 NOTE_MENTION = "note_mention"
+# Not a status either: the nominating body did not answer by its deadline (R11).
+NOMINATION_LAPSED = "nomination_lapsed"
 
 
 def status_message(status: str, *, reference: str) -> str:
@@ -44,6 +46,11 @@ def status_message(status: str, *, reference: str) -> str:
             "Application %(ref)s is still overdue, past the escalation margin. Assign it or decide it now."
         ),
         NOTE_MENTION: _("You were mentioned in an internal note on case %(ref)s."),
+        NOMINATION_LAPSED: _(
+            "The nominating body did not confirm the nomination of application %(ref)s by its "
+            "deadline. The case goes on to review without the confirmation; the officer may ask "
+            "you for other evidence of the nomination."
+        ),
     }
     template = messages.get(status, _("Application %(ref)s changed status."))
     return template % {"ref": reference}

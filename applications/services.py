@@ -44,11 +44,12 @@ from .access import (
     office_for_residence,
     officer_may_act,
 )
-from .channels import CHANNELS
+from .channels import CHANNELS, facts_fields
 from .errors import TransitionConflict
 from .mentions import mentioned_addresses
 from .models import (
     FAR_FUTURE,
+    FINAL_STATUSES,
     STAGE_POLICY_KEY,
     ApplicantProfile,
     Application,
@@ -63,6 +64,7 @@ from .models import (
     Stage,
     Status,
     StatusChange,
+    TalentFacts,
     YearInChina,
     reference_for,
 )
@@ -560,7 +562,7 @@ def application_update(
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if facts:
-        editable = {f.name for f in spec.model._meta.concrete_fields} - {"id", "application"}
+        editable = set(facts_fields(application.channel))
         unknown = set(facts) - editable
         if unknown:
             raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -1029,6 +1031,11 @@ def nomination_answer(
     nomination = Nomination.objects.select_for_update().select_related("body").get(pk=nomination.pk)
     if not is_nominating_body_staff_of(actor, nomination.body):
         raise Http404
+    if nomination.state == Nomination.State.LAPSED:
+        raise TransitionConflict(
+            _("The deadline for this nomination passed on %(due)s; the case went on without an answer.")
+            % {"due": nomination.due_on.isoformat()}
+        )
     if nomination.state != Nomination.State.PENDING:
         raise TransitionConflict(_("This nomination has already been answered."))
     reference = (reference or "").strip()
@@ -1060,6 +1067,111 @@ def nomination_answer(
 
     applications_complete_if_done(application_ids=[nomination.application_id])
     return nomination
+
+
+def nominations_lapse_due(*, today: dt.date | None = None) -> int:
+    """Lapse every nomination whose body did not answer by its deadline (beat); returns how many.
+
+    The outcome: the nomination is "no answer by the deadline" (the body can no longer answer
+    it), the applicant and their intermediary are told in the inbox, and the case no longer waits:
+    once its checks have their results it goes on to review, where the officer sees the lapsed
+    nomination and decides (ask for other evidence, or refuse for want of a confirmed nomination).
+    The applicant is not refused for the body's silence. One short transaction per nomination.
+    """
+    today = today or timezone.localdate()
+    due = Nomination.objects.filter(state=Nomination.State.PENDING, due_on__lt=today).exclude(
+        application__status__in=[*FINAL_STATUSES, Status.DRAFT, Status.RETURNED]
+    )
+    count = 0
+    for pk in due.order_by("due_on", "pk").values_list("pk", flat=True):
+        count += _nomination_lapse(pk=pk, today=today)
+    return count
+
+
+@transaction.atomic
+def _nomination_lapse(*, pk: int, today: dt.date) -> int:
+    nomination = (
+        Nomination.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("application__applicant__owner", "body")
+        .filter(pk=pk, state=Nomination.State.PENDING, due_on__lt=today)
+        .first()
+    )
+    if nomination is None:
+        return 0  # answered meanwhile, or being lapsed by another run
+    from .notifications import NOMINATION_LAPSED
+
+    nomination.state = Nomination.State.LAPSED
+    nomination.save(update_fields=["state"])
+    reason = _("%(body)s did not answer by %(due)s.") % {
+        "body": nomination.body.name,
+        "due": nomination.due_on.isoformat(),
+    }
+    audit_record(
+        actor=None,
+        action="applications.nomination_lapse",
+        obj=nomination,
+        before={"state": Nomination.State.PENDING},
+        after={"state": nomination.state, "due_on": nomination.due_on.isoformat()},
+        reason=reason,
+    )
+    _notify(nomination.application, status=NOMINATION_LAPSED, reason=reason)
+    from verification.services import applications_complete_if_done
+
+    applications_complete_if_done(application_ids=[nomination.application_id])
+    return 1
+
+
+def talent_visa_record(*, application_id: int, check) -> bool:
+    """Fill a talent case with its R visa's talent category and approval reference (R7).
+
+    Called by the verification app, in the transaction that records an answered talent-visa check:
+    a match fills the facts from the immigration administration's record, with the agency and
+    when (the applicant never types them); a later answer that no longer matches (a re-run) takes
+    them back. Returns whether anything changed.
+    """
+    facts_row = TalentFacts.objects.select_for_update().filter(application_id=application_id).first()
+    if facts_row is None:
+        return False
+    matched = check.status == "verified"
+    if not matched and facts_row.talent_visa_verified_at is None:
+        return False  # nothing was filled: nothing to take back
+    fields = check.answer_fields or {}
+
+    def record(name: str) -> str:
+        return str((fields.get(name) or {}).get("record") or "") if matched else ""
+
+    before = {
+        "talent_visa_category": facts_row.talent_visa_category,
+        "talent_visa_approval_ref": facts_row.talent_visa_approval_ref,
+    }
+    facts_row.talent_visa_category = record("talent_category")[:40]
+    facts_row.talent_visa_approval_ref = record("approval_ref")[:60]
+    facts_row.talent_visa_source = check.agency if matched else ""
+    facts_row.talent_visa_verified_at = (check.completed_at or timezone.now()) if matched else None
+    facts_row.save(
+        update_fields=[
+            "talent_visa_category",
+            "talent_visa_approval_ref",
+            "talent_visa_source",
+            "talent_visa_verified_at",
+        ]
+    )
+    audit_record(
+        actor=None,
+        action="applications.talent_visa_record",
+        obj=facts_row,
+        before=before,
+        after={
+            "talent_visa_category": facts_row.talent_visa_category,
+            "talent_visa_approval_ref": facts_row.talent_visa_approval_ref,
+            "source": check.agency,
+            "check": check.pk,
+        },
+        reason="the R visa matched the immigration administration's record"
+        if matched
+        else f"the R visa no longer matches the immigration administration's record ({check.status})",
+    )
+    return True
 
 
 def _is_zh() -> bool:

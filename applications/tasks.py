@@ -23,3 +23,9 @@ def escalate_overdue_task() -> int:
         if len(batch) < services.ESCALATION_BATCH:
             break
     return made
+
+
+@shared_task(ignore_result=True)
+def nominations_lapse_due_task() -> int:
+    """Beat: nominations whose body did not answer by the deadline lapse; their cases go on."""
+    return services.nominations_lapse_due()

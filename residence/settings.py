@@ -550,7 +550,7 @@ VERIFICATION_AGENCIES = {
         "secret": env(f"VERIFICATION_{code.upper()}_SECRET", default=""),
         "timeout": env.float(f"VERIFICATION_{code.upper()}_TIMEOUT", default=0.0),
     }
-    for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")
+    for code in ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe", "credit")
 }
 # Checks of one agency travel in batches of up to this many per task (bulk sends: the sweeper,
 # daily management); a batch shares its claim, its result transaction and its broker message.
@@ -600,6 +600,12 @@ CELERY_BEAT_SCHEDULE["applications-escalate-overdue"] = {
 # An officer may correct an internal case note for this many minutes after writing it; after that
 # it stands as written (a later note can add to it).
 APPLICATIONS_NOTE_EDIT_MINUTES = env.int("APPLICATIONS_NOTE_EDIT_MINUTES", default=15)
+
+# A nomination its body did not answer by the deadline lapses; the case goes on to review (R11).
+CELERY_BEAT_SCHEDULE["applications-nominations-lapse"] = {
+    "task": "applications.tasks.nominations_lapse_due_task",
+    "schedule": 3600,
+}
 
 # --- audit ---
 # Signed-in requests for a record that answer 404 (someone else's record) are recorded as

@@ -14,13 +14,28 @@ import hashlib
 from typing import Any
 
 MATCH, MISMATCH, NOT_FOUND = "match", "mismatch", "not_found"
+# Not a record: the agency's system does not answer this person's query (HTTP 503).
+DOWN = "down"
+ALL_AGENCIES = ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe", "credit")
 
 # passport number -> {agency: outcome}; agencies not named fall back to the hash rule.
 DEMO_RECORDS: dict[str, dict[str, str]] = {
     # Test persons: everything agrees / nothing agrees / nobody knows them.
-    "TESTMATCH1": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), MATCH),
-    "TESTMISMATCH": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), MISMATCH),
-    "TESTNOTFOUND": dict.fromkeys(("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe"), NOT_FOUND),
+    "TESTMATCH1": dict.fromkeys(ALL_AGENCIES, MATCH),
+    "TESTMISMATCH": dict.fromkeys(ALL_AGENCIES, MISMATCH),
+    "TESTNOTFOUND": dict.fromkeys(ALL_AGENCIES, NOT_FOUND),
+    "TESTDOWN": dict.fromkeys(ALL_AGENCIES, DOWN),
+    # One service at a time ("agency:service" wins over "agency"): the talent visa (R7), the study
+    # status and the credit record (R21), each branch for an otherwise matching person.
+    "TESTVISAOFF": dict.fromkeys(ALL_AGENCIES, MATCH) | {"nia:talent-visa": MISMATCH},
+    "TESTVISANONE": dict.fromkeys(ALL_AGENCIES, MATCH) | {"nia:talent-visa": NOT_FOUND},
+    "TESTVISADOWN": dict.fromkeys(ALL_AGENCIES, MATCH) | {"nia:talent-visa": DOWN},
+    "TESTSTUDYOFF": dict.fromkeys(ALL_AGENCIES, MATCH) | {"moe:study-status": MISMATCH},
+    "TESTSTUDYNO": dict.fromkeys(ALL_AGENCIES, MATCH) | {"moe:study-status": NOT_FOUND},
+    "TESTSTUDYDWN": dict.fromkeys(ALL_AGENCIES, MATCH) | {"moe:study-status": DOWN},
+    "TESTCREDBAD": dict.fromkeys(ALL_AGENCIES, MATCH) | {"credit": MISMATCH},
+    "TESTCREDNONE": dict.fromkeys(ALL_AGENCIES, MATCH) | {"credit": NOT_FOUND},
+    "TESTCREDDOWN": dict.fromkeys(ALL_AGENCIES, MATCH) | {"credit": DOWN},
     # Demo people (applications/demo.py): Ana Silva's days in China do not match the entry and exit
     # records; Rafael Costa, a permanent resident, paid much less tax and spent little time in China
     # last year (daily management opens a case); Paul Martin's facts all agree.
@@ -34,12 +49,23 @@ def _bucket(*parts: str) -> int:
     return int(hashlib.sha256(":".join(parts).encode()).hexdigest()[:8], 16) % 100
 
 
-def outcome_for(agency: str, passport_number: str) -> str:
-    """What this agency's record says compared with what is stated: match, mismatch or not_found."""
-    pinned = DEMO_RECORDS.get((passport_number or "").upper(), {}).get(agency)
+# Services added after the first eight: their own hash, so their outcomes do not follow another
+# service of the same agency (a degree on record says nothing of a visa).
+OWN_BUCKET_SERVICES = ("talent-visa", "study-status")
+
+
+def outcome_for(agency: str, passport_number: str, service: str = "") -> str:
+    """What this agency's record says compared with what is stated: match, mismatch, not_found
+    (or down: the agency does not answer)."""
+    pins = DEMO_RECORDS.get((passport_number or "").upper(), {})
+    pinned = pins.get(f"{agency}:{service}") or pins.get(agency)
     if pinned:
         return pinned
-    bucket = _bucket(agency, (passport_number or "").upper())
+    key = f"{agency}:{service}" if service in OWN_BUCKET_SERVICES else agency
+    bucket = _bucket(key, (passport_number or "").upper())
+    if agency == "credit":
+        # Most people have no serious entry on the credit platform.
+        return MISMATCH if bucket < 5 else MATCH
     if agency == "mps":
         # Criminal records: "not found" is not meaningful; most people have a clean record.
         return MISMATCH if bucket < 8 else MATCH
@@ -57,14 +83,65 @@ def _num(value: Any, default: float = 0.0) -> float:
         return default
 
 
-def record_for(agency: str, subject: dict, stated: dict) -> dict | None:
-    """The agency's record for this person, or None when it holds none."""
+def _talent_visa(passport: str, stated: dict, off: bool, today: dt.date) -> dict:
+    """The R visa (talent visa) on record: a mismatch is a visa of another type under that number."""
+    number = str(stated.get("talent_visa_number") or "").upper()
+    serial = _bucket("visa", passport)
+    return {
+        "visa_number": number,
+        "visa_type": "Z" if off else "R",
+        "talent_category": "" if off else ("A-high-end" if serial % 2 else "A-urgently-needed"),
+        "approval_ref": "" if off else f"FEA-{today.year - 1}-{serial:04d}",
+        "issued_on": (today - dt.timedelta(days=400)).isoformat(),
+        "valid_until": (today + dt.timedelta(days=1425)).isoformat(),
+    }
+
+
+def _study(off: bool, today: dt.date) -> dict:
+    """Enrolment at a Chinese school or university; a mismatch: the holder left their studies."""
+    record = {"institution": "Sun Yat-sen University / 中山大学", "programme": "Bachelor of Medicine"}
+    if off:
+        return record | {"enrolled": False, "left_on": (today - dt.timedelta(days=120)).isoformat()}
+    return record | {"enrolled": True, "expected_end": (today + dt.timedelta(days=700)).isoformat()}
+
+
+def _credit(off: bool, today: dt.date) -> dict:
+    """Entries on the national credit platform: a mismatch holds serious untrustworthiness entries."""
+    entries = [
+        {
+            "kind": "late_tax_filing",
+            "severity": "general",
+            "authority": "State Taxation Administration",
+            "listed_on": (today - dt.timedelta(days=500)).isoformat(),
+        }
+    ]
+    if off:
+        entries.append(
+            {
+                "kind": "judgment_defaulter",
+                "severity": "serious",
+                "authority": "Supreme People's Court",
+                "listed_on": (today - dt.timedelta(days=60)).isoformat(),
+                "reference": "(2026)粤01执1234号",
+            }
+        )
+    return {"entries": entries}
+
+
+def record_for(agency: str, subject: dict, stated: dict, service: str = "") -> dict | None:
+    """The agency's record for this person, or None when it holds none (see ``outcome_for`` for down)."""
     passport = str(subject.get("passport_number", ""))
-    outcome = outcome_for(agency, passport)
+    outcome = outcome_for(agency, passport, service)
     if outcome == NOT_FOUND:
         return None
     off = outcome == MISMATCH
     today = dt.datetime.now(dt.UTC).date()
+    if service == "talent-visa":
+        return _talent_visa(passport.upper(), stated, off, today)
+    if service == "study-status":
+        return _study(off, today)
+    if agency == "credit":
+        return _credit(off, today)
     if agency == "sta":
         tax = _num(stated.get("annual_income_tax_cny"), 100_000)
         return {"tax_year": today.year - 1, "annual_income_tax_cny": round(tax * (0.4 if off else 1.0), 2)}

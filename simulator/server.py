@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import signing
-from .records import record_for
+from .records import DOWN, outcome_for, record_for
 
-AGENCIES = ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe")
+AGENCIES = ("most", "mohrss", "sta", "samr", "mps", "nia", "mca", "moe", "credit")
 REQUIRED_HEADERS = ("X-Road-Id", "X-Road-Client", "X-Road-UserId", "X-Road-Issue", "X-Timestamp")
 CLOCK_SKEW_SECONDS = 300
 
@@ -35,6 +35,7 @@ class Faults:
     timeout_rate: float = 0.0  # share of queries that hang for hang_seconds before answering
     hang_seconds: float = 30.0
     outage: bool = False  # every query refused with 503
+    down: str = ""  # agencies (comma-separated codes) whose queries are refused with 503
 
     @classmethod
     def from_env(cls) -> Faults:
@@ -45,6 +46,7 @@ class Faults:
             timeout_rate=float(os.environ.get("SIMULATOR_TIMEOUT_RATE", 0)),
             hang_seconds=float(os.environ.get("SIMULATOR_HANG_SECONDS", 30)),
             outage=os.environ.get("SIMULATOR_OUTAGE", "") in ("1", "true", "yes"),
+            down=os.environ.get("SIMULATOR_DOWN", ""),
         )
 
 
@@ -151,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
         faults = self.state.faults
         query_id = self.headers["X-Road-Id"]
         self.state.count(agency, query_id)
-        if faults.outage:
+        if faults.outage or agency in {code.strip() for code in faults.down.split(",")}:
             return self._send(503, {"error": "agency system unavailable"})
         delay = faults.latency_ms + (random.random() * faults.jitter_ms if faults.jitter_ms else 0)
         if delay:
@@ -167,7 +169,9 @@ class Handler(BaseHTTPRequestHandler):
             subject, stated = query["subject"], query.get("stated") or {}
         except (ValueError, KeyError, TypeError):
             return self._send(400, {"error": "body must be JSON with subject and stated"})
-        record = record_for(agency, subject, stated)
+        if outcome_for(agency, str(subject.get("passport_number", "")), parts[1]) == DOWN:
+            return self._send(503, {"error": "agency system unavailable"})
+        record = record_for(agency, subject, stated, parts[1])
         return self._send(
             200, {"agency": agency, "service": parts[1], "found": record is not None, "record": record}
         )

@@ -77,6 +77,7 @@ class Simulator:
             timeout_rate=0,
             hang_seconds=30,
             outage=False,
+            down="",
             reset_counts=True,
         )
 

@@ -22,6 +22,10 @@ class CheckKind(models.TextChoices):
     DAYS_IN_CHINA = "days_in_china", _("Days in China (entry and exit records)")
     FAMILY_TIE = "family_tie", _("Marriage or kinship")
     DEGREE = "degree", _("Degree")
+    TALENT_VISA = "talent_visa", _("Talent visa (R visa)")
+    # Daily management only (R21): never asked about an application.
+    STUDY = "study", _("Study status")
+    CREDIT = "credit", _("Credit record")
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,27 @@ AGENCY_OF_KIND: dict[str, AgencySpec] = {
         needs=("sponsor_id_number",),
     ),
     CheckKind.DEGREE: AgencySpec("moe", _("Ministry of Education"), "degree", ("education",)),
+    # R7: the R visa the applicant holds; its talent category and approval reference fill the case.
+    CheckKind.TALENT_VISA: AgencySpec(
+        "nia",
+        _("National Immigration Administration"),
+        "talent-visa",
+        ("talent_visa_number", "talent_program_approval_ref"),
+        needs=("talent_visa_number",),
+    ),
+    # R21: whether a holder whose stay rests on study is still enrolled; asked by identity alone.
+    CheckKind.STUDY: AgencySpec("moe", _("Ministry of Education"), "study-status", ()),
+    # R21 "linked to the credit system": the holder's entries on the national credit platform.
+    CheckKind.CREDIT: AgencySpec(
+        "credit", _("National Credit Information Sharing Platform"), "credit-record", ()
+    ),
 }
 AGENCY_NAMES: dict[str, Promise] = {spec.code: spec.name for spec in AGENCY_OF_KIND.values()}
 
 DEFAULT_CHECKS: dict[str, tuple[str, ...]] = {
     "talent": (
         CheckKind.TALENT_PROGRAM,
+        CheckKind.TALENT_VISA,
         CheckKind.EMPLOYMENT,
         CheckKind.INCOME_TAX,
         CheckKind.CRIMINAL_RECORD,
@@ -101,7 +120,12 @@ DEFAULT_CHECKS: dict[str, tuple[str, ...]] = {
     "family": (CheckKind.FAMILY_TIE, CheckKind.CRIMINAL_RECORD, CheckKind.DAYS_IN_CHINA),
 }
 # Daily management (R21): what is re-checked for a permanent resident.
-MANAGEMENT_CHECKS: tuple[str, ...] = (CheckKind.INCOME_TAX, CheckKind.EMPLOYMENT, CheckKind.DAYS_IN_CHINA)
+MANAGEMENT_CHECKS: tuple[str, ...] = (
+    CheckKind.INCOME_TAX,
+    CheckKind.EMPLOYMENT,
+    CheckKind.DAYS_IN_CHINA,
+    CheckKind.CREDIT,
+)
 
 
 def kinds_for_channel(channel: str, policy_document: dict | None) -> list[str]:

@@ -310,6 +310,59 @@ class DegreeConnector(Connector):
         return {"education": _compared(stated, "education", record.get("education"), _equal)}
 
 
+class TalentVisaConnector(Connector):
+    """R7: the R visa the applicant gave, in the immigration administration's records."""
+
+    agency = "nia"
+
+    def compare(self, stated, record):
+        # Asked only with a visa number (AgencySpec.needs): giving it states that it is an R visa.
+        visa_type = record.get("visa_type")
+        return {
+            "talent_visa_number": _compared(
+                stated,
+                "talent_visa_number",
+                record.get("visa_number"),
+                lambda a, b: str(a or "").strip().upper() == str(b or "").strip().upper(),
+            ),
+            "visa_type": _fact("R", visa_type, visa_type == "R"),
+            # What fills the application when the visa matches: never typed by the applicant.
+            "talent_category": _record_only(record.get("talent_category") or None),
+            "approval_ref": _record_only(record.get("approval_ref") or None),
+            "valid_until": _record_only(record.get("valid_until")),
+        }
+
+
+class StudyConnector(Connector):
+    """R21: a holder whose stay rests on study is still enrolled (education ministry)."""
+
+    agency = "moe"
+
+    def compare(self, stated, record):
+        enrolled = bool(record.get("enrolled"))
+        facts = {
+            "enrolled": _fact(None, enrolled, enrolled),
+            "institution": _record_only(record.get("institution")),
+        }
+        if record.get("left_on"):
+            facts["left_on"] = _record_only(record.get("left_on"))
+        return facts
+
+
+class CreditConnector(Connector):
+    """R21 "linked to the credit system": a serious untrustworthiness entry is a mismatch."""
+
+    agency = "credit"
+
+    def compare(self, stated, record):
+        entries = [entry for entry in record.get("entries") or [] if isinstance(entry, dict)]
+        serious = [entry for entry in entries if entry.get("severity") == "serious"]
+        return {
+            "serious_entries": _fact(None, serious, not serious),
+            "other_entries": _record_only([entry for entry in entries if entry not in serious]),
+        }
+
+
 CONNECTORS: dict[str, type[Connector]] = {
     CheckKind.TALENT_PROGRAM: TalentProgramConnector,
     CheckKind.EMPLOYMENT: EmploymentConnector,
@@ -319,6 +372,9 @@ CONNECTORS: dict[str, type[Connector]] = {
     CheckKind.DAYS_IN_CHINA: EntryExitConnector,
     CheckKind.FAMILY_TIE: CivilStatusConnector,
     CheckKind.DEGREE: DegreeConnector,
+    CheckKind.TALENT_VISA: TalentVisaConnector,
+    CheckKind.STUDY: StudyConnector,
+    CheckKind.CREDIT: CreditConnector,
 }
 
 

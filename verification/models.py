@@ -50,6 +50,7 @@ class HolderReview(models.Model):
         PENDING = "pending", _("Pending")
         CLEAR = "clear", _("Nothing found")
         FINDING = "finding", _("Finding")
+        UNVERIFIED = "unverified", _("Not verified: an agency did not answer")
 
     application = models.ForeignKey(
         "applications.Application",
@@ -243,6 +244,18 @@ class ManagementCase(models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # A finding taken to revocation in one step (R21 -> R22): the case it opened, and which finding.
+    revocation = models.ForeignKey(
+        "cards.RevocationCase",
+        verbose_name=_("revocation case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="management_cases",
+    )
+    revocation_finding = models.PositiveSmallIntegerField(
+        _("finding taken to revocation"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]

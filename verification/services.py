@@ -31,10 +31,11 @@ from residence.accounts.models import Role
 from residence.audit.services import audit_record, audit_record_many, mask_passport
 from residence.core.db import rows_update
 
-from .checks import AGENCY_OF_KIND, MANAGEMENT_CHECKS, CheckKind, kinds_for_channel
+from .checks import AGENCY_NAMES, AGENCY_OF_KIND, MANAGEMENT_CHECKS, CheckKind, kinds_for_channel
 from .connectors import AgencyError, AgencyTimeout, Answer, Query, connector_for
 from .models import (
     FAILED,
+    KIND_LABELS,
     UNFINISHED,
     CheckStatus,
     HolderReview,
@@ -77,7 +78,12 @@ def _stated(application) -> dict:
     stated: dict[str, Any] = {}
     if facts is not None:
         stated.update(facts.to_engine_facts())
-        for name in ("employer_credit_code", "talent_program_approval_ref", "sponsor_id_number"):
+        for name in (
+            "employer_credit_code",
+            "talent_program_approval_ref",
+            "sponsor_id_number",
+            "talent_visa_number",
+        ):
             if getattr(facts, name, ""):
                 stated[name] = getattr(facts, name)
     return {key: _plain(value) for key, value in stated.items()}
@@ -526,6 +532,20 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
     for check, countdown in retries:
         _send_after_commit([check], countdown=countdown)
     finished = [checks[pk] for pk, what in done.items() if what == "recorded"]
+    visas = [
+        c
+        for c in finished
+        if c.kind == CheckKind.TALENT_VISA
+        and c.purpose == Purpose.APPLICATION
+        and c.status in (CheckStatus.VERIFIED, CheckStatus.MISMATCH, CheckStatus.NOT_FOUND)
+    ]
+    if visas:
+        # R7: a matching visa's talent category and approval reference fill the case, in this
+        # transaction; a re-run that no longer matches takes them back (a failure changes nothing).
+        from applications.services import talent_visa_record
+
+        for check in visas:
+            talent_visa_record(application_id=check.application_id, check=check)
     application_ids = sorted({c.application_id for c in finished if c.purpose == Purpose.APPLICATION})
     if application_ids:
         # Read after commit: whichever result commits last sees every other result, so exactly
@@ -760,11 +780,28 @@ def _holder_review_create(*, application, min_days: int) -> tuple[HolderReview, 
                 stated=stated,
                 review=review,
             )
-            for kind in MANAGEMENT_CHECKS
+            for kind in management_kinds_for(application)
         ]
     )
     _audit_requests(checks, None)
     return review, checks
+
+
+def rests_on_study(application) -> bool:
+    """Whether the holder's stay rests on study (R21): a minor child admitted to join their family,
+    or a person whose residence permit before the card was a study permit."""
+    family = getattr(application, "family_facts", None) if application.channel == "family" else None
+    if family is not None and family.relationship == "minor_child":
+        return True
+    return application.applicant.residence_permit_type == "study"
+
+
+def management_kinds_for(application) -> list[str]:
+    """The re-checks of one holder: the standing ones, and the study status where the stay rests on it."""
+    kinds = list(MANAGEMENT_CHECKS)
+    if rests_on_study(application):
+        kinds.append(CheckKind.STUDY)
+    return kinds
 
 
 def _findings(review: HolderReview, checks: list[VerificationCheck]) -> list[dict]:
@@ -794,19 +831,37 @@ def _findings(review: HolderReview, checks: list[VerificationCheck]) -> list[dic
             CheckStatus.NOT_FOUND,
         ):
             findings.append(evidence | {"finding": check.kind})
+        elif check.kind == CheckKind.STUDY and check.status in (CheckStatus.MISMATCH, CheckStatus.NOT_FOUND):
+            # No longer enrolled, or no enrolment on record: the ground of the stay may be gone.
+            findings.append(evidence | {"finding": "study"})
+        elif check.kind == CheckKind.CREDIT and check.status == CheckStatus.MISMATCH:
+            # Only serious untrustworthiness entries; no record at the platform means no entry.
+            serious = (check.answer_fields.get("serious_entries") or {}).get("record") or []
+            findings.append(evidence | {"finding": "credit", "entries": serious})
     return findings
+
+
+def _awaits_rerun(check: VerificationCheck) -> bool:
+    """A failed check the sweeper will ask again: its fact is not yet verified, so the review waits."""
+    return check.status in FAILED and check.auto_reruns < settings.VERIFICATION_AUTO_RERUNS
 
 
 def _review_maybe_complete(review_id: int) -> None:
     checks = list(VerificationCheck.objects.filter(holder_review_id=review_id))
-    if any(check.status in UNFINISHED for check in checks):
+    if any(check.status in UNFINISHED or _awaits_rerun(check) for check in checks):
         return
     review = HolderReview.objects.get(pk=review_id)
     if review.completed_at is not None:
         return
     findings = _findings(review, checks)
     review.completed_at = timezone.now()
-    review.outcome = HolderReview.Outcome.FINDING if findings else HolderReview.Outcome.CLEAR
+    if findings:
+        review.outcome = HolderReview.Outcome.FINDING
+    elif any(check.status in FAILED for check in checks):
+        # An agency that did not answer leaves its fact unverified, never "nothing found".
+        review.outcome = HolderReview.Outcome.UNVERIFIED
+    else:
+        review.outcome = HolderReview.Outcome.CLEAR
     review.save(update_fields=["completed_at", "outcome"])
     if findings:
         case = ManagementCase.objects.create(
@@ -848,3 +903,118 @@ def management_case_close(*, actor, case: ManagementCase, resolution: str) -> Ma
         reason=case.resolution,
     )
     return case
+
+
+# A finding's suggested ground for revocation (R22); the officer confirms or chooses another.
+FINDING_GROUNDS = {"residence": "insufficient_residence"}
+
+
+def local_minute(value) -> str:
+    """An ISO date-time kept in a finding (UTC), in the portal's local time to the minute."""
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(str(value or ""))
+    if moment is None:
+        return str(value or "")[:16].replace("T", " ")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def finding_evidence(case: ManagementCase, finding: dict) -> str:
+    """The finding as the evidence of a revocation case: what was checked, with whom, when, and what the record says."""
+    from .labels import CREDIT_ENTRY_LABELS, FIELD_LABELS
+
+    kind = str(KIND_LABELS.get(finding.get("kind"), finding.get("kind")))
+    agency = str(AGENCY_NAMES.get(finding.get("agency"), finding.get("agency")))
+    lines = [
+        _(
+            "Daily management case %(case)s, finding %(kind)s: %(agency)s, answered %(when)s (answer digest %(digest)s)."
+        )
+        % {
+            "case": case.pk,
+            "kind": kind,
+            "agency": agency,
+            "when": local_minute(finding.get("completed_at")),
+            "digest": (finding.get("answer_digest") or "")[:16],
+        }
+    ]
+    if finding.get("finding") == "residence":
+        lines.append(
+            _(
+                "The entry and exit records show %(days)s days in China last year; the rule asks for at least %(min)s."
+            )
+            % {"days": finding.get("days"), "min": finding.get("min_days")}
+        )
+    for entry in finding.get("entries") or []:
+        lines.append(
+            _("Serious untrustworthiness entry: %(kind)s, listed by %(authority)s on %(on)s %(ref)s")
+            % {
+                "kind": str(CREDIT_ENTRY_LABELS.get(entry.get("kind"), entry.get("kind", ""))),
+                "authority": entry.get("authority", ""),
+                "on": entry.get("listed_on", ""),
+                "ref": entry.get("reference", ""),
+            }
+        )
+    for name, fact in (finding.get("fields") or {}).items():
+        # Credit entries are given above (serious) or are no ground (the others).
+        record = fact.get("record") if isinstance(fact, dict) else None
+        if isinstance(fact, dict) and not (
+            isinstance(record, dict)
+            or (isinstance(record, list) and any(isinstance(r, dict) for r in record))
+        ):
+            lines.append(
+                _("%(fact)s: stated %(stated)s, record %(record)s")
+                % {
+                    "fact": str(FIELD_LABELS.get(name, name)),
+                    "stated": "—" if fact.get("stated") is None else fact.get("stated"),
+                    "record": "—" if fact.get("record") is None else fact.get("record"),
+                }
+            )
+    if finding.get("status") == CheckStatus.NOT_FOUND:
+        lines.append(_("The agency holds no record of this person."))
+    return "\n".join(str(line) for line in lines)
+
+
+@transaction.atomic
+def management_finding_revoke(*, actor, case: ManagementCase, finding_index: int, ground: str):
+    """Open a revocation case from one finding, in one step, the finding as its evidence (R21 -> R22).
+
+    The cards app's ``revocation_open`` checks the officer's role and area, the ground and the
+    card; the management case records which finding it became and stays open until closed.
+    """
+    from cards.models import Card
+    from cards.services import revocation_open
+
+    if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.MANAGEMENT_OFFICER)):
+        raise PermissionDenied(_("Only management officers may open a revocation case."))
+    case = ManagementCase.objects.select_for_update().select_related("application").get(pk=case.pk)
+    if case.status != ManagementCase.Status.OPEN:
+        raise ValidationError(_("This case is already closed."))
+    if case.revocation_id is not None:
+        raise ValidationError(_("A revocation case was already opened from this management case."))
+    if not 0 <= finding_index < len(case.findings):
+        raise ValidationError({"finding": [_("Choose one of the case's findings.")]})
+    card = (
+        Card.objects.filter(
+            application_id=case.application_id, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED]
+        )
+        .order_by("-id")
+        .first()
+    )
+    if card is None:
+        raise ValidationError(_("The holder has no current card to revoke."))
+    finding = case.findings[finding_index]
+    revocation = revocation_open(
+        actor=actor, card=card, ground=ground, evidence=finding_evidence(case, finding)
+    )
+    case.revocation = revocation
+    case.revocation_finding = finding_index
+    case.save(update_fields=["revocation", "revocation_finding"])
+    audit_record(
+        actor=actor,
+        action="verification.management_finding_revoke",
+        obj=case,
+        after={"revocation": revocation.pk, "finding": finding.get("finding"), "ground": ground},
+    )
+    return revocation

@@ -11,4 +11,9 @@ urlpatterns = [
     path("verification/checks/<int:pk>/rerun/", views.check_rerun, name="check_rerun"),
     path("verification/management/", views.management_queue, name="management_queue"),
     path("verification/management/<int:pk>/", views.management_case, name="management_case"),
+    path(
+        "verification/management/<int:pk>/findings/<int:index>/revoke/",
+        views.management_finding_revoke,
+        name="management_finding_revoke",
+    ),
 ]

@@ -75,6 +75,23 @@ def management_queue(request):
     )
 
 
+def _management_case_page(request, case, *, error: str = "", bound=None):
+    from .forms import finding_forms
+
+    may_revoke = (
+        case.status == ManagementCase.Status.OPEN
+        and case.revocation_id is None
+        and request.user.has_role("management_officer")
+    )
+    findings = list(zip(case.findings, finding_forms(case, bound=bound), strict=True))
+    return render(
+        request,
+        "verification/management_case.html",
+        {"case": case, "error": error, "findings": findings, "may_revoke": may_revoke},
+        status=400 if bound is not None else 200,
+    )
+
+
 @login_required
 def management_case(request, pk: int):
     case = selectors.management_case_get(user=request.user, pk=pk)
@@ -89,4 +106,35 @@ def management_case(request, pk: int):
         else:
             messages.success(request, _("The management case is closed."))
             return redirect("verification:management_queue")
-    return render(request, "verification/management_case.html", {"case": case, "error": error})
+    return _management_case_page(request, case, error=error)
+
+
+@login_required
+@require_POST
+def management_finding_revoke(request, pk: int, index: int):
+    """One step from a finding to a revocation case: the ground chosen, the finding its evidence."""
+    from residence.core.forms import apply_service_errors
+
+    from .forms import FindingRevokeForm
+
+    case = selectors.management_case_get(user=request.user, pk=pk)
+    if index >= len(case.findings):
+        raise Http404  # no such finding of this case
+    form = FindingRevokeForm(request.POST, prefix=f"finding-{index}", initial={"finding": index})
+    if form.is_valid():
+        if form.cleaned_data["finding"] != index:
+            raise Http404
+        try:
+            revocation = services.management_finding_revoke(
+                actor=request.user, case=case, finding_index=index, ground=form.cleaned_data["ground"]
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Revocation case opened from the finding; another person must decide it.")
+            )
+            return redirect("cards:revocation", pk=revocation.pk)
+    return _management_case_page(request, case, bound=form)

@@ -508,6 +508,10 @@ def _summary_context(application: Application) -> dict:
         "nomination": Nomination.objects.select_related("body").filter(application=application).first()
         if application.channel == Channel.CONTRIBUTION
         else None,
+        # R7: the R visa given, and what the immigration records filled in (with their source).
+        "talent_visa": facts
+        if application.channel == Channel.TALENT and facts is not None and facts.talent_visa_number
+        else None,
     }
 
 

@@ -59,7 +59,16 @@ def nomination(request: HttpRequest, pk: int) -> HttpResponse:
     form = NominationAnswerForm(request.POST or None) if item.state == item.State.PENDING else None
     if request.method == "POST":
         if form is None:
-            messages.error(request, _("This nomination has already been answered."))
+            if item.state == item.State.LAPSED:
+                messages.error(
+                    request,
+                    _(
+                        "The deadline for this nomination passed on %(due)s; the case went on without an answer."
+                    )
+                    % {"due": item.due_on.isoformat()},
+                )
+            else:
+                messages.error(request, _("This nomination has already been answered."))
             return redirect("applications:nomination", pk=item.pk)
         if form.is_valid():
             try:

@@ -479,6 +479,7 @@ VERIFICATION_CHECK_KINDS = (
     "days_in_china",
     "family_tie",
     "degree",
+    "talent_visa",
 )
 
 POLICY_SCHEMA: dict[str, Any] = {

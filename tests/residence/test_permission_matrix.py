@@ -1007,6 +1007,15 @@ row(
     data={"resolution": "The tax record was found."},
     writes=True,
 )
+# A finding taken to revocation in one step: management officers of the area only (the card already
+# has an open revocation case, so those let through get the page with that error, a 400).
+row(
+    "verification:management_finding_revoke",
+    MANAGERS_GD,
+    kwargs=lambda w: {"pk": w["management_case"], "index": 0},
+    method="POST",
+    data={"finding-0-finding": "0", "finding-0-ground": "fraud"},
+)
 row(
     "cards:request_decide",
     MANAGERS_GD,

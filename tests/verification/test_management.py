@@ -26,11 +26,13 @@ def test_a_holder_whose_records_changed_gets_a_management_case_with_the_evidence
     changed, fine = holder("TESTMISMATCH"), holder("TESTMATCH1")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.management_rechecks_start() == 2
-    assert VerificationCheck.objects.filter(purpose=Purpose.MANAGEMENT).count() == 6
+    assert (
+        VerificationCheck.objects.filter(purpose=Purpose.MANAGEMENT).count() == 8
+    )  # tax, work, days, credit
     case = ManagementCase.objects.get()
     assert case.application == changed
     findings = {f["finding"]: f for f in case.findings}
-    assert set(findings) == {"residence", "income_tax", "employment"}
+    assert set(findings) == {"residence", "income_tax", "employment", "credit"}
     assert findings["residence"]["days"] < findings["residence"]["min_days"] == 90
     assert findings["income_tax"]["fields"]["annual_income_tax_cny"]["matches"] is False
     assert HolderReview.objects.get(application=fine).outcome == HolderReview.Outcome.CLEAR

@@ -50,3 +50,18 @@ def field_label(name: str) -> str:
     from verification.labels import FIELD_LABELS
 
     return str(FIELD_LABELS.get(name, name))
+
+
+@register.filter
+def credit_entry_label(kind: str) -> str:
+    from verification.labels import CREDIT_ENTRY_LABELS
+
+    return str(CREDIT_ENTRY_LABELS.get(kind, kind))
+
+
+@register.filter
+def iso_minute(value) -> str:
+    """An ISO date-time kept in a finding, in local time to the minute ("2026-12-03 23:40")."""
+    from verification.services import local_minute
+
+    return local_minute(value)
