@@ -367,8 +367,8 @@ def overdue_reconsiderations_escalate(
     Once per reconsideration and level. As for applications: the open cases are locked first
     (skipping any locked by a decision at this moment: the next sweep takes them), the escalations
     already made are read after the locks, and the unique constraint is the last guard. The
-    supervisors are found as for applications; an office without any passes the case up to its
-    parent. A case found past both levels at once is told once, of the higher level. The inbox rows
+    supervisors are found as for applications, keeping those who may decide a reconsideration (its
+    approvers); an office without any passes the case up to its parent. A case found past both levels at once is told once, of the higher level. The inbox rows
     link to the reconsideration's page; the e-mails go after commit.
     """
     from applications.selectors import supervisors_by_office
@@ -399,7 +399,20 @@ def overdue_reconsiderations_escalate(
         )
     )
     offices = {office.pk: office for office in Office.objects.all()}
-    supervisors = supervisors_by_office(offices)
+    # Of the office's supervisors, those who may open and decide a reconsideration: its approvers
+    # (a management officer could not open the page the notice links to).
+    found = supervisors_by_office(offices)
+    approvers = set(
+        User.objects.filter(
+            Q(groups__name=str(Role.APPROVER)) | Q(is_superuser=True),
+            pk__in=[user.pk for users in found.values() for user in users],
+        ).values_list("pk", flat=True)
+    )
+    supervisors = {
+        office_id: told
+        for office_id, users in found.items()
+        if (told := [user for user in users if user.pk in approvers])
+    }
     made: list[tuple[ReconsiderationEscalation, Reconsideration, Office | None, list[User]]] = []
     for case in cases:
         told_office = offices.get(case.office_id)

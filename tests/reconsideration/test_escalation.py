@@ -124,12 +124,15 @@ def test_a_reconsideration_found_long_overdue_is_told_once_of_the_higher_level(o
 
 
 def test_an_office_without_a_supervisor_passes_the_reconsideration_up(office_tree):
-    national = officer("management_officer", office_tree["nia"], email="boss-nia@example.org")
+    # Guangdong's management officer supervises applications but cannot open a reconsideration.
+    manager = officer("management_officer", office_tree["gd"], email="manager-gd@example.org")
+    national = officer("approver", office_tree["nia"], email="boss-nia@example.org")
     reconsideration(office_tree["gd"], deadline=ago(hours=1))
     (escalation,) = overdue_reconsiderations_escalate()
     assert escalation.office == office_tree["nia"]
     assert list(escalation.supervisors.all()) == [national]
     assert Notification.objects.filter(recipient=national, status=OVERDUE).count() == 1
+    assert not Notification.objects.filter(recipient=manager).exists() and emails_to(manager) == 0
 
 
 def test_the_supervisors_e_mail_is_in_their_language_and_names_the_reconsideration(
