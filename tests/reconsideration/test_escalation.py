@@ -188,3 +188,45 @@ def test_the_beat_runs_the_reconsideration_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["reconsideration-escalate-overdue"]
     assert entry["task"] == escalate_overdue_task.name
     assert entry["schedule"] == settings.CELERY_BEAT_SCHEDULE["applications-escalate-overdue"]["schedule"]
+
+
+def test_the_inbox_notice_reads_in_chinese(client, office_tree, boss_gd):
+    late = reconsideration(office_tree["gd"], deadline=ago(hours=1))
+    overdue_reconsiderations_escalate()
+    boss_gd.preferred_language = "zh-hans"
+    boss_gd.save(update_fields=["preferred_language"])
+    client.force_login(boss_gd)
+    response = client.get(reverse("applications:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f"行政复议{late}已超过办理期限" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_tell_each_supervisor_once(postgres, office_tree):
+    import threading
+
+    from django.db import connection
+
+    boss = officer("approver", office_tree["gd"], email="boss-gd@example.org")
+    late = [reconsideration(office_tree["gd"], deadline=ago(hours=h + 1)) for h in range(3)]
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=10)
+            made.append(len(overdue_reconsiderations_escalate(now=timezone.now())))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sum(made) == 3
+    assert ReconsiderationEscalation.objects.count() == 3
+    assert Notification.objects.filter(recipient=boss).count() == 3
+    assert sorted(ReconsiderationEscalation.objects.values_list("reconsideration_id", flat=True)) == sorted(
+        c.pk for c in late
+    )
