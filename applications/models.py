@@ -729,6 +729,10 @@ class Notification(models.Model):
     )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     reason = models.TextField(_("reason"), blank=True)
+    # A notice about something other than an application (another app's record, e.g. an overdue
+    # reconsideration): its reference and the page it links to, written by that app.
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    link_path = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -745,7 +749,7 @@ class Notification(models.Model):
     def message(self) -> str:
         from .notifications import status_message
 
-        return status_message(self.status, reference=str(self.application or ""))
+        return status_message(self.status, reference=self.reference or str(self.application or ""))
 
     @property
     def link(self) -> str:
@@ -755,6 +759,8 @@ class Notification(models.Model):
 
         from .notifications import NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN
 
+        if self.link_path:
+            return self.link_path
         if self.status == NOTE_MENTION:
             return reverse("applications:case", args=[self.application_id]) + "#notes-heading"
         name = "applications:case" if self.status in (OVERDUE, OVERDUE_PAST_MARGIN) else "applications:detail"
@@ -763,9 +769,9 @@ class Notification(models.Model):
     @property
     def for_officer(self) -> bool:
         """Told to an officer about a case (an escalation, a mention in a note), not to the applicant."""
-        from .notifications import NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN
+        from .notifications import NOTE_MENTION, OFFICER_STATUSES, OVERDUE, OVERDUE_PAST_MARGIN
 
-        return self.status in (NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN)
+        return self.status in (NOTE_MENTION, OVERDUE, OVERDUE_PAST_MARGIN) or self.status in OFFICER_STATUSES
 
 
 class CaseNote(models.Model):

@@ -19,6 +19,17 @@ NOTE_MENTION = "note_mention"
 # Not a status either: the nominating body did not answer by its deadline (R11).
 NOMINATION_LAPSED = "nomination_lapsed"
 
+# Notices that other apps write into the same inbox (registered from their AppConfig.ready, so
+# this app never imports them): status code -> lazy text with %(ref)s; the officers' ones too.
+OTHER_MESSAGES: dict = {}
+OFFICER_STATUSES: set[str] = set()
+
+
+def register_message(status: str, text, *, for_officer: bool = False) -> None:
+    OTHER_MESSAGES[status] = text
+    if for_officer:
+        OFFICER_STATUSES.add(status)
+
 
 def status_message(status: str, *, reference: str) -> str:
     """One sentence in the active language; inbox rows render it when they are read."""
@@ -52,8 +63,8 @@ def status_message(status: str, *, reference: str) -> str:
             "you for other evidence of the nomination."
         ),
     }
-    template = messages.get(status, _("Application %(ref)s changed status."))
-    return template % {"ref": reference}
+    template = messages.get(status) or OTHER_MESSAGES.get(status) or _("Application %(ref)s changed status.")
+    return str(template) % {"ref": reference}
 
 
 def status_email(*, status: str, reference: str, reason: str, language: str) -> tuple[str, str]:

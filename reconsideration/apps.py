@@ -9,10 +9,14 @@ class ReconsiderationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
+        from applications.notifications import register_message
         from applications.oversight import WorkloadQueue, register
 
-        from . import selectors
+        from . import notifications, selectors
         from .models import Reconsideration
+
+        for status, text in notifications.MESSAGES.items():
+            register_message(status, text, for_officer=True)
 
         register(
             WorkloadQueue(

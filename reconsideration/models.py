@@ -133,3 +133,36 @@ class Reconsideration(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.LODGED, target=State.REMITTED)
     def remit(self) -> None:
         pass
+
+
+class ReconsiderationEscalation(models.Model):
+    """An overdue reconsideration told to the deciding office's supervisors: once per level."""
+
+    class Level(models.IntegerChoices):
+        DEADLINE = 1, _("Deadline passed")
+        MARGIN = 2, _("Still overdue past the margin")
+
+    reconsideration = models.ForeignKey(Reconsideration, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    deadline = models.DateTimeField(_("deadline"))
+    # The office whose supervisors were told (the deciding office, or the first above it with any).
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("supervisors told"), related_name="+", blank=True
+    )
+    created_at = models.DateTimeField(_("escalated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reconsideration escalation")
+        verbose_name_plural = _("reconsideration escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reconsideration", "level"], name="one_reconsideration_escalation_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reconsideration} {self.level}"

@@ -9,18 +9,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.access import LEVEL_RANK, office_covers
-from applications.models import Application, Status
+from applications.models import Application, Notification, Status
 from cards.models import Card, RevocationCase
-from residence.accounts.models import Office, Role
-from residence.audit.services import audit_record
-from residence.core.tasks import publish_after_commit
+from residence.accounts.models import Office, Role, User
+from residence.audit.services import audit_record, audit_record_many
+from residence.core.tasks import publish_after_commit, publish_many_after_commit, send_email_task
 
-from .models import Reconsideration
+from .models import Reconsideration, ReconsiderationEscalation
 
 OUTCOMES = {
     "upheld": "uphold",
@@ -349,3 +351,142 @@ def reconsideration_letter_render(*, case_id: int) -> Reconsideration:
     case.save(update_fields=["letter", "letter_sha256"])
     audit_record(actor=None, action="reconsideration.letter", obj=case, after={"sha256": case.letter_sha256})
     return case
+
+
+# --- oversight: overdue reconsiderations escalate (R24) ---------------------------------------------
+ESCALATION_BATCH = 500
+
+
+@transaction.atomic
+def overdue_reconsiderations_escalate(
+    *, now: dt.datetime | None = None, limit: int = ESCALATION_BATCH
+) -> list:
+    """Tell the deciding office's supervisors of each open reconsideration past its deadline, and
+    again past the margin (ESCALATION_MARGIN_DAYS, the same as for applications).
+
+    Once per reconsideration and level. As for applications: the open cases are locked first
+    (skipping any locked by a decision at this moment: the next sweep takes them), the escalations
+    already made are read after the locks, and the unique constraint is the last guard. The
+    supervisors are found as for applications, keeping those who may decide a reconsideration (its
+    approvers); an office without any passes the case up to its parent. A case found past both levels at once is told once, of the higher level. The inbox rows
+    link to the reconsideration's page; the e-mails go after commit.
+    """
+    from applications.selectors import supervisors_by_office
+
+    from . import notifications
+
+    now = now or timezone.now()
+    past_margin = now - dt.timedelta(days=settings.ESCALATION_MARGIN_DAYS)
+    done = ReconsiderationEscalation.objects.filter(reconsideration=OuterRef("pk"))
+    open_overdue = Reconsideration.objects.filter(state=Reconsideration.State.LODGED, deadline__lt=now)
+    ids = list(
+        open_overdue.annotate(
+            told=Exists(done.filter(level=ReconsiderationEscalation.Level.DEADLINE)),
+            told_again=Exists(done.filter(level=ReconsiderationEscalation.Level.MARGIN)),
+        )
+        .filter(Q(told=False) | Q(told_again=False, deadline__lt=past_margin))
+        .order_by("deadline", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    cases = list(
+        open_overdue.select_for_update(of=("self",), skip_locked=True).filter(pk__in=ids).order_by("id")
+    )
+    existing = set(
+        ReconsiderationEscalation.objects.filter(reconsideration__in=cases).values_list(
+            "reconsideration_id", "level"
+        )
+    )
+    offices = {office.pk: office for office in Office.objects.all()}
+    # Of the office's supervisors, those who may open and decide a reconsideration: its approvers
+    # (a management officer could not open the page the notice links to).
+    found = supervisors_by_office(offices)
+    approvers = set(
+        User.objects.filter(
+            Q(groups__name=str(Role.APPROVER)) | Q(is_superuser=True),
+            pk__in=[user.pk for users in found.values() for user in users],
+        ).values_list("pk", flat=True)
+    )
+    supervisors = {
+        office_id: told
+        for office_id, users in found.items()
+        if (told := [user for user in users if user.pk in approvers])
+    }
+    made: list[tuple[ReconsiderationEscalation, Reconsideration, Office | None, list[User]]] = []
+    for case in cases:
+        told_office = offices.get(case.office_id)
+        while told_office is not None and not supervisors.get(told_office.pk):
+            told_office = offices.get(told_office.parent_id)
+        told = supervisors.get(told_office.pk, []) if told_office else []
+        levels = [ReconsiderationEscalation.Level.DEADLINE]
+        if case.deadline < past_margin:
+            levels.append(ReconsiderationEscalation.Level.MARGIN)
+        for level in levels:
+            if (case.pk, level) in existing:
+                continue
+            escalation = ReconsiderationEscalation(
+                reconsideration=case, level=level, deadline=case.deadline, office=told_office, created_at=now
+            )
+            made.append((escalation, case, told_office, told))
+    ReconsiderationEscalation.objects.bulk_create([row[0] for row in made])
+    ReconsiderationEscalation.supervisors.through.objects.bulk_create(
+        [
+            ReconsiderationEscalation.supervisors.through(
+                reconsiderationescalation_id=escalation.pk, user_id=user.pk
+            )
+            for escalation, _case, _office, told in made
+            for user in told
+        ]
+    )
+    highest: dict[int, tuple] = {}
+    for row in made:
+        if row[1].pk not in highest or row[0].level > highest[row[1].pk][0].level:
+            highest[row[1].pk] = row
+    inbox, mails = [], []
+    for escalation, case, _told_office, told in highest.values():
+        status = (
+            notifications.OVERDUE_PAST_MARGIN
+            if escalation.level == ReconsiderationEscalation.Level.MARGIN
+            else notifications.OVERDUE
+        )
+        link = reverse("reconsideration:detail", args=[case.pk])
+        for user in told:
+            inbox.append(
+                Notification(
+                    recipient=user,
+                    status=status,
+                    reference=str(case),
+                    link_path=link,
+                    created_at=now,
+                )
+            )
+            with translation.override(user.preferred_language):
+                office_name = str(offices[case.office_id])
+            subject, body = notifications.escalation_email(
+                status=status,
+                reference=str(case),
+                deadline=case.deadline,
+                office=office_name,
+                language=user.preferred_language,
+            )
+            mails.append({"to": [user.email], "subject": subject, "body": body})
+    Notification.objects.bulk_create(inbox)
+    audit_record_many(
+        [
+            {
+                "actor": None,
+                "action": "reconsideration.escalate",
+                "obj": case,
+                "after": {
+                    "level": escalation.level,
+                    "deadline": escalation.deadline.isoformat(),
+                    "office": told_office.pk if told_office else None,
+                    "supervisors": [user.pk for user in told],
+                },
+            }
+            for escalation, case, told_office, told in made
+        ]
+    )
+    publish_many_after_commit(send_email_task, mails)
+    return [row[0] for row in made]

@@ -596,6 +596,11 @@ CELERY_BEAT_SCHEDULE["applications-escalate-overdue"] = {
     "task": "applications.tasks.escalate_overdue_task",
     "schedule": env.float("ESCALATION_SWEEP_EVERY_SECONDS", default=300.0),
 }
+# Reconsiderations (reconsideration app) escalate on the same cadence and margin, by their own task.
+CELERY_BEAT_SCHEDULE["reconsideration-escalate-overdue"] = {
+    "task": "reconsideration.tasks.escalate_overdue_task",
+    "schedule": env.float("ESCALATION_SWEEP_EVERY_SECONDS", default=300.0),
+}
 
 # An officer may correct an internal case note for this many minutes after writing it; after that
 # it stands as written (a later note can add to it).
