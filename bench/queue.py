@@ -77,6 +77,7 @@ def fill(rows: int) -> None:
     from django.db import connection
 
     from applications.models import FAR_FUTURE, STAGE_OF_STATUS, ApplicantProfile
+    from applications.selectors import QUEUE_STAGES
     from residence.accounts.models import User
     from residence.core.demo import seed_organisations
 
@@ -116,7 +117,7 @@ def fill(rows: int) -> None:
     columns = (
         "reference, channel, status, stage, applicant_id, created_by_id, province, city_code, nationality, "
         "green_channel, priority, stage_deadline, recommendation_reason, decision_reason, applicant_statement, "
-        "office_levels, stage_deadline_days, created_at, updated_at, submitted_at"
+        "office_levels, stage_deadline_days, created_at, updated_at, submitted_at, queue_band"
     )
     with connection.cursor() as cur:
         raw = cur.cursor
@@ -138,7 +139,7 @@ def fill(rows: int) -> None:
                     f"{status}\t{stage}\t{rng.choice(profiles)}\t{owner.pk}\t{province}\t{city}\t"
                     f"{rng.choice(['FRA', 'DEU', 'USA', 'JPN', 'KOR', 'BRA'])}\t{'t' if green else 'f'}\t"
                     f"{0 if green else 1}\t{deadline.isoformat()}\t\t\t\t{{}}\t{{}}\t{now.isoformat()}\t"
-                    f"{now.isoformat()}\t{now.isoformat()}\n"
+                    f"{now.isoformat()}\t{now.isoformat()}\t{0 if stage in QUEUE_STAGES and deadline < now else 1}\n"
                 )
             buf.seek(0)
             raw.copy_expert(f"COPY applications_application ({columns}) FROM STDIN", buf)
