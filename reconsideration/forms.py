@@ -32,7 +32,7 @@ class LodgeForm(forms.Form):
         max_length=8000,
         widget=forms.Textarea,
     )
-    files = MultipleFileField(label=_("Documents"), help_text=FILES_HELP)
+    files = MultipleFileField(label=_("Attached documents"), help_text=FILES_HELP)
 
 
 class EvidenceRequestForm(forms.Form):
@@ -48,7 +48,7 @@ class EvidenceRequestForm(forms.Form):
 
 class EvidenceAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), max_length=4000, widget=forms.Textarea)
-    files = MultipleFileField(label=_("Documents"), help_text=FILES_HELP)
+    files = MultipleFileField(label=_("Attached documents"), help_text=FILES_HELP)
 
 
 class DecideForm(forms.Form):
