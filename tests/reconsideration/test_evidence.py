@@ -159,3 +159,18 @@ def test_the_files_are_served_only_to_the_person_and_the_deciding_office(case, h
     for user, code in [(holder, 200), (national_approver, 200), (UserFactory(roles=["applicant"]), 404)]:
         client.force_login(user)
         assert client.get(url).status_code == code
+
+
+def test_the_pages_refuse_an_answer_from_someone_else_and_show_a_bad_file(case, holder, national_approver):
+    reconsideration_request_evidence(actor=national_approver, case=case, message="Payslips.")
+    url = reverse("reconsideration:detail", kwargs={"pk": case.pk})
+    client = Client()
+    client.force_login(UserFactory(roles=["applicant"]))
+    assert client.post(url, {"action": "answer", "answer": "Mine."}).status_code == 404
+    client.force_login(holder)
+    bad = SimpleUploadedFile("slip.png", b"GIF89a not allowed", content_type="image/png")
+    response = client.post(url, {"action": "answer", "answer": "Here.", "files": [bad]})
+    assert response.status_code == 200 and "slip.png" in response.content.decode()
+    assert case.evidence_requests.get().answered_at is None
+    response = client.post(url, {"action": "answer", "answer": "Here.", "files": [png_upload()]})
+    assert response.status_code == 302 and case.evidence_requests.get().answered_at is not None
