@@ -17,6 +17,8 @@ class ReconsiderationConfig(AppConfig):
 
         for status, text in notifications.MESSAGES.items():
             register_message(status, text, for_officer=True)
+        for status, text in notifications.PERSON_MESSAGES.items():
+            register_message(status, text)
 
         register(
             WorkloadQueue(

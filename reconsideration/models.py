@@ -72,6 +72,9 @@ class Reconsideration(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     deadline = models.DateTimeField(_("deadline"))
+    # While an evidence request is open the clock stops, as an application's stage clock does:
+    # the time that was left is kept here and the deadline is pushed out of reach.
+    paused_remaining = models.DurationField(_("time left when paused"), null=True, blank=True)
     suspends_revocation = models.BooleanField(_("revocation suspended"), default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,3 +169,85 @@ class ReconsiderationEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reconsideration} {self.level}"
+
+
+def document_path(instance, filename: str) -> str:
+    return f"reconsideration/{instance.reconsideration_id}/{uuid.uuid4().hex}"
+
+
+class ReconsiderationEvidenceRequest(models.Model):
+    """The deciding office asks the person for evidence; the deadline clock stops until they answer."""
+
+    reconsideration = models.ForeignKey(
+        Reconsideration, on_delete=models.CASCADE, related_name="evidence_requests"
+    )
+    message = models.TextField(_("what is needed"), max_length=4000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("reconsideration evidence request")
+        verbose_name_plural = _("reconsideration evidence requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reconsideration"],
+                condition=Q(answered_at__isnull=True),
+                name="one_open_reconsideration_evidence_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reconsideration} {self.requested_at:%Y-%m-%d}"
+
+
+class ReconsiderationDocument(models.Model):
+    """A checked upload: with the lodging, or with an answer to an evidence request."""
+
+    reconsideration = models.ForeignKey(Reconsideration, on_delete=models.CASCADE, related_name="documents")
+    evidence_request = models.ForeignKey(
+        ReconsiderationEvidenceRequest,
+        verbose_name=_("evidence request"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("reconsideration document")
+        verbose_name_plural = _("reconsideration documents")
+
+    def __str__(self) -> str:
+        return f"{self.reconsideration} {self.original_name}"
+
+    # What serve_document names the download by.
+    @property
+    def document_type(self) -> str:
+        return "reconsideration"
+
+    @property
+    def version(self) -> int:
+        return self.pk

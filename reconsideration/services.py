@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,17 @@ from residence.accounts.models import Office, Role, User
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.tasks import publish_after_commit, publish_many_after_commit, send_email_task
 
-from .models import Reconsideration, ReconsiderationEscalation
+from .models import (
+    Reconsideration,
+    ReconsiderationDocument,
+    ReconsiderationEscalation,
+    ReconsiderationEvidenceRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+# How many files may go with a lodging or with one answer to an evidence request.
+MAX_DOCUMENTS = 5
 
 OUTCOMES = {
     "upheld": "uphold",
@@ -91,8 +102,13 @@ def reconsideration_lodge(
     grounds: str,
     application: Application | None = None,
     revocation: RevocationCase | None = None,
+    files=(),
 ) -> Reconsideration:
-    """The person, or their authorised intermediary, asks a higher office to reconsider."""
+    """The person, or their authorised intermediary, asks a higher office to reconsider.
+
+    ``files`` (up to MAX_DOCUMENTS) are checked by content like application documents and stored
+    privately with the case.
+    """
     if (application is None) == (revocation is None):
         raise ValidationError(_("Choose the one decision to be reconsidered."))
     if application is not None:
@@ -115,6 +131,7 @@ def reconsideration_lodge(
     grounds = (grounds or "").strip()
     if not grounds:
         raise ValidationError({"grounds": [_("Give the grounds for the reconsideration.")]})
+    checked_files = _check_files(files)
     person, decided_at, deciders, first_office, province = _first_decision(
         application=application, revocation=revocation
     )
@@ -148,6 +165,7 @@ def reconsideration_lodge(
     except IntegrityError:
         # Two lodgings at once: the constraint kept one.
         raise ValidationError(_("A reconsideration of this decision has already been lodged.")) from None
+    documents = _store_files(actor=actor, case=case, checked_files=checked_files)
     audit_record(
         actor=actor,
         action="reconsideration.lodge",
@@ -158,9 +176,165 @@ def reconsideration_lodge(
             "office": office.pk,
             "deadline": case.deadline.isoformat(),
             "first_deciders": sorted(deciders),
+            "documents": [{"id": d.pk, "sha256": d.sha256} for d in documents],
         },
         reason=grounds,
     )
+    return case
+
+
+def _check_files(files) -> list:
+    """Every file checked by content before anything is written: one bad file refuses them all."""
+    from applications import uploads
+
+    files = [f for f in (files or ()) if f]
+    if len(files) > MAX_DOCUMENTS:
+        raise ValidationError({"files": [_("Attach at most %(count)d files.") % {"count": MAX_DOCUMENTS}]})
+    checked = []
+    for file in files:
+        try:
+            checked.append((file, uploads.check_upload(file)))
+        except ValidationError as error:
+            name = (getattr(file, "name", "") or "")[-100:]
+            messages = [str(m) for m in error.message_dict.get("file", error.messages)]
+            raise ValidationError(
+                {"files": [_("%(name)s: %(problem)s") % {"name": name, "problem": " ".join(messages)}]}
+            ) from None
+    return checked
+
+
+def _store_files(*, actor, case: Reconsideration, checked_files, request=None) -> list:
+    documents = []
+    for file, checked in checked_files:
+        document = ReconsiderationDocument(
+            reconsideration=case,
+            evidence_request=request,
+            original_name=(getattr(file, "name", "") or "upload")[-200:],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        try:
+            # The checked copy (images re-encoded), never the bytes as sent.
+            document.file.save(checked.extension, ContentFile(checked.data), save=False)
+        except OSError:
+            logger.exception("upload for reconsideration %s could not be stored", case.pk)
+            raise ValidationError(
+                {
+                    "files": [
+                        _("Your file could not be stored just now and was not saved. Please try again later.")
+                    ]
+                }
+            ) from None
+        document.save()
+        documents.append(document)
+    return documents
+
+
+# --- evidence requests: the deciding office asks, the person answers ---------------------------------
+def _tell_person(case: Reconsideration, *, status: str) -> None:
+    """The person's inbox row now, their e-mail after commit (and their intermediary's, if they lodged)."""
+    from . import notifications
+
+    link = reverse("reconsideration:detail", args=[case.pk])
+    recipients = {case.person_id: case.person}
+    if case.lodged_by_id != case.person_id:
+        recipients[case.lodged_by_id] = case.lodged_by
+    mails = []
+    for user in recipients.values():
+        Notification.objects.create(recipient=user, status=status, reference=str(case), link_path=link)
+        if user.email:
+            subject, body = notifications.person_email(
+                status=status, reference=str(case), language=user.preferred_language
+            )
+            mails.append({"to": [user.email], "subject": subject, "body": body})
+    publish_many_after_commit(send_email_task, mails)
+
+
+@transaction.atomic
+def reconsideration_request_evidence(
+    *, actor, case: Reconsideration, message: str
+) -> ReconsiderationEvidenceRequest:
+    """An officer of the deciding office asks the person for evidence; the deadline clock stops
+    (as an application's stage clock does while evidence is owed) with the time left kept."""
+    from applications.models import FAR_FUTURE
+
+    from . import notifications
+
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": [_("Say which evidence is needed.")]})
+    case = _lock(case)
+    _require_decider(actor, case)
+    if case.state != Reconsideration.State.LODGED:
+        raise ValidationError(_("This reconsideration has already been decided."))
+    if case.evidence_requests.filter(answered_at__isnull=True).exists():
+        raise ValidationError(_("Evidence is already requested; wait for the answer."))
+    now = timezone.now()
+    before = {"deadline": case.deadline.isoformat()}
+    case.paused_remaining = max(case.deadline - now, dt.timedelta(0))
+    case.deadline = FAR_FUTURE
+    case.save(update_fields=["paused_remaining", "deadline"])
+    request = ReconsiderationEvidenceRequest.objects.create(
+        reconsideration=case, message=message, requested_by=actor, requested_at=now
+    )
+    audit_record(
+        actor=actor,
+        action="reconsideration.request_evidence",
+        obj=case,
+        before=before,
+        after={"request": request.pk, "paused_remaining": case.paused_remaining.total_seconds()},
+        reason=message,
+    )
+    _tell_person(case, status=notifications.EVIDENCE_REQUESTED)
+    return request
+
+
+@transaction.atomic
+def reconsideration_answer_evidence(
+    *, actor, case: Reconsideration, answer: str, files=()
+) -> Reconsideration:
+    """The person (or their intermediary) answers the open request; the clock resumes with the time left."""
+    from . import notifications
+
+    case = _lock(case)
+    if not _acts_for(actor, case.person_id):
+        raise Http404
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Write an answer to the request.")]})
+    request = (
+        ReconsiderationEvidenceRequest.objects.select_for_update()
+        .filter(reconsideration=case, answered_at__isnull=True)
+        .first()
+    )
+    if request is None or case.state != Reconsideration.State.LODGED:
+        raise ValidationError(_("No evidence is requested for this reconsideration."))
+    checked_files = _check_files(files)
+    now = timezone.now()
+    request.answer = answer
+    request.answered_by = actor
+    request.answered_at = now
+    request.full_clean(exclude=["reconsideration", "requested_by", "answered_by"])
+    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    documents = _store_files(actor=actor, case=case, checked_files=checked_files, request=request)
+    remaining = case.paused_remaining or dt.timedelta(0)
+    case.deadline = now + remaining
+    case.paused_remaining = None
+    case.save(update_fields=["deadline", "paused_remaining"])
+    audit_record(
+        actor=actor,
+        action="reconsideration.answer_evidence",
+        obj=case,
+        after={
+            "request": request.pk,
+            "deadline": case.deadline.isoformat(),
+            "documents": [{"id": d.pk, "sha256": d.sha256} for d in documents],
+        },
+        reason=answer,
+    )
+    _tell_person(case, status=notifications.EVIDENCE_RECEIVED)
     return case
 
 

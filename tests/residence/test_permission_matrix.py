@@ -266,9 +266,13 @@ def _build_world(tmp_dir) -> World:
         return Application.objects.get(pk=application.pk)
 
     ids["refusal"] = refused().pk
-    ids["reconsideration"] = reconsideration_services.reconsideration_lodge(
-        actor=gd, grounds="The income was wrongly counted.", application=refused()
-    ).pk
+    from tests.applications.factories import png_upload
+
+    open_case = reconsideration_services.reconsideration_lodge(
+        actor=gd, grounds="The income was wrongly counted.", application=refused(), files=[png_upload()]
+    )
+    ids["reconsideration"] = open_case.pk
+    ids["reconsideration_document"] = open_case.documents.get().pk
     decided_case = reconsideration_services.reconsideration_lodge(
         actor=gd, grounds="The tax records were complete.", application=refused()
     )
@@ -779,6 +783,11 @@ row(
     "reconsideration:letter",
     GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS,
     kwargs=pk("reconsideration_decided"),
+)
+row(
+    "reconsideration:document",
+    GD_APPLICANT_SIDE | RECONSIDERATION_DECIDERS,
+    kwargs=lambda w: {"pk": w["reconsideration"], "document_pk": w["reconsideration_document"]},
 )
 row("reconsideration:lodge_application", GD_APPLICANT_SIDE, kwargs=pk("refusal"))
 row("reconsideration:lodge_revocation", GD_APPLICANT_SIDE, kwargs=pk("revocation"))
