@@ -461,6 +461,9 @@ def reconsideration_decide(
     _require_decider(actor, case)
     if case.state != Reconsideration.State.LODGED:
         raise ValidationError(_("This reconsideration has already been decided."))
+    if case.evidence_requests.filter(answered_at__isnull=True).exists():
+        # As for applications: the person is owed the time to answer what was asked.
+        raise ValidationError(_("The evidence asked for has not been answered yet; decide once it is."))
     if outcome == "varied" and case.revocation_id and ban_until is None:
         raise ValidationError({"ban_until": [_("Give the new end of the ban.")]})
     getattr(case, OUTCOMES[outcome])()

@@ -143,6 +143,17 @@ def test_a_second_request_waits_for_the_first_answer(case, national_approver):
     assert _state() == before
 
 
+def test_no_decision_while_the_evidence_asked_for_is_awaited(case, national_approver):
+    from reconsideration.services import reconsideration_decide
+
+    reconsideration_request_evidence(actor=national_approver, case=case, message="Payslips.")
+    before = _state()
+    with pytest.raises(ValidationError, match="evidence"):
+        reconsideration_decide(actor=national_approver, case=case, outcome="upheld", reason="Upheld.")
+    assert _state() == before
+    assert Reconsideration.objects.get(pk=case.pk).state == Reconsideration.State.LODGED
+
+
 def test_a_bad_file_in_the_answer_leaves_the_request_open(case, holder, national_approver):
     reconsideration_request_evidence(actor=national_approver, case=case, message="Payslips.")
     before = _state()
