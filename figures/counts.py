@@ -196,10 +196,12 @@ def cards_in_force(day: dt.date) -> CardsInForce:
         limit,
         already=province_hidden,
     )
-    # A province withheld to protect another is withheld in its own city table too.
+    # A province withheld to protect another is withheld in its own city table too, and suppressed
+    # again there: its cities, all shown, would otherwise add up to it.
     for (code, _column), mark in provinces.hidden.items():
-        if code in city_tables:
-            city_tables[code].hidden.setdefault(("__total__", "holders"), mark)
+        table = city_tables.get(code)
+        if table is not None and ("__total__", "holders") not in table.hidden:
+            suppress(table, limit, already={**table.hidden, ("__total__", "holders"): mark})
     return CardsInForce(
         day=day,
         by_province=provinces,

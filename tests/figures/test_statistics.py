@@ -170,6 +170,29 @@ def test_cards_in_force_count_each_holder_once_where_they_live(db, settings):
     assert guangdong.hidden == {("440100", "holders"): SMALL, ("440300", "holders"): WITHHELD}
 
 
+def test_a_province_withheld_to_protect_another_has_a_city_withheld_too(db, settings):
+    # Sichuan's 5 holders are small, so Guangdong's 35 is withheld beside them (the national total
+    # is printed). Guangdong's two cities, both large, must not add up to its 35 on the page.
+    settings.FIGURES_SUPPRESS_BELOW = 10
+    places = [("CN-GD", "440100")] * 15 + [("CN-GD", "440300")] * 20 + [("CN-SC", "510100")] * 5
+    people = [
+        profile_for(
+            UserFactory(roles=["applicant"]), passport_number=f"W{n:07d}", city_code=city, province=province
+        )
+        for n, (province, city) in enumerate(places)
+    ]
+    Card.objects.bulk_create(
+        card(p, f"{157000000000000000 + n}", issued=dt.date(2020, 1, 1), expires=dt.date(2030, 1, 1))
+        for n, p in enumerate(people)
+    )
+    result = counts.cards_in_force(dt.date(2026, 6, 1))
+    assert result.by_province.hidden == {("CN-SC", "holders"): SMALL, ("CN-GD", "holders"): WITHHELD}
+    guangdong = dict(result.by_city)["Guangdong"]
+    assert ("__total__", "holders") in guangdong.hidden
+    assert guangdong.hidden.get(("440100", "holders")) == WITHHELD
+    assert ("440300", "holders") not in guangdong.hidden
+
+
 def test_the_page_shows_the_figures_and_never_a_small_count(world, client, settings):
     settings.FIGURES_SUPPRESS_BELOW = 10
     response = client.get(reverse("figures:statistics"), {"year": "2025"})
