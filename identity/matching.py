@@ -175,7 +175,8 @@ def _form_score(
     if len(a_skeleton) >= 4 and a_skeleton == b_skeleton:
         best = max(best, SKELETON_SCORE)
     # A middle name left out of one passport: every token of the shorter name is in the longer.
-    if min(len(af + ag), len(bf + bg)) >= 2:
+    # Distinct tokens: "Li Li" is one token as a set, a part of every name with a Li in it.
+    if min(len(set(af + ag)), len(set(bf + bg))) >= 2:
         best = max(best, 0.95 * fuzz.token_set_ratio(a_tokens, b_tokens))
     return float(best)
 
