@@ -1623,6 +1623,23 @@ def _office_of_case(application: Application, offices: dict[int, Office]) -> Off
     return None
 
 
+def escalation_recipients(office, supervisors: dict, offices: dict) -> tuple:
+    """(the office told, its supervisors): ``office``, or the nearest parent that has supervisors."""
+    while office is not None and not supervisors.get(office.pk):
+        office = offices.get(office.parent_id)
+    return office, (supervisors.get(office.pk, []) if office else [])
+
+
+def highest_escalations(made: list[tuple]) -> list[tuple]:
+    """Of (escalation, case, ...) rows, the highest level of each case: a case found past both
+    levels at once is told once, of the higher one."""
+    highest: dict[int, tuple] = {}
+    for row in made:
+        if row[1].pk not in highest or row[0].level > highest[row[1].pk][0].level:
+            highest[row[1].pk] = row
+    return list(highest.values())
+
+
 @transaction.atomic
 def overdue_cases_escalate(*, now: dt.datetime | None = None, limit: int = ESCALATION_BATCH) -> list:
     """Tell the supervisors of each overdue case's office, at the deadline and again past the margin.
@@ -1679,11 +1696,7 @@ def overdue_cases_escalate(*, now: dt.datetime | None = None, limit: int = ESCAL
     supervisors = supervisors_by_office(offices)
     made: list[tuple[Escalation, Application, Office | None, list[User]]] = []
     for case in cases:
-        office = _office_of_case(case, offices)
-        told_office = office
-        while told_office is not None and not supervisors.get(told_office.pk):
-            told_office = offices.get(told_office.parent_id)
-        told = supervisors.get(told_office.pk, []) if told_office else []
+        told_office, told = escalation_recipients(_office_of_case(case, offices), supervisors, offices)
         levels = [Escalation.Level.DEADLINE]
         if case.stage_deadline < past_margin:
             levels.append(Escalation.Level.MARGIN)
@@ -1709,12 +1722,8 @@ def overdue_cases_escalate(*, now: dt.datetime | None = None, limit: int = ESCAL
         ]
     )
     # A case escalated at both levels at once (found late) is told once, of the higher level.
-    highest: dict[int, tuple] = {}
-    for row in made:
-        if row[1].pk not in highest or row[0].level > highest[row[1].pk][0].level:
-            highest[row[1].pk] = row
     notifications, mails = [], []
-    for escalation, case, told_office, told in highest.values():
+    for escalation, case, told_office, told in highest_escalations(made):
         status = OVERDUE_PAST_MARGIN if escalation.level == Escalation.Level.MARGIN else OVERDUE
         for user in told:
             notifications.append(

@@ -549,6 +549,7 @@ def overdue_reconsiderations_escalate(
     link to the reconsideration's page; the e-mails go after commit.
     """
     from applications.selectors import supervisors_by_office
+    from applications.services import escalation_recipients, highest_escalations
 
     from . import notifications
 
@@ -592,10 +593,7 @@ def overdue_reconsiderations_escalate(
     }
     made: list[tuple[ReconsiderationEscalation, Reconsideration, Office | None, list[User]]] = []
     for case in cases:
-        told_office = offices.get(case.office_id)
-        while told_office is not None and not supervisors.get(told_office.pk):
-            told_office = offices.get(told_office.parent_id)
-        told = supervisors.get(told_office.pk, []) if told_office else []
+        told_office, told = escalation_recipients(offices.get(case.office_id), supervisors, offices)
         levels = [ReconsiderationEscalation.Level.DEADLINE]
         if case.deadline < past_margin:
             levels.append(ReconsiderationEscalation.Level.MARGIN)
@@ -616,12 +614,8 @@ def overdue_reconsiderations_escalate(
             for user in told
         ]
     )
-    highest: dict[int, tuple] = {}
-    for row in made:
-        if row[1].pk not in highest or row[0].level > highest[row[1].pk][0].level:
-            highest[row[1].pk] = row
     inbox, mails = [], []
-    for escalation, case, _told_office, told in highest.values():
+    for escalation, case, _told_office, told in highest_escalations(made):
         status = (
             notifications.OVERDUE_PAST_MARGIN
             if escalation.level == ReconsiderationEscalation.Level.MARGIN
