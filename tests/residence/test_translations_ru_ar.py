@@ -20,7 +20,7 @@ PLURAL_FORMS = {
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
     "ar": "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;",
 }
-# The catalogues translated so far; each has a ru and an ar file.
+# Every catalogue of the portal has a ru and an ar file.
 CATALOGUES = [
     "locale",
     "eligibility/locale",
@@ -28,6 +28,11 @@ CATALOGUES = [
     "benefits/locale",
     "cards/locale",
     "applications/locale",
+    "privacy/locale",
+    "reconsideration/locale",
+    "identity/locale",
+    "residence/mfa/locale",
+    "verification/locale",
 ]
 # HTML tags and entities must come through a translation unchanged (python-format placeholders are
 # checked by msgfmt --check itself).
