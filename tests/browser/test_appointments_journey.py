@@ -16,6 +16,10 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def said(page, text: str) -> None:
+    page.get_by_text(text).first.wait_for()
+
+
 def _check_both_widths(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for width in (1280, 375):
@@ -46,11 +50,11 @@ def test_book_move_and_cancel_in_english_and_chinese(page, browser, live_server)
     assert page.get_by_role("heading", name="Book an appointment", level=1).is_visible()
     page.locator("#id_date").fill(day.isoformat())
     page.get_by_role("button", name="Show free times").click()
-    assert "Free times on" in page.content()
+    said(page, "Free times on")
     _check_both_widths(page, "book_en")
     page.get_by_label("09:30–10:00").check()
     page.get_by_role("button", name="Book this time").click()
-    assert "Your appointment is booked." in page.content()
+    said(page, "Your appointment is booked.")
     _check_both_widths(page, "detail_en")
     booking = Booking.objects.get(application=case)
     assert booking.state == "booked"
@@ -60,11 +64,11 @@ def test_book_move_and_cancel_in_english_and_chinese(page, browser, live_server)
     page.get_by_role("button", name="Show free times").click()
     page.get_by_label("11:00–11:30").check()
     page.get_by_role("button", name="Move to this time").click()
-    assert "Your appointment was moved." in page.content()
+    said(page, "Your appointment was moved.")
     booking.refresh_from_db()
     assert booking.moves == 1
     page.get_by_role("button", name="Cancel the appointment").click()
-    assert "Your appointment was cancelled." in page.content()
+    said(page, "Your appointment was cancelled.")
 
     # A closed day says why (an override the administrators set).
     page.get_by_role("button", name="中文").click()
@@ -76,16 +80,16 @@ def test_book_move_and_cancel_in_english_and_chinese(page, browser, live_server)
     _check_both_widths(page, "book_zh")
     page.get_by_label("09:00–09:30").check()
     page.get_by_role("button", name="预约此时间").click()
-    assert "预约成功。" in page.content()
+    said(page, "预约成功。")
     _check_both_widths(page, "detail_zh")
     page.get_by_role("link", name="改约").click()
     page.locator("#id_date").fill(day.isoformat())
     page.get_by_role("button", name="显示可约时间").click()
     page.get_by_label("10:00–10:30").check()
     page.get_by_role("button", name="改约到此时间").click()
-    assert "已改约。" in page.content()
+    said(page, "已改约。")
     page.get_by_role("button", name="取消预约").click()
-    assert "已取消预约。" in page.content()
+    said(page, "已取消预约。")
     assert set(Booking.objects.filter(application=case).values_list("state", flat=True)) == {"cancelled"}
 
 
@@ -127,5 +131,5 @@ def test_the_officer_sees_who_is_booked_today(page, live_server):
     page.get_by_role("link", name="Booked today").first.click()
     assert page.get_by_role("heading", name="Booked today").is_visible()
     if Booking.objects.exists():
-        assert "Leo Park" in page.content() or str(case) in page.content()
+        assert str(case) in page.content()
     _check_both_widths(page, "today_en")
