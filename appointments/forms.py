@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking, Service
@@ -31,9 +32,11 @@ class SlotForm(forms.Form):
 
     def clean_slot(self) -> dt.datetime:
         try:
-            return dt.datetime.fromisoformat(self.cleaned_data["slot"])
+            value = dt.datetime.fromisoformat(self.cleaned_data["slot"])
         except ValueError:
             raise forms.ValidationError(_("Choose one of the times listed.")) from None
+        # The listed values carry their offset; a hand-made one without it is read as office time.
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 class MarkForm(forms.Form):

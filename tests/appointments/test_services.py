@@ -194,3 +194,23 @@ def test_ics_parses_back_with_the_office_time_zone(case, alice):
     assert event["dtstart"].params["TZID"] == "Asia/Shanghai"
     assert calendar.walk("VTIMEZONE")
     assert case.reference in str(event["summary"])
+
+
+def test_bad_input_on_the_booking_page_is_a_message_not_a_500(case, alice, client, settings):
+    from appointments.calendar import library_years
+
+    settings.APPOINTMENTS_HORIZON_DAYS = 3650
+    unknown = f"{library_years()[1] + 1}-01-15"
+    client.force_login(alice)
+    url = f"/appointments/cases/{case.pk}/book/"
+    day = bookable_day(case.office)
+    for data in (
+        {"service": "intake", "slot": "not-a-time"},
+        {"service": "intake", "slot": f"{day.isoformat()}T09:00"},  # no offset: office time
+        {"service": "nonsense", "slot": at(day, 9).isoformat()},
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 302
+    assert Booking.objects.count() == 1  # only the one without an offset, read as 09:00 office time
+    page = client.get(url + f"?service=intake&date={unknown}")
+    assert page.status_code == 200 and "not published yet" in page.content.decode()
