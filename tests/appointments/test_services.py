@@ -170,10 +170,13 @@ def test_reminder_the_day_before_in_the_inbox_and_by_e_mail_with_a_calendar_file
     CalendarOverride.objects.create(office=case.office, date=tomorrow, kind="open", reason="test")
     booking = book(alice, case, tomorrow, 11, 30)
     mail.outbox.clear()
+    from appointments.tasks import reminders_send_task
+
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_send() == 1
+        assert reminders_send_task.delay().get() == 1  # what beat sends hourly
     assert services.reminders_send() == 0  # once only
-    assert Notification.objects.filter(recipient=alice, status="appointment_reminder").count() == 1
+    (notice,) = Notification.objects.filter(recipient=alice, status="appointment_reminder")
+    assert "is tomorrow" in notice.message and notice.link == f"/appointments/{booking.pk}/"
     (message,) = [m for m in mail.outbox if alice.email in m.to]
     assert "tomorrow" in message.subject
     ((name, content, mimetype),) = message.attachments
@@ -214,3 +217,33 @@ def test_bad_input_on_the_booking_page_is_a_message_not_a_500(case, alice, clien
     assert Booking.objects.count() == 1  # only the one without an offset, read as 09:00 office time
     page = client.get(url + f"?service=intake&date={unknown}")
     assert page.status_code == 200 and "not published yet" in page.content.decode()
+
+
+def test_case_page_and_status_page_show_the_appointments(case, alice, client, office_tree):
+    from tests.applications.factories import officer
+
+    booking = book(alice, case, bookable_day(case.office))
+    client.force_login(alice)
+    status_page = client.get(f"/applications/{case.pk}/").content.decode()
+    assert (
+        f"/appointments/cases/{case.pk}/book/" in status_page
+        and f"/appointments/{booking.pk}/" in status_page
+    )
+    counter = officer("intake_officer", office_tree["gd-gz"], email="gz-intake@example.org")
+    client.force_login(counter)
+    case_page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert (
+        "Book an appointment for the applicant" in case_page and f"/appointments/{booking.pk}/" in case_page
+    )
+    assert client.get(f"/appointments/{booking.pk}/ics").status_code == 404  # the applicant's file only
+    client.force_login(alice)
+    response = client.get(f"/appointments/{booking.pk}/ics")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def test_beat_runs_the_reminder_sweep_hourly(settings):
+    from appointments.tasks import reminders_send_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["appointments-reminders"]
+    assert entry["task"] == reminders_send_task.name and entry["schedule"] == 3600
