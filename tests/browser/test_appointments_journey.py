@@ -3,6 +3,8 @@ English, then again in Chinese), at desktop and phone widths; the counter office
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from applications.models import Application
@@ -59,6 +61,10 @@ def test_book_move_and_cancel_in_english_and_chinese(page, browser, live_server)
     booking = Booking.objects.get(application=case)
     assert booking.state == "booked"
 
+    page.get_by_role("link", name="Guangzhou").click()  # the office's public page
+    assert page.get_by_role("heading", name="Opening hours").is_visible()
+    _check_both_widths(page, "office_en")
+    page.go_back()
     page.get_by_role("link", name="Move the appointment").click()
     page.locator("#id_date").fill(day.isoformat())
     page.get_by_role("button", name="Show free times").click()
@@ -125,6 +131,19 @@ def test_the_officer_sees_who_is_booked_today(page, live_server):
     slot_start = at(today, now.hour + 1 if now.hour < 23 else now.hour, 0)
     if slot_start > timezone.now():
         booking_create(actor=applicant, application=case, service="intake", starts_at=slot_start)
+    # A second case whose appointment began a few minutes ago: the clerk records that they came.
+    other = UserFactory(email="ana.appt@example.org", full_name="Ana Ruiz", roles=["applicant"])
+    began = submitted(ProfileFactory(owner=other, province="CN-GD", city_code="440100", family_name="RUIZ"))
+    Application.objects.filter(pk=began.pk).update(office=office)
+    began.refresh_from_db()
+    from appointments.models import Slot
+
+    early = booking_create(
+        actor=other, application=began, service="intake", starts_at=at(bookable_day(office), 9)
+    )
+    Slot.objects.filter(pk=early.slot_id).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=10), ends_at=timezone.now() + dt.timedelta(minutes=20)
+    )
     clerk = officer("intake_officer", office, email="clerk.appt@example.org")
     log_in(page, clerk.email)
     page.goto("/home/")
@@ -132,4 +151,9 @@ def test_the_officer_sees_who_is_booked_today(page, live_server):
     assert page.get_by_role("heading", name="Booked today").is_visible()
     if Booking.objects.exists():
         assert str(case) in page.content()
+    assert "RUIZ" in page.content()
     _check_both_widths(page, "today_en")
+    page.get_by_role("button", name="Came").click()
+    said(page, "Recorded.")
+    early.refresh_from_db()
+    assert early.state == "attended"
