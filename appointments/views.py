@@ -119,6 +119,7 @@ def book(request, pk: int):
         "bookings": selectors.bookings_of_application(application=application),
         "no_shows": selectors.no_show_count(application=application),
         "action": request.path,
+        "is_owner_side": services.acts_for(request.user, application.applicant.owner_id),
     }
     return render(request, "appointments/book.html", context)
 
