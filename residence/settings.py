@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "reconsideration",
     "identity",
     "privacy",
+    "appointments",
 ]
 
 MIDDLEWARE = [
@@ -642,4 +643,13 @@ RECONSIDERATION_LEGAL_BASIS = (
 CELERY_BEAT_SCHEDULE["privacy-retention-purge"] = {
     "task": "privacy.tasks.retention_purge_task",
     "schedule": 24 * 3600,
+}
+
+# --- appointments (issue 15) ---
+# Applicants book up to this many days ahead (from today, the office's local date).
+APPOINTMENTS_HORIZON_DAYS = env.int("APPOINTMENTS_HORIZON_DAYS", default=60)
+# Reminders go the day before; the sweep runs hourly, so a booking made today for tomorrow is reminded too.
+CELERY_BEAT_SCHEDULE["appointments-reminders"] = {
+    "task": "appointments.tasks.reminders_send_task",
+    "schedule": env.float("APPOINTMENTS_REMINDER_EVERY_SECONDS", default=3600.0),
 }

@@ -378,6 +378,33 @@ def _build_world(tmp_dir) -> World:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     ids["totp_device"] = TOTPDevice.objects.get(user=users["national_approver"], confirmed=True).pk
+    # Appointments: Guangzhou takes bookings; the case at intake is booked, the case waiting for
+    # evidence has a booking whose time has passed (to be marked), the unclaimed case books in a row.
+    from appointments import services as appointment_services
+    from appointments.models import Slot
+    from tests.appointments.conftest import at, bookable_day, set_up_office
+
+    set_up_office(tree["gd-gz"])
+    Application.objects.filter(pk__in=[ids["case"], ids["intake_case"], ids["evidence_case"]]).update(
+        office=tree["gd-gz"]
+    )
+    day = bookable_day(tree["gd-gz"])
+    ids["booking"] = appointment_services.booking_create(
+        actor=gd, application=Application.objects.get(pk=ids["case"]), service="intake", starts_at=at(day, 9)
+    ).pk
+    past = appointment_services.booking_create(
+        actor=gd,
+        application=Application.objects.get(pk=ids["evidence_case"]),
+        service="intake",
+        starts_at=at(day, 9, 30),
+    )
+    Slot.objects.filter(pk=past.slot_id).update(
+        starts_at=timezone.now() - dt.timedelta(hours=2), ends_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    ids["past_booking"] = past.pk
+    ids["free_slot"] = at(day, 10).isoformat()
+    ids["free_day"] = day.isoformat()
+
     return world
 
 
@@ -700,6 +727,39 @@ row(
 row("privacy:case", CASE_READERS_GD, kwargs=pk("case"))
 row("privacy:hold_place", SUPERVISORS_GD | SYSADMIN, kwargs=pk("case"), method="POST", data={"reason": "r"})
 row("privacy:hold_release", SUPERVISORS_GD | SYSADMIN, kwargs=pk("hold"), method="POST", data={"reason": "r"})
+
+# appointments: the case's applicant side, and officers of the case's area for them
+row("appointments:book", GD_APPLICANT_SIDE | CASE_READERS_GD, kwargs=pk("intake_case"))
+row(
+    "appointments:book",
+    GD_APPLICANT_SIDE | CASE_READERS_GD,
+    kwargs=pk("intake_case"),
+    method="POST",
+    data=lambda w: {"service": "intake", "slot": w["free_slot"], "date": w["free_day"]},
+    writes=True,
+)
+row("appointments:detail", GD_APPLICANT_SIDE | CASE_READERS_GD, kwargs=pk("booking"))
+row("appointments:move", GD_APPLICANT_SIDE | CASE_READERS_GD, kwargs=pk("booking"))
+row(
+    "appointments:cancel",
+    GD_APPLICANT_SIDE | CASE_READERS_GD,
+    kwargs=pk("booking"),
+    method="POST",
+    writes=True,
+)
+row(
+    "appointments:mark",
+    CASE_READERS_GD,
+    kwargs=pk("past_booking"),
+    method="POST",
+    data={"outcome": "attended"},
+    writes=True,
+)
+# The calendar file is the applicant's own (and their intermediary's): officers too get a 404.
+row("appointments:ics", GD_APPLICANT_SIDE, kwargs=pk("booking"))
+# Guangzhou's list: officers whose area holds Guangzhou; Sichuan's get a 404.
+row("appointments:today", GD_OFFICERS | SYSADMIN, query="?office=gd-gz")
+row("appointments:office_hours", EVERYONE, kwargs=lambda w: {"code": "gd-gz"})
 
 # benefits
 row("benefits:catalogue", EVERYONE)
