@@ -24,14 +24,13 @@ from django.utils.translation import gettext as _
 
 from eligibility.engine import FactError
 from eligibility.engine.facts import make_checker
+from eligibility.forms import HIDDEN_FACTS
 from eligibility.models import localized
 
 from .models import Application
 
 # Set by eligibility_assess from the registers and the talent-programme registry, never typed.
-REGISTER_FACTS = frozenset(
-    {"talent_program_registered", "priority_industry", "encouraged_industry", "region_class"}
-)
+REGISTER_FACTS = HIDDEN_FACTS
 
 
 def policy_version_for(application: Application):
