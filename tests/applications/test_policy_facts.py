@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import services
-from applications.models import Application, WorkFacts
+from applications.models import Application, TalentFacts, WorkFacts
 from applications.services import engine_facts
 from eligibility.selectors import policy_version_in_force
 from eligibility.services import eligibility_assess, policy_draft_create, policy_draft_update, policy_publish
@@ -219,3 +219,29 @@ def test_a_stored_fact_the_version_in_force_no_longer_defines_is_left_out_of_the
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         patch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
         assert _assess(application).result.outcome == "not_eligible"
+
+
+def test_the_shipped_talent_route_asks_its_years_of_work_as_a_policy_fact(client):
+    # The default policy's market route reads work_in_china_since, which TalentFacts has no column for.
+    assert "work_in_china_since" not in {f.name for f in TalentFacts._meta.get_fields()}
+    profile = ProfileFactory()
+    application = services.application_create(actor=profile.owner, profile=profile, channel="talent")
+    client.force_login(profile.owner)
+    url = reverse("applications:step", args=[application.pk, "facts"])
+    page = client.get(url).content.decode()
+    assert "Start of continuous work in China" in page and 'type="date"' in page
+    services.application_update(
+        actor=profile.owner, application=application, facts={"work_in_china_since": "2016-09-01"}
+    )
+    facts_row = TalentFacts.objects.get(application=application)
+    assert facts_row.extra_facts == {"work_in_china_since": "2016-09-01"}
+    assert engine_facts(application, facts_row)["work_in_china_since"] == "2016-09-01"
+    response = client.post(
+        url,
+        {"work_in_china_since": "1 Sept", "employer_name": "X", "work_province": "CN-GD"}
+        | {"years-TOTAL_FORMS": "0", "years-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200 and "Enter a valid date." in response.content.decode()
+    assert TalentFacts.objects.get(application=application).extra_facts == {
+        "work_in_china_since": "2016-09-01"
+    }
