@@ -26,6 +26,7 @@ from eligibility.engine import FactError
 from eligibility.engine.facts import make_checker
 from eligibility.forms import HIDDEN_FACTS
 from eligibility.models import localized
+from residence.core.validators import validate_no_nul, validate_visible_text
 
 from .models import Application
 
@@ -90,6 +91,17 @@ def clean_policy_facts(specs: dict[str, dict[str, Any]], values: dict[str, Any])
         if value is None or value == "":
             cleaned[name] = None
             continue
+        if isinstance(value, str):
+            # PostgreSQL's JSON cannot hold a NUL character; text of invisible characters is no answer.
+            try:
+                validate_no_nul(value)
+                validate_visible_text(value)
+            except ValidationError as error:
+                errors[name] = error.messages
+                continue
+            if len(value) > 400:
+                errors[name] = [_("Enter at most 400 characters.")]
+                continue
         if spec["type"] == "int" and isinstance(value, str):
             # A form or a JSON client may send digits as text; the engine wants a whole number.
             try:

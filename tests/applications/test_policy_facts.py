@@ -174,6 +174,11 @@ def test_the_api_collects_the_fact_and_refuses_bad_values_without_storing_them()
         assert words in str(response.json()), response.json()
         facts_row = WorkFacts.objects.get(application=application)
         assert facts_row.extra_facts == {} and facts_row.position == "Engineer"  # nothing changed
+    # Text the database cannot hold, or of invisible characters only, is refused as well.
+    for bad in ("4\x00", "\u200b\u200b", "9" * 401):
+        response = api.patch(url, {"facts": {"patents_granted": bad}}, format="json")
+        assert response.status_code == 400, (bad, response.content)
+        assert WorkFacts.objects.get(application=application).extra_facts == {}
     response = api.patch(url, {"facts": {"no_such_fact": 1}}, format="json")
     assert response.status_code == 400 and "Unknown field." in str(response.json())
     response = api.patch(url, {"facts": {"patents_granted": 3}}, format="json")
