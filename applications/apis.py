@@ -252,6 +252,9 @@ class ApplicationDetailOutputSerializer(ApplicationSummaryOutputSerializer):
                 if isinstance(value, dt.date)
                 else (str(value) if hasattr(value, "as_tuple") else value)
             )
+        # The facts the policy version defines beyond the columns, as stored (already JSON).
+        for name, value in (facts.extra_facts or {}).items():
+            out.setdefault(name, value)
         return out
 
     def get_years_in_china(self, obj) -> list[dict[str, int]]:
@@ -275,13 +278,17 @@ class ApplicationUpdateInputSerializer(serializers.Serializer):
     facts = serializers.DictField(
         child=serializers.JSONField(),
         required=False,
-        help_text="Channel facts by field name (see the channel's model).",
+        help_text=(
+            "Channel facts by field name (see the channel's model), and the facts the policy "
+            "version defines for the channel beyond them (a list of integers for a list fact)."
+        ),
     )
     years_in_china = YearInChinaInputSerializer(many=True, required=False)
     applicant_statement = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
     def validate_facts(self, value: dict) -> dict:
-        bad = [name for name, v in value.items() if isinstance(v, dict | list)]
+        # A list is a policy fact's list of integers; the service refuses one for a typed field.
+        bad = [name for name, v in value.items() if isinstance(v, dict)]
         if bad:
             raise serializers.ValidationError({name: ["A single value is expected."] for name in bad})
         return value

@@ -1,7 +1,7 @@
 """The channel registry: everything the app needs to know about a channel, in one place.
 
 Adding a sixth channel (docs/architecture.md, "Adding a channel"): add its choice to `Channel`,
-write its facts model (a `ChannelFacts` subclass with `to_engine_facts()` and
+write its facts model (a `ChannelFacts` subclass with `typed_engine_facts()` and
 `completeness_errors()`), add one entry here, make a migration, and give the policy document a
 channel of the same name.
 """

@@ -88,14 +88,24 @@ FACTS_HELP = {
 }
 
 
-def facts_form_class(channel: str) -> type[forms.ModelForm]:
-    """A ModelForm over the channel's own facts model (typed fields, the model's validators)."""
+def facts_form_class(channel: str, policy_facts: dict | None = None) -> type[forms.ModelForm]:
+    """A ModelForm over the channel's own facts model (typed fields, the model's validators),
+    with a field for each fact the policy version defines beyond them (applications.policy_facts)."""
+    from .policy_facts import form_field, initial_value
+
     model = CHANNELS[channel].model
     fields = facts_fields(channel)
+    policy_facts = dict(policy_facts or {})
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
         _dates_as_pickers(self)
+        stored = (self.instance.extra_facts or {}) if self.instance.pk else {}
+        for name, spec in policy_facts.items():
+            self.fields[name] = form_field(spec)
+            if name in stored and name not in self.initial:
+                self.initial[name] = initial_value(spec, stored[name])
+        self.policy_fact_names = list(policy_facts)
 
     meta = type("Meta", (), {"model": model, "fields": fields, "help_texts": FACTS_HELP.get(channel, {})})
     return type(f"{model.__name__}Form", (forms.ModelForm,), {"Meta": meta, "__init__": __init__})

@@ -818,6 +818,12 @@ INDUSTRY_CODE_HELP = _(
 class ChannelFacts(models.Model):
     """Typed facts of one channel; `to_engine_facts()` gives exactly the engine's fact names."""
 
+    # Facts a policy version defines that are not columns here (issue 14, "facts as data"): one
+    # JSON value per fact name, checked against the fact's type and bounds by the engine before it
+    # is stored (applications.policy_facts). Adding such a fact needs no migration; the facts the
+    # queue and reports query stay typed columns.
+    extra_facts = models.JSONField(_("facts defined by the policy"), default=dict, blank=True, editable=False)
+
     class Meta:
         abstract = True
 
@@ -837,6 +843,14 @@ class ChannelFacts(models.Model):
         return [y.days for y in years] or None
 
     def to_engine_facts(self) -> dict[str, Any]:
+        """The typed facts, and the facts a policy version defines beyond them (`extra_facts`).
+
+        A typed fact always wins over an extra one of the same name, so a stored value can never
+        stand in for a column the queue and the reports query.
+        """
+        return {**(self.extra_facts or {}), **self.typed_engine_facts()}
+
+    def typed_engine_facts(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def completeness_errors(self) -> dict[str, str]:
@@ -939,7 +953,7 @@ class TalentFacts(ChannelFacts):
 
         return str(AGENCY_NAMES.get(self.talent_visa_source, self.talent_visa_source))
 
-    def to_engine_facts(self) -> dict[str, Any]:
+    def typed_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
             # Set by eligibility_assess from the talent-program registry, never by the applicant.
             "talent_program_registered": None,
@@ -1010,7 +1024,7 @@ class WorkFacts(ChannelFacts):
         verbose_name = _("work facts")
         verbose_name_plural = _("work facts")
 
-    def to_engine_facts(self) -> dict[str, Any]:
+    def typed_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
             "employer_type": self.employer_type or None,
             "work_province": self.work_province or None,
@@ -1074,7 +1088,7 @@ class InvestmentFacts(ChannelFacts):
         verbose_name = _("investment facts")
         verbose_name_plural = _("investment facts")
 
-    def to_engine_facts(self) -> dict[str, Any]:
+    def typed_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
             "amount_usd": self.amount_usd,
             "method": self.method or None,
@@ -1148,7 +1162,7 @@ class ContributionFacts(ChannelFacts):
         verbose_name = _("contribution facts")
         verbose_name_plural = _("contribution facts")
 
-    def to_engine_facts(self) -> dict[str, Any]:
+    def typed_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
             "nominating_body": self.nominating_body_id or None,
             "nomination_method": self.nomination_method or None,
@@ -1255,7 +1269,7 @@ class FamilyFacts(ChannelFacts):
         verbose_name = _("family facts")
         verbose_name_plural = _("family facts")
 
-    def to_engine_facts(self) -> dict[str, Any]:
+    def typed_engine_facts(self) -> dict[str, Any]:
         return self.common_facts() | {
             "relationship": self.relationship or None,
             "sponsor_kind": self.sponsor_kind or None,

@@ -68,6 +68,7 @@ from .models import (
     YearInChina,
     reference_for,
 )
+from .policy_facts import clean_policy_facts, policy_fact_specs, policy_facts_snapshot
 from .reasons import decision_reasons
 
 logger = logging.getLogger(__name__)
@@ -502,6 +503,18 @@ def _validated_years(years_in_china: Any) -> list[tuple[int, int]]:
     return rows
 
 
+def engine_facts(application: Application, facts_row) -> dict[str, Any]:
+    """The facts row as the engine takes it: a stored policy fact that the version in force no
+    longer defines is left out (the engine refuses unknown facts), so a draft kept across a new
+    policy version can still be checked and submitted."""
+    facts = facts_row.to_engine_facts()
+    if facts_row.extra_facts:
+        known = policy_fact_specs(application, facts_row=facts_row)
+        for name in set(facts_row.extra_facts) - set(known) - set(facts_row.typed_engine_facts()):
+            facts.pop(name, None)
+    return facts
+
+
 def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
     """Each fact as its field's type, or a ValidationError per field: a JSON client can send a number
     for a date, a boolean for a number or a NUL byte, which the model fields would turn into a 500."""
@@ -510,6 +523,8 @@ def _facts_typed(model, facts: dict[str, Any]) -> dict[str, Any]:
     for name, value in facts.items():
         field = model._meta.get_field(name)
         try:
+            if isinstance(value, list | tuple | dict):
+                raise ValidationError(_("A single value is expected."))
             if isinstance(value, str):
                 validate_no_nul(value)
                 if isinstance(field, models.CharField | models.TextField):
@@ -563,15 +578,28 @@ def application_update(
     after: dict[str, Any] = {}
     if facts:
         editable = set(facts_fields(application.channel))
-        unknown = set(facts) - editable
-        if unknown:
-            raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+        # A name that is not a column may be a fact the policy version defines (policy_facts).
+        extra = {name: value for name, value in facts.items() if name not in editable}
+        facts = {name: value for name, value in facts.items() if name in editable}
+        extra = (
+            clean_policy_facts(policy_fact_specs(application, facts_row=facts_row), extra) if extra else {}
+        )
         facts = _facts_typed(spec.model, facts)
         before.update(_state(facts_row, facts))
         for name, value in facts.items():
             field = spec.model._meta.get_field(name)
             # A registry reference (the nominating body) arrives as its code; full_clean checks it exists.
             setattr(facts_row, field.attname if field.is_relation else name, value)
+        if extra:
+            stored = dict(facts_row.extra_facts or {})
+            before["extra_facts"] = dict(stored)
+            for name, value in extra.items():
+                if value is None:
+                    stored.pop(name, None)
+                else:
+                    stored[name] = value
+            facts_row.extra_facts = stored
+            after["extra_facts"] = stored
         facts_row.full_clean(exclude=["application"])
         facts_row.save()
         after.update(_state(facts_row, facts))
@@ -734,7 +762,9 @@ def draft_green_channel(application: Application) -> bool:
     facts_row = getattr(application, spec.related_name)
     try:
         assessment = eligibility_assess(
-            channel=application.channel, facts=facts_row.to_engine_facts(), as_of=timezone.localdate()
+            channel=application.channel,
+            facts=engine_facts(application, facts_row),
+            as_of=timezone.localdate(),
         )
     except ValidationError:
         # Facts that cannot be evaluated yet open nothing; submission reports them.
@@ -910,7 +940,7 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     identity_check_at_submission(actor=actor, application=application)
     facts_row = getattr(application, CHANNELS[application.channel].related_name)
     assessment = eligibility_assess(
-        channel=application.channel, facts=facts_row.to_engine_facts(), as_of=today
+        channel=application.channel, facts=engine_facts(application, facts_row), as_of=today
     )
     green = bool(assessment.result.green_channel) or CHANNELS[application.channel].always_green
     rules = channel_rules(
@@ -918,6 +948,10 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     )
     application.policy_version = assessment.policy_version
     application.green_channel = green
+    given = policy_facts_snapshot(application, facts_row, policy_version=assessment.policy_version)
+    if given:
+        # The facts the policy version defines beyond the columns, as they were judged (R6).
+        assessment.snapshot["policy_facts"] = given
     missing = missing_documents(application, green_channel=green)
     if missing:
         raise ValidationError(

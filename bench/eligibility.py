@@ -66,6 +66,7 @@ def talent(rng: random.Random) -> dict[str, Any]:
         "hsk_level": rng.randint(0, 6),
         "priority_industry": rng.random() < 0.3,
         "days_in_china_by_year": _days_by_year(rng),
+        "work_in_china_since": _day(rng, years_ago_min=0, years_ago_max=10),
     }
 
 

@@ -36,6 +36,7 @@ from ..forms import (
     facts_form_class,
 )
 from ..models import FAR_FUTURE, Application, Channel, Nomination, Stage, Status
+from ..policy_facts import form_value, initial_value, policy_fact_specs, policy_facts_rows
 from ._common import add_service_errors, error_text, field_rows
 
 STEPS = [
@@ -286,13 +287,20 @@ def _step_profile(request: HttpRequest, application: Application) -> HttpRespons
 
 def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
     spec = CHANNELS[application.channel]
-    form_class = facts_form_class(application.channel)
+    # The policy version's own facts beyond the typed columns get fields too (policy_facts).
+    specs = policy_fact_specs(application)
+    form_class = facts_form_class(application.channel, specs)
     carried = _prefill_for(request, application) if request.method != "POST" else None
     prefill = None
     if carried:
         # Answers from the self-check, shown for the applicant to check; saved only when they save.
         names = set(form_class.base_fields)
         prefill = {name: value for name, value in carried.items() if name in names and value is not None}
+        prefill |= {
+            name: initial_value(specs[name], value)
+            for name, value in carried.items()
+            if name in specs and value is not None
+        }
     form = form_class(request.POST or None, instance=application.facts, initial=prefill)
     formset = None
     if spec.uses_years_in_china:
@@ -302,6 +310,7 @@ def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
         formset = YearsInChinaFormSet(request.POST or None, initial=initial, prefix="years")
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         facts = {name: form.cleaned_data[name] for name in facts_fields(application.channel)}
+        facts |= {name: form_value(specs[name], form.cleaned_data[name]) for name in specs}
         years = None
         if formset is not None:
             years = [
@@ -502,7 +511,11 @@ def _summary_context(application: Application) -> dict:
     facts = application.facts
     return {
         "profile_rows": field_rows(application.applicant, PROFILE_FIELDS, language),
-        "facts_rows": field_rows(facts, facts_fields(application.channel), language),
+        # The typed facts, then the ones the policy version defines beyond them (policy_facts).
+        "facts_rows": [
+            *field_rows(facts, facts_fields(application.channel), language),
+            *((row["label"], row["value"]) for row in policy_facts_rows(application)),
+        ],
         "years_in_china": list(application.years_in_china.all()),
         "dependants": list(application.dependants.select_related("profile")),
         "nomination": Nomination.objects.select_related("body").filter(application=application).first()

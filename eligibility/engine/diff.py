@@ -63,10 +63,23 @@ def _shown_zh(value: Any) -> str:
 
 
 def _identity(item: Any) -> str | None:
+    """What names a list item across versions: its id or code; a requirements group (a route a
+    version adds has no id of its own) by its route text, its gate, or its first rule."""
     if isinstance(item, dict):
         for key in ("id", "code"):
             if isinstance(item.get(key), str):
                 return item[key]
+        route = item.get("route")
+        if isinstance(route, dict) and isinstance(route.get("en"), str):
+            return f"route:{route['en']}"
+        if isinstance(item.get("when"), dict) and isinstance(item["when"].get("id"), str):
+            return f"when:{item['when']['id']}"
+        for key in ("all", "any"):
+            children = item.get(key)
+            if isinstance(children, list) and children:
+                first = _identity(children[0])
+                if first is not None:
+                    return f"{key}:{first}"
     return None
 
 

@@ -191,6 +191,22 @@ class _Validator:
                 self.translated(label, f"{path}.value_labels.{code}")
             if not self.mapping(table["values"], f"{path}.values"):
                 continue
+            named = table.get("value_labels")
+            if isinstance(named, dict) and named and not table.get("by_year"):
+                # A table of codes names each code; an entry it does not name would make every
+                # bracket on the table miss that key without a word.
+                allowed = [str(code) for code in named]
+                for key, value in table["values"].items():
+                    if str(value) not in allowed:
+                        close = suggestion(str(value), allowed)
+                        hint_en, hint_zh = (
+                            (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
+                        )
+                        self.bad(
+                            f"{path}.values.{key}",
+                            f"{value!r} is not one of the table's value_labels ({', '.join(allowed)}){hint_en}",
+                            f"{value!r} 不在本表的 value_labels 之中（{'、'.join(allowed)}）{hint_zh}",
+                        )
             if table.get("by_year"):
                 for key, by_year in table["values"].items():
                     if not self.mapping(by_year, f"{path}.values.{key}"):

@@ -85,7 +85,7 @@ def investor(**changes: Any) -> dict[str, Any]:
 
 
 def market_talent(**changes: Any) -> dict[str, Any]:
-    """Erin: exactly 6 × Beijing's average wage, tax exactly 20%, four years of 183 days."""
+    """Erin: exactly 6 × Beijing's average wage, tax exactly 20%, four years of 183 days, working in China since 2015."""
     salary = 6 * BEIJING_AVERAGE_WAGE
     return {
         "birth_date": date(1990, 1, 1),
@@ -101,6 +101,7 @@ def market_talent(**changes: Any) -> dict[str, Any]:
         "hsk_level": 0,
         "priority_industry": False,
         "days_in_china_by_year": [183, 183, 183, 183],
+        "work_in_china_since": date(2015, 3, 1),
         **changes,
     }
 

@@ -127,3 +127,25 @@ def test_graduate_route_is_not_reported_for_other_workers():
     ids = {item.id for item in check("work", worker()).criteria}
 
     assert "graduate_recent" not in ids
+
+
+# The market route's years of work are a fact of their own (issue 14), not the length of the
+# residence list: four rows of 183 days no longer stand in for four years of work.
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [(date(2021, 6, 1), "met"), (date(2021, 6, 2), "not_met")],
+)
+def test_market_talent_needs_four_years_of_work_in_china_of_its_own(since, expected):
+    result = check("talent", market_talent(work_in_china_since=since), as_of=date(2025, 6, 1))
+    assert criterion(result, "market_years_of_work").outcome == expected
+    assert criterion(result, "market_residence").outcome == "met"
+    assert result.outcome == ("eligible" if expected == "met" else "not_eligible")
+
+
+def test_market_talent_without_the_years_of_work_is_left_to_an_officer_not_taken_from_the_stays():
+    facts = market_talent()
+    del facts["work_in_china_since"]
+    result = check("talent", facts)
+    assert criterion(result, "market_residence").outcome == "met"
+    assert criterion(result, "market_years_of_work").outcome == "unknown"
+    assert result.outcome == "needs_judgement"

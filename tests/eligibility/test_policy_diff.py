@@ -91,3 +91,21 @@ def test_a_bad_comparison_version_is_a_404_not_a_500(client):
     )
 
     assert response.status_code == 404
+
+
+def test_a_route_a_version_adds_reads_as_one_added_route_not_a_changed_list():
+    from tests.applications.test_policy_facts import PATENT_ROUTE, PATENTS
+
+    before = read_policy_document()
+    after = copy.deepcopy(before)
+    after["facts"]["work"]["patents_granted"] = PATENTS
+    after["channels"]["work"]["requirements"]["any"].append(PATENT_ROUTE)
+
+    changes = policy_diff(before, after)
+
+    assert [(c.path, c.kind) for c in changes] == [
+        ("facts.work.patents_granted", "added"),
+        ("channels.work.requirements.any[3]", "added"),
+    ]
+    assert "invention patents granted in China" in changes[1].text["en"]
+    assert "Master's degree" not in changes[1].text["en"]  # the routes that did not change are not repeated

@@ -91,6 +91,7 @@ def test_the_eligible_headline_names_the_route_that_makes_the_person_eligible(cl
                 "annual_income_tax_cny": "200000",
                 "work_province": "CN-GD",
                 "days_in_china_by_year": "300, 300, 300, 300",
+                "work_in_china_since": "2016-09-01",
             },
             "Eligible through a salary of at least 6 times the local average wage",
         ),

@@ -161,6 +161,8 @@ ROUTES: list[Route] = [
             "experience_years": "12",
             "hsk_level": "5",
             "industry_code": "C3491",  # industrial robots: in the priority-industry list
+            # A fact the policy defines (no column): the market route's own years of work in China.
+            "work_in_china_since": years_ago(6),
         },
         days=(300, 300, 300, 300, 300),
         documents=TALENT_DOCS,
