@@ -15,10 +15,10 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from residence.accounts.models import Role, User
+from residence.accounts.models import Role, User, is_officer
 from residence.core.pagination import KeysetPage, keyset_paginate
 
-from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, is_officer, jurisdiction_q, officer_may_act
+from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, jurisdiction_q, officer_may_act
 from .channels import CHANNELS, FACTS_RELATED_NAMES
 from .models import (
     FAR_FUTURE,

@@ -29,7 +29,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from privacy import consent_texts
 from privacy import services as privacy_services
 from privacy.models import Purpose
-from residence.accounts.models import Office, Role, User
+from residence.accounts.models import Office, Role, User, is_officer
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
 from residence.core.tasks import publish_many_after_commit, send_email_task
@@ -38,7 +38,6 @@ from residence.core.validators import validate_fact_date_plausible, validate_no_
 from . import uploads
 from .access import (
     STAGE_ROLE,
-    is_officer,
     is_supervisor,
     office_covers,
     office_for_residence,

@@ -16,13 +16,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role
+from residence.accounts.models import Role, is_officer
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
 
 from .. import reasons as decision_reasons
 from .. import selectors, services
-from ..access import is_officer, is_supervisor, may_see_workload
+from ..access import is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import CaseNoteForm, QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
