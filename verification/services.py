@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -200,7 +200,7 @@ def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | N
                 ):
                     break  # the broker is down: the rows are the truth and the sweeper re-sends them
                 sent += 1
-    except Exception:  # noqa: BLE001 - no producer at all (no broker): the same, for every batch
+    except Exception:  # no producer at all (no broker): the same, for every batch
         logger.warning("could not reach the broker", exc_info=True)
     if sent < len(batches):
         logger.warning(
@@ -721,7 +721,7 @@ def residence_min_days() -> int:
         from eligibility.selectors import policy_version_in_force
 
         document = policy_version_in_force().document or {}
-    except Exception:  # noqa: BLE001 - no policy installed: the configured default applies
+    except ObjectDoesNotExist:  # no policy installed: the configured default applies
         document = {}
     rule = (document.get("holder_residence") or {}).get("min_days_per_year")
     return int(rule or settings.VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT)

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -240,7 +240,8 @@ def _case_context(
         labels = {
             d.code: (d.name_zh if zh else d.name_en) for d in services.required_documents_for(application)
         }
-    except Exception:  # noqa: BLE001 - a policy without this channel must not break the case page
+    # A policy without this channel (or no policy) must not break the case page.
+    except (ValueError, ObjectDoesNotExist):
         labels = {}
     documents = [
         {
