@@ -136,19 +136,6 @@ def document_get(*, user, pk: int) -> ApplicationDocument:
     return document
 
 
-def document_checklist(*, application: Application) -> list[dict[str, Any]]:
-    """Each required document type with its current upload (or None), for the applicant and intake."""
-    from .services import required_documents_for
-
-    current = {
-        d.document_type: d
-        for d in ApplicationDocument.objects.filter(
-            application=application, dependant__isnull=True, superseded=False
-        )
-    }
-    return [{"type": doc, "document": current.get(doc.code)} for doc in required_documents_for(application)]
-
-
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("application")
 

@@ -372,12 +372,6 @@ def checks_claim(*, pairs: Iterable[tuple[int, int]]) -> list[Claim]:
     ]
 
 
-def check_claim(*, check_id: int, run: int) -> Claim | None:
-    """One check's claim (see ``checks_claim``), or None when there is nothing to take."""
-    claims = checks_claim(pairs=[(check_id, run)])
-    return claims[0] if claims else None
-
-
 def check_ask(claim: Claim) -> CheckOutcome:
     """Ask the agency, outside any transaction; an agency's failure is an outcome, not an exception."""
     asked = time.monotonic()
@@ -564,11 +558,6 @@ def checks_run(*, pairs: Iterable[tuple[int, int]]) -> dict[int, str]:
     return {int(check_id): done.get(int(check_id), "skipped") for check_id, _ in pairs}
 
 
-def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyError | None = None) -> str:
-    """Record one attempt's outcome (see ``checks_record``); returns "recorded", "retry" or "superseded"."""
-    return checks_record(outcomes=[CheckOutcome(claim=claim, answer=answer, error=error)])[claim.check_id]
-
-
 def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
     """Move on to review each case in verification none of whose checks is unfinished.
 
@@ -751,14 +740,6 @@ def _facts_related() -> list[str]:
     from applications.channels import FACTS_RELATED_NAMES
 
     return FACTS_RELATED_NAMES
-
-
-@transaction.atomic
-def holder_review_start(*, application, min_days: int) -> HolderReview:
-    """Open a review of a permanent resident and write its checks, sent after commit."""
-    review, checks = _holder_review_create(application=application, min_days=min_days)
-    _send_after_commit(checks)
-    return review
 
 
 @transaction.atomic
