@@ -463,7 +463,7 @@ def application_create(*, actor, profile: ApplicantProfile, channel: str) -> App
     application = Application.objects.create(channel=channel, applicant=profile, created_by=actor)
     application.reference = reference_for(application.pk, timezone.localdate().year)
     application.save(update_fields=["reference"])
-    CHANNELS[channel].model.objects.create(application=application)
+    CHANNELS[channel].model._default_manager.create(application=application)
     audit_record(
         actor=actor,
         action="applications.create",
@@ -570,7 +570,7 @@ def application_update(
         for name, value in facts.items():
             field = spec.model._meta.get_field(name)
             # A registry reference (the nominating body) arrives as its code; full_clean checks it exists.
-            setattr(facts_row, field.attname if field.is_relation else name, value)
+            setattr(facts_row, field.attname if isinstance(field, models.ForeignKey) else name, value)
         facts_row.full_clean(exclude=["application"])
         facts_row.save()
         after.update(_state(facts_row, facts))

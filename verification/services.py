@@ -448,6 +448,8 @@ def _apply_outcome(
         check.answer_fields = answer.fields
         check.failure_reason = ""
     else:
+        if error is None:
+            raise ValueError("an outcome has an answer or an error")
         attempt.outcome = ATTEMPT_OUTCOME.get(error.reason, VerificationAttempt.Outcome.AGENCY_ERROR)
         attempt.http_status, attempt.detail = error.http_status, error.detail[:300]
         if error.retriable and check.attempts < settings.VERIFICATION_MAX_ATTEMPTS:
@@ -478,7 +480,14 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
     if not outcomes:
         return {}
     now = timezone.now()
-    review_ids = sorted({o.claim.review_id for o in outcomes if o.claim.purpose != Purpose.APPLICATION})
+    # A check of a review (any purpose but an application's) has its review's id.
+    review_ids = sorted(
+        {
+            o.claim.review_id
+            for o in outcomes
+            if o.claim.purpose != Purpose.APPLICATION and o.claim.review_id is not None
+        }
+    )
     if review_ids:
         # A review completes once: its checks' results are recorded one batch at a time.
         list(HolderReview.objects.select_for_update().filter(pk__in=review_ids).order_by("pk").values("pk"))
@@ -906,8 +915,9 @@ def finding_evidence(case: ManagementCase, finding: dict) -> str:
     """The finding as the evidence of a revocation case: what was checked, with whom, when, and what the record says."""
     from .labels import CREDIT_ENTRY_LABELS, FIELD_LABELS
 
-    kind = str(KIND_LABELS.get(finding.get("kind"), finding.get("kind")))
-    agency = str(AGENCY_NAMES.get(finding.get("agency"), finding.get("agency")))
+    kind_code, agency_code = str(finding.get("kind")), str(finding.get("agency"))
+    kind = str(KIND_LABELS.get(kind_code, kind_code))
+    agency = str(AGENCY_NAMES.get(agency_code, agency_code))
     lines = [
         _(
             "Daily management case %(case)s, finding %(kind)s: %(agency)s, answered %(when)s (answer digest %(digest)s)."
