@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Embedded defaults unless the caller set DATABASE_URL / REDIS_URL.
 
-.PHONY: run test install lint check-deploy translations messages demo lock clean bench
+.PHONY: run test install lint typecheck check-deploy translations messages demo lock clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +35,10 @@ test: translations
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## mypy with django-stubs on the shared core, the policy engine and the services ([tool.mypy]).
+typecheck: install
+	DEBUG=1 $(BIN)/mypy
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \

@@ -13,13 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from residence.accounts.jurisdiction import area_q, office_covers
-from residence.accounts.models import Office, Role
+from residence.accounts.models import CASE_OFFICER_ROLES, Office, Role
 
 from .models import STAGE_OFFICE_KEY, Stage
 
 LEVEL_RANK = {Office.Level.MUNICIPAL: 0, Office.Level.PROVINCIAL: 1, Office.Level.NATIONAL: 2}
 
-OFFICER_QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICER)
+OFFICER_QUEUE_ROLES = CASE_OFFICER_ROLES
 # The role that acts at each stage (verification is done by the system).
 STAGE_ROLE: dict[str, str] = {
     Stage.INTAKE: Role.INTAKE_OFFICER,
@@ -28,10 +28,6 @@ STAGE_ROLE: dict[str, str] = {
     Stage.APPROVAL: Role.APPROVER,
     Stage.QUOTA: Role.APPROVER,
 }
-
-
-def is_officer(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(*OFFICER_QUEUE_ROLES)))
 
 
 def is_supervisor(user) -> bool:

@@ -20,13 +20,13 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from residence.accounts.models import User
+from residence.accounts.models import User, is_officer
 from residence.core.api import ErrorSerializer
 from residence.mfa.guards import require_recent_second_factor
 from residence.regions import PROVINCES
 
 from . import selectors, services, uploads
-from .access import is_officer, is_supervisor, may_see_workload
+from .access import is_supervisor, may_see_workload
 from .channels import facts_fields
 from .countries import COUNTRY_CHOICES
 from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependant, Sex, Stage, Status

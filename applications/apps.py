@@ -7,4 +7,9 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        from eligibility.impact import register_case_source
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .selectors import submitted_cases_for_impact
+
+        register_case_source(submitted_cases_for_impact)

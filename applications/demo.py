@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from eligibility.models import NominatingBody
+from residence.accounts.demo import demo_password
 from residence.accounts.models import Office, Role, User
-from residence.core.demo import demo_password
 
 from . import services
 from .models import ApplicantProfile, Application, Authorisation, Nomination, Status
@@ -27,7 +27,7 @@ from .reasons import failing_criteria
 
 THIS_YEAR = timezone.localdate().year
 
-# Listed (and printed) with the other demo logins in residence/core/demo.py; made here too so this
+# Listed (and printed) with the other demo logins in residence/accounts/demo.py; made here too so this
 # seed also runs on its own.
 EXTRA_USERS = [
     # email, full name, role, office code

@@ -29,7 +29,7 @@ from residence.cities import validate_city_code
 from residence.core.validators import validate_birth_date_plausible, validate_visible_text
 from residence.regions import PROVINCE_CHOICES, PROVINCES_BY_CODE
 
-from .countries import COUNTRIES, COUNTRY_CHOICES
+from .countries import COUNTRIES, country_choices
 
 # Rows that wait for no deadline sort last in the queue, and the keyset needs a non-null value.
 FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
@@ -215,7 +215,7 @@ class ApplicantProfile(models.Model):
         _("date of birth"), validators=[validate_not_future, validate_birth_date_plausible]
     )
     nationality = models.CharField(
-        _("nationality"), max_length=3, choices=COUNTRY_CHOICES, validators=[validate_nationality]
+        _("nationality"), max_length=3, choices=country_choices, validators=[validate_nationality]
     )
     passport_number = models.CharField(
         _("passport number"), max_length=12, validators=[passport_number_validator]

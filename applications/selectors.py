@@ -15,10 +15,10 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from residence.accounts.models import Role, User
+from residence.accounts.models import Role, User, is_officer
 from residence.core.pagination import KeysetPage, keyset_paginate
 
-from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, is_officer, jurisdiction_q, officer_may_act
+from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, jurisdiction_q, officer_may_act
 from .channels import CHANNELS, FACTS_RELATED_NAMES
 from .models import (
     FAR_FUTURE,
@@ -134,19 +134,6 @@ def document_get(*, user, pk: int) -> ApplicationDocument:
     if not applications_visible_to(user=user).filter(pk=document.application_id).exists():
         raise Http404
     return document
-
-
-def document_checklist(*, application: Application) -> list[dict[str, Any]]:
-    """Each required document type with its current upload (or None), for the applicant and intake."""
-    from .services import required_documents_for
-
-    current = {
-        d.document_type: d
-        for d in ApplicationDocument.objects.filter(
-            application=application, dependant__isnull=True, superseded=False
-        )
-    }
-    return [{"type": doc, "document": current.get(doc.code)} for doc in required_documents_for(application)]
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:

@@ -29,7 +29,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from privacy import consent_texts
 from privacy import services as privacy_services
 from privacy.models import Purpose
-from residence.accounts.models import Office, Role, User
+from residence.accounts.models import Office, Role, User, is_officer
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
 from residence.core.tasks import publish_many_after_commit, send_email_task
@@ -38,7 +38,6 @@ from residence.core.validators import validate_fact_date_plausible, validate_no_
 from . import uploads
 from .access import (
     STAGE_ROLE,
-    is_officer,
     is_supervisor,
     office_covers,
     office_for_residence,
@@ -465,7 +464,7 @@ def application_create(*, actor, profile: ApplicantProfile, channel: str) -> App
     application = Application.objects.create(channel=channel, applicant=profile, created_by=actor)
     application.reference = reference_for(application.pk, timezone.localdate().year)
     application.save(update_fields=["reference"])
-    CHANNELS[channel].model.objects.create(application=application)
+    CHANNELS[channel].model._default_manager.create(application=application)
     audit_record(
         actor=actor,
         action="applications.create",
@@ -589,7 +588,7 @@ def application_update(
         for name, value in facts.items():
             field = spec.model._meta.get_field(name)
             # A registry reference (the nominating body) arrives as its code; full_clean checks it exists.
-            setattr(facts_row, field.attname if field.is_relation else name, value)
+            setattr(facts_row, field.attname if isinstance(field, models.ForeignKey) else name, value)
         if extra:
             stored = dict(facts_row.extra_facts or {})
             before["extra_facts"] = dict(stored)

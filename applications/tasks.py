@@ -8,12 +8,6 @@ from . import services
 
 
 @shared_task
-def application_verification_completed_task(application_id: int) -> None:
-    """For the verification app: end the verification stage once every check has its result."""
-    services.application_verification_completed(application=application_id)
-
-
-@shared_task
 def escalate_overdue_task() -> int:
     """Beat: escalate the cases past their deadline, a batch at a time; returns how many were made."""
     made = 0

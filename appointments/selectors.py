@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from applications.access import is_officer, jurisdiction_q, office_for_residence
+from applications.access import jurisdiction_q, office_for_residence
 from applications.models import Application
 from applications.selectors import applications_for_applicant, applications_visible_to
 from residence.accounts.jurisdiction import office_covers
-from residence.accounts.models import Office
+from residence.accounts.models import Office, is_officer
 
 from . import calendar
 from .models import Booking, Service, ServiceCapacity, Slot

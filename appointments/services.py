@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.access import is_officer
 from applications.models import Application, Notification, Status
 from applications.services import acts_for
 from residence.accounts.jurisdiction import user_covers
+from residence.accounts.models import is_officer
 from residence.audit.services import audit_record
 from residence.core.tasks import publish_after_commit
 

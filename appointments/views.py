@@ -14,8 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.access import is_officer
-from residence.accounts.models import Office
+from residence.accounts.models import Office, is_officer
 
 from . import calendar, selectors, services
 from .forms import DayForm, MarkForm, SlotForm

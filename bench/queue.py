@@ -78,8 +78,8 @@ def fill(rows: int) -> None:
 
     from applications.models import FAR_FUTURE, STAGE_OF_STATUS, ApplicantProfile
     from applications.selectors import QUEUE_STAGES
+    from residence.accounts.demo import seed_organisations
     from residence.accounts.models import User
-    from residence.core.demo import seed_organisations
 
     call_command("migrate", verbosity=0)
     seed_organisations()

@@ -11,7 +11,7 @@ class CardsConfig(AppConfig):
 
         from applications.oversight import WorkloadQueue, register
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 - checks registers the deploy checks
         from .models import CardRequest, RevocationCase
         from .selectors import holder_area_q
 

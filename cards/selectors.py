@@ -59,18 +59,6 @@ def card_by_token(*, token: str) -> Card:
     return card
 
 
-def card_search(*, user, number: str) -> QuerySet[Card]:
-    from .numbers import normalise
-
-    if not is_card_staff(user):
-        return Card.objects.none()
-    return (
-        Card.objects.select_related("profile")
-        .filter(holder_area_q(user))
-        .filter(number__startswith=normalise(number)[:18])
-    )
-
-
 def card_in_area(*, user, number: str) -> Card | None:
     """The card with exactly this number, if it is in the officer's area (otherwise as if unknown)."""
     if not is_card_staff(user):

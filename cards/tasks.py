@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from . import services
 
@@ -12,7 +13,11 @@ def card_document_render_task(self, *, document_id: int) -> None:
     services.card_document_render(document_id=document_id)
 
 
-@shared_task(bind=True, retry_backoff=True, max_retries=5)
+# Retried, with backoff, on what passes: a lost database connection, a lock or serialization
+# failure (OperationalError), the storage or the renderer out of reach (OSError). A ValidationError
+# (no photo) is not retried: it stays until an officer acts. The service is idempotent, so a retry
+# after a half-seen failure issues no second card.
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
 def card_issue_for_application_task(self, *, application_id: int, actor_id: int | None = None) -> None:
     from residence.accounts.models import User
 

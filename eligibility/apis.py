@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView as BaseAPIView
 
-from residence.accounts.models import Agency, Role
+from residence.accounts.models import Agency, Role, is_officer
 from residence.core.api import ErrorSerializer, ValidationErrorSerializer
 from residence.core.pagination import keyset_paginate
 
@@ -368,7 +368,8 @@ class FamilyQuotaListApi(APIView):
         responses={200: FamilyQuotaListOutputSerializer, 400: E400, 403: E403, 404: E404},
     )
     def get(self, request):
-        if not request.user.is_officer:
+        # Officers plan with the quota, the policy administrator sets it.
+        if not (is_officer(request.user) or request.user.has_role(Role.POLICY_ADMIN)):
             raise PermissionDenied("Only officers may see the quota.")
         return _page(
             selectors.family_quota_list(), request, ["-year", "region", "id"], FamilyQuotaOutputSerializer

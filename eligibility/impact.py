@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from .engine import CompiledPolicy, FactError, evaluate, load_policy
 from .engine.validation import CHANNELS
+
+# (channel, engine facts, as-of date, outcome stored at submission) of each case under examination.
+Case = tuple[str, dict[str, Any], date, str | None]
+# The cases come from the applications app, which depends on eligibility, not the other way round:
+# it registers its source when it is ready (ApplicationsConfig.ready), as it connects its receivers.
+_case_source: Callable[[], Iterable[Case]] | None = None
+
+
+def register_case_source(source: Callable[[], Iterable[Case]]) -> None:
+    global _case_source
+    _case_source = source
+
+
+def submitted_cases() -> Iterable[Case]:
+    if _case_source is None:
+        raise ImproperlyConfigured(
+            "No app registered the submitted cases (eligibility.impact.register_case_source)"
+        )
+    return _case_source()
+
 
 OUTCOMES = ("eligible", "needs_judgement", "not_eligible")
 NOT_EVALUATED = "not_evaluated"

@@ -199,10 +199,6 @@ def family_quota_waiting_list(*, quota: FamilyQuota | None = None) -> QuerySet[F
     return entries.order_by("submitted_at", "id")
 
 
-def family_quota_entry_for(*, application_id: int) -> FamilyQuotaEntry | None:
-    return FamilyQuotaEntry.objects.select_related("quota").filter(application_id=application_id).first()
-
-
 # --- bans -------------------------------------------------------------------------------------------
 
 
@@ -226,13 +222,6 @@ def active_ban(*, passport_number: str, nationality: str, birth_date: date, on: 
 
 def ban_list() -> QuerySet[Ban]:
     return Ban.objects.select_related("created_by")
-
-
-def ban_get(*, pk: int) -> Ban:
-    try:
-        return ban_list().get(pk=pk)
-    except (Ban.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 # --- reference registers (issue 13) ---------------------------------------------------------------

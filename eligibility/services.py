@@ -518,17 +518,6 @@ def talent_program_update(*, actor, program: TalentProgram, **changes: Any) -> T
     return program
 
 
-def talent_program_retire(*, actor, program: TalentProgram, on: date | None = None) -> TalentProgram:
-    """Retire a program: it no longer opens the green channel from `on` (today by default)."""
-    on = on or timezone.localdate()
-    valid_to = program.valid_to if program.valid_to and program.valid_to <= on else on
-    if valid_to <= program.valid_from:
-        valid_to = None
-    return talent_program_update(
-        actor=actor, program=program, status=TalentProgram.Status.RETIRED, valid_to=valid_to
-    )
-
-
 # --- family quota ----------------------------------------------------------------------------------
 
 

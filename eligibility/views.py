@@ -39,7 +39,7 @@ from .forms import (
     SelfCheckForm,
     TalentProgramForm,
 )
-from .impact import policy_impact
+from .impact import policy_impact, submitted_cases
 from .models import PolicyVersion, Register, localized
 from .registers import entries_text, parse_entries_text
 
@@ -370,20 +370,10 @@ def policy_delete(request, pk: int):
     return redirect("eligibility:policy_list")
 
 
-def submitted_cases():
-    """Cases from the applications app, if it offers them yet (the seam for R5)."""
-    try:
-        from applications.selectors import submitted_cases_for_impact
-    except ImportError:
-        return None
-    return submitted_cases_for_impact()
-
-
 @policy_admin_required
 def policy_impact_view(request, pk: int):
     draft = selectors.policy_draft_get(user=request.user, pk=pk)
-    cases = submitted_cases()
-    report = policy_impact(draft=draft, cases=cases) if cases is not None else None
+    report = policy_impact(draft=draft, cases=submitted_cases())
     return render(request, "eligibility/policy_impact.html", {"version": draft, "report": report})
 
 

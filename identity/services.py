@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from residence.accounts.models import is_officer
 from residence.audit.services import audit_record
 
 from . import matching, selectors
@@ -114,7 +115,7 @@ def identity_require_decided(*, application) -> None:
 
 
 def _require_intake_officer(actor, application) -> None:
-    from applications.access import is_officer, officer_may_act
+    from applications.access import officer_may_act
     from applications.models import Stage
     from residence.accounts.jurisdiction import require_covers
 

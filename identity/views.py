@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import selectors as application_selectors
-from applications.access import is_officer
+from residence.accounts.models import is_officer
 from residence.core.forms import apply_service_errors
 
 from . import selectors, services

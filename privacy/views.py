@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import selectors as application_selectors
-from applications.access import is_officer
 from applications.views._common import add_service_errors, error_text
+from residence.accounts.models import is_officer
 
 from . import consent_texts, export, selectors, services
 from .forms import CorrectionAnswerForm, CorrectionForm, HoldForm, WithdrawConsentForm
@@ -154,7 +154,7 @@ def correction_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _officer_case(request: HttpRequest, pk: int):
-    if not (is_officer(request.user) or request.user.is_superuser):
+    if not is_officer(request.user):
         raise Http404
     application = application_selectors.application_get(user=request.user, pk=pk)
     if application.submitted_at is None:

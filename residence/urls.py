@@ -5,7 +5,9 @@ from django.urls import include, path
 from residence.accounts import apis as account_apis
 from residence.accounts import token_views, verification_views
 from residence.accounts import views as account_views
+from residence.accounts import views as accounts_views
 from residence.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from residence.audit import views as audit_views
 from residence.core import api_docs
 from residence.core import views as core_views
 
@@ -26,10 +28,10 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.landing, name="landing"),
-    path("home/", core_views.home, name="home"),
+    path("", accounts_views.landing, name="landing"),
+    path("home/", accounts_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("audit/", core_views.audit_log, name="audit_log"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/register/", account_views.register, name="register"),
     path("accounts/verification/sent/", verification_views.registration_sent, name="registration_sent"),

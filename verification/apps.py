@@ -11,8 +11,13 @@ class VerificationConfig(AppConfig):
 
         from applications.oversight import WorkloadQueue, register
         from residence.accounts.jurisdiction import area_q
+        from residence.core.health import register_figures
 
         from .models import ManagementCase
+        from .selectors import verification_health
+
+        # /healthz shows the state of the verification queue (figures; the status is not ours).
+        register_figures("verification", verification_health)
 
         # The workload page counts the management officers' cases (R24).
         register(

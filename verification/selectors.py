@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from residence.accounts.jurisdiction import area_q
-from residence.accounts.models import Role
+from residence.accounts.models import Role, is_officer
 
 from .checks import AGENCY_NAMES
 from .models import ANSWERED, FAILED, UNFINISHED, CheckStatus, ManagementCase, Purpose, VerificationCheck
@@ -88,7 +88,7 @@ def check_get_for_rerun(*, user, pk: int) -> VerificationCheck:
         return check
     from applications.selectors import applications_visible_to
 
-    if user.is_officer and applications_visible_to(user=user).filter(pk=check.application_id).exists():
+    if is_officer(user) and applications_visible_to(user=user).filter(pk=check.application_id).exists():
         return check
     raise Http404
 
@@ -247,7 +247,6 @@ def application_checks_for(*, user, pk: int) -> ApplicationChecks:
     The applicant side wins for an officer's own application: an officer reads their own case as
     its applicant does.
     """
-    from applications.access import is_officer
     from applications.selectors import application_get, applications_for_applicant
 
     application = application_get(user=user, pk=pk)

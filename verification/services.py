@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -200,7 +200,7 @@ def checks_dispatch(checks: Iterable[VerificationCheck], *, countdown: float | N
                 ):
                     break  # the broker is down: the rows are the truth and the sweeper re-sends them
                 sent += 1
-    except Exception:  # noqa: BLE001 - no producer at all (no broker): the same, for every batch
+    except Exception:  # no producer at all (no broker): the same, for every batch
         logger.warning("could not reach the broker", exc_info=True)
     if sent < len(batches):
         logger.warning(
@@ -372,12 +372,6 @@ def checks_claim(*, pairs: Iterable[tuple[int, int]]) -> list[Claim]:
     ]
 
 
-def check_claim(*, check_id: int, run: int) -> Claim | None:
-    """One check's claim (see ``checks_claim``), or None when there is nothing to take."""
-    claims = checks_claim(pairs=[(check_id, run)])
-    return claims[0] if claims else None
-
-
 def check_ask(claim: Claim) -> CheckOutcome:
     """Ask the agency, outside any transaction; an agency's failure is an outcome, not an exception."""
     asked = time.monotonic()
@@ -454,6 +448,8 @@ def _apply_outcome(
         check.answer_fields = answer.fields
         check.failure_reason = ""
     else:
+        if error is None:
+            raise ValueError("an outcome has an answer or an error")
         attempt.outcome = ATTEMPT_OUTCOME.get(error.reason, VerificationAttempt.Outcome.AGENCY_ERROR)
         attempt.http_status, attempt.detail = error.http_status, error.detail[:300]
         if error.retriable and check.attempts < settings.VERIFICATION_MAX_ATTEMPTS:
@@ -484,7 +480,14 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
     if not outcomes:
         return {}
     now = timezone.now()
-    review_ids = sorted({o.claim.review_id for o in outcomes if o.claim.purpose != Purpose.APPLICATION})
+    # A check of a review (any purpose but an application's) has its review's id.
+    review_ids = sorted(
+        {
+            o.claim.review_id
+            for o in outcomes
+            if o.claim.purpose != Purpose.APPLICATION and o.claim.review_id is not None
+        }
+    )
     if review_ids:
         # A review completes once: its checks' results are recorded one batch at a time.
         list(HolderReview.objects.select_for_update().filter(pk__in=review_ids).order_by("pk").values("pk"))
@@ -562,11 +565,6 @@ def checks_run(*, pairs: Iterable[tuple[int, int]]) -> dict[int, str]:
     claims = checks_claim(pairs=pairs)
     done = checks_record(outcomes=[check_ask(claim) for claim in claims])
     return {int(check_id): done.get(int(check_id), "skipped") for check_id, _ in pairs}
-
-
-def check_record(*, claim: Claim, answer: Answer | None = None, error: AgencyError | None = None) -> str:
-    """Record one attempt's outcome (see ``checks_record``); returns "recorded", "retry" or "superseded"."""
-    return checks_record(outcomes=[CheckOutcome(claim=claim, answer=answer, error=error)])[claim.check_id]
 
 
 def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
@@ -721,7 +719,7 @@ def residence_min_days() -> int:
         from eligibility.selectors import policy_version_in_force
 
         document = policy_version_in_force().document or {}
-    except Exception:  # noqa: BLE001 - no policy installed: the configured default applies
+    except ObjectDoesNotExist:  # no policy installed: the configured default applies
         document = {}
     rule = (document.get("holder_residence") or {}).get("min_days_per_year")
     return int(rule or settings.VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT)
@@ -751,14 +749,6 @@ def _facts_related() -> list[str]:
     from applications.channels import FACTS_RELATED_NAMES
 
     return FACTS_RELATED_NAMES
-
-
-@transaction.atomic
-def holder_review_start(*, application, min_days: int) -> HolderReview:
-    """Open a review of a permanent resident and write its checks, sent after commit."""
-    review, checks = _holder_review_create(application=application, min_days=min_days)
-    _send_after_commit(checks)
-    return review
 
 
 @transaction.atomic
@@ -925,8 +915,9 @@ def finding_evidence(case: ManagementCase, finding: dict) -> str:
     """The finding as the evidence of a revocation case: what was checked, with whom, when, and what the record says."""
     from .labels import CREDIT_ENTRY_LABELS, FIELD_LABELS
 
-    kind = str(KIND_LABELS.get(finding.get("kind"), finding.get("kind")))
-    agency = str(AGENCY_NAMES.get(finding.get("agency"), finding.get("agency")))
+    kind_code, agency_code = str(finding.get("kind")), str(finding.get("agency"))
+    kind = str(KIND_LABELS.get(kind_code, kind_code))
+    agency = str(AGENCY_NAMES.get(agency_code, agency_code))
     lines = [
         _(
             "Daily management case %(case)s, finding %(kind)s: %(agency)s, answered %(when)s (answer digest %(digest)s)."

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -596,7 +596,7 @@ def _field_label(application: Application, name: str) -> str:
     )
     try:
         label = str(model._meta.get_field(field_name).verbose_name)
-    except Exception:  # noqa: BLE001 - not a model field: documents, dependants, declaration
+    except FieldDoesNotExist:  # not a model field: documents, dependants, declaration
         return ""
     return label[:1].upper() + label[1:]
 

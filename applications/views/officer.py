@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role
+from residence.accounts.models import Role, is_officer
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
+from verification.selectors import checks_for_application
 
 from .. import reasons as decision_reasons
 from .. import selectors, services
-from ..access import is_officer, is_supervisor, may_see_workload
+from ..access import is_supervisor, may_see_workload
 from ..errors import TransitionConflict
 from ..forms import CaseNoteForm, QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
@@ -240,7 +240,8 @@ def _case_context(
         labels = {
             d.code: (d.name_zh if zh else d.name_en) for d in services.required_documents_for(application)
         }
-    except Exception:  # noqa: BLE001 - a policy without this channel must not break the case page
+    # A policy without this channel (or no policy) must not break the case page.
+    except (ValueError, ObjectDoesNotExist):
         labels = {}
     documents = [
         {
@@ -252,7 +253,7 @@ def _case_context(
         for d in selectors.application_documents(application=application)
     ]
     events = selectors.application_timeline(application=application)
-    checks = _verification_checks(application)
+    checks = checks_for_application(application=application)
     registered = selectors.registered_codes(application)
     return {
         "registered_codes": registered,
@@ -269,7 +270,7 @@ def _case_context(
         "snapshot": application.eligibility_snapshot,
         "outcome_label": _outcome_label(application.eligibility_snapshot),
         "checks": checks,
-        "checks_url": _checks_url(application),
+        "checks_url": reverse("verification:application_checks", args=[application.pk]),
         "policy_label": decision_reasons.policy_label(application),
         "notes": selectors.case_notes(application=application),
         "note_form": note_form or CaseNoteForm(),
@@ -334,22 +335,6 @@ def _officer_case(request: HttpRequest, pk: int):
     if application.submitted_at is None:
         raise Http404
     return application
-
-
-def _verification_checks(application) -> list:
-    """The case's cross-agency checks, read through the verification app (issue #6) when installed."""
-    if not apps.is_installed("verification"):
-        return []
-    from verification.selectors import checks_for_application
-
-    return checks_for_application(application=application)
-
-
-def _checks_url(application) -> str:
-    try:
-        return reverse("verification:application_checks", args=[application.pk])
-    except NoReverseMatch:
-        return ""
 
 
 @login_required

@@ -71,7 +71,16 @@ _RELATION = {
     "eq": ("exactly", "为"),
 }
 
-Score = tuple[int, int, int]  # (points, points still open because of missing facts, pass mark)
+# (points, points still open because of missing facts, pass mark); a table of classes only has no
+# pass mark, and then each points_pass names its class (validation).
+Score = tuple[int, int, int | None]
+
+
+def scored(score: Score | None) -> Score:
+    """The score of a channel with a points table: a points_pass leaf exists only in one (validation)."""
+    if score is None:
+        raise ValueError("a points condition in a channel without a points table")
+    return score
 
 
 class ChannelEnv:
@@ -122,6 +131,13 @@ class Leaf:
             return status
 
         self.run = run
+
+    @property
+    def subject(self) -> str:
+        """The fact of a leaf about one fact (every operator but points_pass; validation ensures it)."""
+        if self.fact is None:
+            raise ValueError(f"condition {self.id} ({self.op}) names no fact")
+        return self.fact
 
 
 class AllNode:
@@ -210,7 +226,7 @@ def _enum_order(spec: dict[str, Any]) -> dict[str, int]:
 
 
 def _compile_comparison(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, missing, compare = leaf.fact, leaf.missing, COMPARISONS[leaf.op]
+    fact, missing, compare = leaf.subject, leaf.missing, COMPARISONS[leaf.op]
     spec = env.specs[fact]
     threshold = threshold_for(spec, leaf.params["value"])
     if spec["type"] == "enum" and leaf.op != "eq":
@@ -236,7 +252,7 @@ def _compile_comparison(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_in(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, missing = leaf.fact, leaf.missing
+    fact, missing = leaf.subject, leaf.missing
     allowed = frozenset(leaf.params["values"])
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
@@ -249,7 +265,7 @@ def _compile_in(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_flag(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, missing = leaf.fact, leaf.missing
+    fact, missing = leaf.subject, leaf.missing
     wanted = leaf.op == "is_true"
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
@@ -262,7 +278,7 @@ def _compile_flag(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_present(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact = leaf.fact
+    fact = leaf.subject
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
         value = facts.get(fact)
@@ -273,7 +289,7 @@ def _compile_present(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_years_since(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, missing, years = leaf.fact, leaf.missing, leaf.params["years"]
+    fact, missing, years = leaf.subject, leaf.missing, leaf.params["years"]
     at_least = leaf.op == "years_since_gte"
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
@@ -286,7 +302,7 @@ def _compile_years_since(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_consecutive(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, missing = leaf.fact, leaf.missing
+    fact, missing = leaf.subject, leaf.missing
     years, min_days = leaf.params["years"], leaf.params["min_days"]
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
@@ -301,7 +317,7 @@ def _compile_consecutive(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_multiple(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, key_fact, missing = leaf.fact, leaf.params["key_fact"], leaf.missing
+    fact, key_fact, missing = leaf.subject, leaf.params["key_fact"], leaf.missing
     table = env.tables[leaf.params["reference"]]
     factor = as_decimal(leaf.params["multiple"])
     year_offset = leaf.params.get("year_offset", 0)
@@ -322,7 +338,7 @@ def _compile_multiple(leaf: Leaf, env: ChannelEnv) -> Callable:
 
 
 def _compile_ratio(leaf: Leaf, env: ChannelEnv) -> Callable:
-    fact, of, missing = leaf.fact, leaf.params["of"], leaf.missing
+    fact, of, missing = leaf.subject, leaf.params["of"], leaf.missing
     ratio = as_decimal(leaf.params["ratio"])
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
@@ -339,7 +355,10 @@ def _compile_ratio(leaf: Leaf, env: ChannelEnv) -> Callable:
 def points_needed(leaf: Leaf, env: ChannelEnv, score: Score) -> int:
     """The points a points_pass leaf asks for: its class's threshold, else the pass mark."""
     tier = leaf.params.get("tier")
-    return score[2] if tier is None else env.tiers[tier]
+    needed = score[2] if tier is None else env.tiers[tier]
+    if needed is None:
+        raise ValueError(f"condition {leaf.id}: no pass mark and no class to reach")
+    return needed
 
 
 def _compile_points_pass(leaf: Leaf, env: ChannelEnv) -> Callable:
@@ -347,9 +366,8 @@ def _compile_points_pass(leaf: Leaf, env: ChannelEnv) -> Callable:
     needed = None if tier is None else env.tiers[tier]
 
     def check(facts: dict[str, Any], as_of: date, score: Score | None) -> tuple[str, Any]:
-        points, open_points, pass_mark = score
-        if needed is not None:
-            pass_mark = needed
+        points, open_points, _pass_mark = current = scored(score)
+        pass_mark = needed if needed is not None else points_needed(leaf, env, current)
         if points >= pass_mark:
             return MET, points
         if points + open_points >= pass_mark:
@@ -400,8 +418,8 @@ def explain_leaf(
     label = leaf.label
     head_en, head_zh = f"{label['en']}: ", f"{label['zh']}："
     if leaf.op == "points_pass":
-        points, open_points, _pass_mark = score
-        needed = points_needed(leaf, env, score)
+        points, open_points, _pass_mark = scored(score)
+        needed = points_needed(leaf, env, scored(score))
         if leaf.params.get("tier") is None:
             en = f"{head_en}{points} points; the pass mark is {needed}"
             zh = f"{head_zh}积分{points}分；合格线为{needed}分"
@@ -414,7 +432,7 @@ def explain_leaf(
             zh += f"，另有最多{open_points}分取决于尚未提供的事实"
         return text.sentence(en + ".", zh + "。", leaf.legal_basis)
 
-    spec = env.specs[leaf.fact]
+    spec = env.specs[leaf.subject]
     fact_en, fact_zh = spec["label"]["en"], spec["label"]["zh"]
     missing = [name for name in leaf.facts if facts.get(name) is None]
     if missing:
@@ -475,7 +493,7 @@ def explain_leaf(
         table = env.tables[params["reference"]]
         key = facts[params["key_fact"]]
         figure = table.lookup(key, as_of.year + params.get("year_offset", 0))
-        factor = text.multiple(as_decimal(params["multiple"]))
+        factor = text.multiple(Decimal(as_decimal(params["multiple"])))
         place_en, place_zh = text.key_name(key)
         if figure is None:
             en = f"{fact_en} is {shown_en}; there is no {table.label['en']} figure for {place_en}, so an officer must assess it."
@@ -494,7 +512,7 @@ def explain_leaf(
         base = facts[params["of"]]
         base_en, base_zh = text.fact_value(base, base_spec)
         share = text.percent(Decimal(value) / Decimal(base)) if base > 0 else "—"
-        want = text.percent(as_decimal(params["ratio"]))
+        want = text.percent(Decimal(as_decimal(params["ratio"])))
         en = (
             f"{fact_en} {shown_en} is {share} of {base_spec['label']['en']} {base_en}; "
             f"the rule requires at least {want}."

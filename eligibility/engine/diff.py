@@ -85,14 +85,15 @@ def _identity(item: Any) -> str | None:
 
 def _where(trail: list[tuple[str, Any]]) -> tuple[str, str]:
     """A readable place: the labels of the things on the way (channel, rule), then the key."""
-    names_en, names_zh = [], []
+    names_en: list[str] = []
+    names_zh: list[str] = []
     for key, node in trail:
-        label = node.get("label") if isinstance(node, dict) else None
+        label: Any = node.get("label") if isinstance(node, dict) else None
         if label is None and isinstance(node, dict) and isinstance(node.get("when"), dict):
             label = node["when"].get("label")  # a group named by the rule that gates it (e.g. "Spouse")
         if isinstance(label, dict) and isinstance(label.get("en"), str) and key != "label":
             names_en.append(label["en"])
-            names_zh.append(label.get("zh", label["en"]))
+            names_zh.append(label.get("zh") or label["en"])
         elif key not in (
             "channels",
             "requirements",

@@ -71,6 +71,8 @@ class Criterion:
             brackets = [{**bracket, "points": min(bracket["points"], doc["cap"])} for bracket in brackets]
         self.numeric = "equals" not in brackets[0]
         self.max_points: int = max(0, *(bracket["points"] for bracket in brackets))
+        # (min, max, points) per band of a numeric line; (value, points) per value of an equals line.
+        self.bands: tuple[tuple[Any, ...], ...]
         if self.numeric:
             # Half-open bands [min, max); an open end is infinite.
             self.bands = tuple(
@@ -98,7 +100,7 @@ class Criterion:
                 (threshold_for(spec, bracket["equals"]) if spec else bracket["equals"], bracket["points"])
                 for bracket in brackets
             )
-            by_value = dict(self.bands)
+            by_value: dict[Any, int] = dict(self.bands)
 
             def equals_points(value: Any) -> int:
                 return by_value.get(value, 0)
@@ -320,7 +322,11 @@ def explain_criterion(
     elif derive == "multiple_of_reference":
         table = env.tables[params["reference"]]
         key = facts[params["key_fact"]]
-        year, amount = table.lookup(key, as_of.year + params.get("year_offset", 0))
+        figure = table.lookup(key, as_of.year + params.get("year_offset", 0))
+        if figure is None:
+            # The value was derived from this figure: without one it is None, explained above.
+            raise ValueError(f"no {table.name} figure for {key}")
+        year, amount = figure
         amount_en, amount_zh = text.fact_value(facts[criterion.fact], spec)
         ref_en, ref_zh = text.with_unit(amount, table.unit)
         times = text.multiple(value)
@@ -408,7 +414,8 @@ def _change_to_reach(
         figure = env.tables[params["reference"]].lookup(
             facts[params["key_fact"]], as_of.year + params.get("year_offset", 0)
         )
-        return Change(fact, ceil_amount(low * figure[1], spec), AT_LEAST)
+        # No figure: no amount reaches the band (the value itself is then unknown).
+        return Change(fact, ceil_amount(low * figure[1], spec), AT_LEAST) if figure is not None else None
     if derive == "ratio":
         whole = facts[params["of"]]
         return Change(fact, ceil_amount(low * whole, spec), AT_LEAST) if whole > 0 else None

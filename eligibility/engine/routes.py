@@ -41,7 +41,7 @@ def _met(node: dict[str, Any], status: dict[str, str]) -> bool:
 
 def _first_rule(node: dict[str, Any]) -> dict[str, Any]:
     while "op" not in node:
-        node = (node.get("all") or node.get("any"))[0]
+        node = (node.get("all") or node["any"])[0]
     return node
 
 

@@ -529,7 +529,7 @@ class _Validator:
         elif not isinstance(value, str):
             self.bad(path, f"{value!r} is not text", f"{value!r} 不是文本")
 
-    def reference_value(self, value: Any, path: str, table: str, allowed: list[str]) -> None:
+    def reference_value(self, value: Any, path: str, table: str | None, allowed: list[str]) -> None:
         close = suggestion(str(value), allowed)
         hint_en, hint_zh = (f"; did you mean '{close}'?", f"；是否应为“{close}”？") if close else ("", "")
         self.bad(
@@ -782,7 +782,7 @@ def unknown_key_error(path: str, key: str, known: Iterable[str]) -> PolicyError:
     return PolicyError(path=path, code="unknown_key", message={"en": en, "zh": zh})
 
 
-_JSON_TYPES_ZH = {
+_JSON_TYPES_ZH: dict[str, str] = {
     "object": "映射",
     "array": "列表",
     "string": "文本",
@@ -813,7 +813,7 @@ def _schema_errors(doc: Any) -> list[PolicyError]:
                 if key not in instance
             )
         elif kind == "type":
-            wanted = (
+            wanted: list[str] = (
                 error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             )
             found.append(

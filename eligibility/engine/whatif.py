@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .changes import Change
-from .conditions import MET, UNKNOWN, Leaf, Node, Score, leaf_change, points_needed
+from .conditions import MET, UNKNOWN, AllNode, Leaf, Node, Score, leaf_change, points_needed, scored
 from .points import point_alternatives
 
 Combo = dict[str, Change]
@@ -53,13 +53,14 @@ def _alternatives(
         if status is UNKNOWN:
             return []
         if node.op == "points_pass":
-            needed = points_needed(node, channel.env, score)
+            current = scored(score)
+            needed = points_needed(node, channel.env, current)
             return point_alternatives(
-                channel.criteria, facts=facts, as_of=as_of, env=channel.env, gap=needed - score[0]
+                channel.criteria, facts=facts, as_of=as_of, env=channel.env, gap=needed - current[0]
             )
         change = leaf_change(node, facts=facts, as_of=as_of, env=channel.env)
         return [] if change is None else [{change.fact: change}]
-    if node.kind == "all":
+    if isinstance(node, AllNode):
         if node.gate is not None and node.gate.check(facts, as_of, score)[0] is not MET:
             return []
         combos: list[Combo] = [{}]

@@ -32,9 +32,21 @@ class Role(models.TextChoices):
     POLICY_EXPERT = "policy_expert", _("Policy expert")
 
 
-OFFICER_ROLES = frozenset(
-    {Role.INTAKE_OFFICER, Role.REVIEWER, Role.APPROVER, Role.MANAGEMENT_OFFICER, Role.POLICY_ADMIN}
+# The one definition of "officer": the case officers, who see and act on cases in their office's
+# area (intake, review, approval, and management, who assign and oversee the work). The policy
+# administrator sets the policy and the quotas but handles no case: keeping them out of the case
+# roles keeps the one who writes the rules apart from those who apply them (a page or API that is
+# for both names the policy administrator as well). A superuser counts as an officer, as Django's
+# superuser holds every permission.
+CASE_OFFICER_ROLES: tuple[str, ...] = (
+    Role.INTAKE_OFFICER,
+    Role.REVIEWER,
+    Role.APPROVER,
+    Role.MANAGEMENT_OFFICER,
 )
+# The staff who belong to an office of the administration: the case officers and the policy
+# administrator.
+OFFICE_ROLES = frozenset({*CASE_OFFICER_ROLES, Role.POLICY_ADMIN})
 AGENCY_ROLES = frozenset({Role.AGENCY_STAFF, Role.AGENCY_SUPERVISOR})
 
 
@@ -197,7 +209,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_officer(self) -> bool:
-        return self.has_role(*OFFICER_ROLES)
+        """A case officer (CASE_OFFICER_ROLES) or a superuser; see `is_officer` for any user."""
+        return self.is_superuser or self.has_role(*CASE_OFFICER_ROLES)
 
     @property
     def is_agency_user(self) -> bool:
@@ -223,3 +236,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             if role in self.roles:
                 return role
         return None
+
+
+def is_officer(user) -> bool:
+    """`User.is_officer` for any request user: anonymous visitors and None are not officers."""
+    return bool(user is not None and user.is_authenticated and user.is_officer)

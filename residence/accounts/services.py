@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from residence.audit.services import audit_record
 
-from .models import AGENCY_ROLES, OFFICER_ROLES, Agency, Office, Role, User
+from .models import AGENCY_ROLES, OFFICE_ROLES, Agency, Office, Role, User
 
 
 @transaction.atomic
@@ -49,7 +49,7 @@ def staff_user_create(
         raise ValidationError({"agency": _("Agency staff must belong to exactly one agency.")})
     if agency is not None and not set(roles) & AGENCY_ROLES:
         raise ValidationError({"agency": _("Only agency staff belong to an agency.")})
-    if set(roles) & OFFICER_ROLES and office is None:
+    if set(roles) & OFFICE_ROLES and office is None:
         raise ValidationError({"office": _("Officers must belong to an office.")})
     user = User.objects.create_user(
         email=email,

@@ -10,9 +10,12 @@ from django.conf import settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.views import APIView
 
 
-class _DocsAccess:
+class _DocsAccess(APIView):
+    """Mixed into drf-spectacular's views (APIViews), before them in the bases."""
+
     def initial(self, request, *args, **kwargs):
         if settings.API_DOCS == "off":
             raise NotFound

@@ -30,29 +30,3 @@ def storage_encryption_key_check(app_configs, **kwargs):
             )
         ]
     return []
-
-
-@register(Tags.security, deploy=True)
-def card_signing_key_check(app_configs, **kwargs):
-    """Cards' QR codes are signed: production needs its own Ed25519 key, not the development one."""
-    from cards.offline import DEV_KEY_ID as CARD_DEV_KEY_ID
-
-    keys = getattr(settings, "CARDS_KEYS", None)
-    if keys is None:
-        return [
-            Error(
-                "CARDS_SIGNING_KEYS is not set: cards' QR codes and the revocation list cannot be signed.",
-                hint="Set CARDS_SIGNING_KEYS=id:base64seed (`manage.py card_signing_key` prints one). "
-                "See docs/security.md.",
-                id="residence.E003",
-            )
-        ]
-    if CARD_DEV_KEY_ID in keys.private:
-        return [
-            Error(
-                "The development card signing key is configured: it lives beside the database.",
-                hint="Configure CARDS_SIGNING_KEYS with a production key (docs/security.md).",
-                id="residence.E004",
-            )
-        ]
-    return []

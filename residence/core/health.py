@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.db import connection
 
@@ -40,6 +41,16 @@ def check_workers(timeout: float) -> str:
     return ", ".join(sorted(name for reply in replies for name in reply))
 
 
+# Figures from the apps (name -> callable returning a dict), shown beside the checks but never
+# deciding the status. Each app registers its own in AppConfig.ready, so this shared package
+# names no app (verification registers the state of its queue).
+_FIGURES: dict[str, Callable[[], dict]] = {}
+
+
+def register_figures(name: str, probe: Callable[[], dict]) -> None:
+    _FIGURES[name] = probe
+
+
 def health_report(*, worker_timeout: float) -> dict:
     checks = {
         "database": _timed(check_database),
@@ -52,8 +63,7 @@ def health_report(*, worker_timeout: float) -> dict:
         else {"ok": False, "detail": "broker unavailable", "ms": 0.0}
     )
     status = "ok" if all(c["ok"] for c in checks.values()) else "unavailable"
-    # Figures only: the verification queue never decides the status (database, broker and worker do).
-    from verification.selectors import verification_health
-
-    checks["verification"] = _timed(verification_health)
+    # Figures only: they never decide the status (database, broker and worker do).
+    for name, probe in _FIGURES.items():
+        checks[name] = _timed(probe)
     return {"status": status, "checks": checks}

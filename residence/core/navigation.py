@@ -6,13 +6,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-from residence.accounts.models import Role
 
 
 @dataclass(frozen=True)
@@ -22,15 +21,23 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: everyone, signed in or not
     signed_in: bool | None = None  # True: only signed in; False: only signed out
     # A last test on the signed-in user (e.g. "has a card"), for items a role alone cannot decide.
-    shown: Callable[[object], bool] | None = None
+    shown: Callable[[Any], bool] | None = None
 
 
+# Roles by their values (residence.accounts.models.Role): this shared package is below accounts and
+# does not import it (tests/residence/test_import_graph.py).
 CORE_NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", signed_in=True),
-    NavItem(_("System administration"), "admin:index", roles=frozenset({Role.SYSTEM_ADMIN})),
-    NavItem(_("Audit log"), "audit_log", roles=frozenset({Role.SYSTEM_ADMIN, Role.POLICY_ADMIN})),
-    # For the people who build on the API (officers, administrators, intermediaries); not applicants.
-    NavItem(_("API documentation"), "api_docs", roles=frozenset(set(Role.values) - {Role.APPLICANT})),
+    NavItem(_("System administration"), "admin:index", roles=frozenset({"system_admin"})),
+    NavItem(_("Audit log"), "audit_log", roles=frozenset({"system_admin", "policy_admin"})),
+    # For the people who build on the API (officers, administrators, intermediaries); not applicants:
+    # any role but the applicant's.
+    NavItem(
+        _("API documentation"),
+        "api_docs",
+        signed_in=True,
+        shown=lambda user: bool(user.roles - {"applicant"}),
+    ),
 )
 
 

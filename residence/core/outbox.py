@@ -58,7 +58,7 @@ def publish(task, *, args: tuple | list = (), kwargs: dict | None = None, **opti
     try:
         task.apply_async(args=args, kwargs=kwargs, retry_policy=PUBLISH_RETRY_POLICY, **options)
         return True
-    except Exception:  # noqa: BLE001 - whatever the transport raises, the caller must go on
+    except Exception:  # whatever the transport raises, the caller must go on
         if eager:
             raise  # eager (tests): the "broker" is the task itself, and its errors must show
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
@@ -191,7 +191,7 @@ def outbox_deliver(message_id: int) -> str:
     marker = current_message.set(message.pk)
     try:
         run(**message.kwargs)
-    except Exception as error:  # noqa: BLE001 - any failure is a retry, bounded by OUTBOX_MAX_ATTEMPTS
+    except Exception as error:  # any failure is a retry, bounded by OUTBOX_MAX_ATTEMPTS
         logger.warning("%s failed (attempt %s)", message, message.attempts, exc_info=True)
         outcome = _finish(message, token, error=error)
         if app.conf.task_always_eager:

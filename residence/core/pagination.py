@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -54,7 +54,12 @@ def _decode(cursor: str, size: int) -> list[Any]:
     def typed(value: Any) -> Any:
         if isinstance(value, dict) and len(value) == 1:
             ((kind, text),) = value.items()
-            parse = {"dt": dt.datetime.fromisoformat, "d": dt.date.fromisoformat, "dec": Decimal}.get(kind)
+            parsers: dict[str, Callable[[str], Any]] = {
+                "dt": dt.datetime.fromisoformat,
+                "d": dt.date.fromisoformat,
+                "dec": Decimal,
+            }
+            parse = parsers.get(kind)
             if parse is None:
                 raise ValueError(kind)
             return parse(text)

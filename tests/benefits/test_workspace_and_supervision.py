@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from benefits import demo, selectors, services
 from benefits.models import TREATMENT_AREAS, BenefitItem, BenefitItemVersion, Category, HolderProfile
-from residence.core.demo import seed_organisations, seed_users
+from residence.accounts.demo import seed_organisations, seed_users
 
 from .conftest import item_values
 

@@ -884,8 +884,9 @@ row("eligibility:bans", POLICY | MANAGERS)
 
 # verification
 row("verification:monitor", POLICY)
-# The page is for officers of the case (the system administrator reads checks through the API).
-row("verification:application_checks", GD_OFFICERS, kwargs=pk("evidence_case"))
+# The page is for those who read the case, as the API is (one definition of officer: the
+# superuser is one, as on the case page).
+row("verification:application_checks", CASE_READERS_GD, kwargs=pk("evidence_case"))
 row(
     "verification:check_rerun",
     CASE_READERS_GD | POLICY,
@@ -945,8 +946,9 @@ row("api_policy_document", POLICY, kwargs=pk("policy_draft"), method="PUT", json
 row("api_policy_publish", POLICY, kwargs=pk("policy_draft"), method="POST", json=True)
 row("api_talent_programs", SIGNED_IN)
 row("api_talent_program", SIGNED_IN, kwargs=pk("talent_program"))
-# Approvers and the other officers plan with the quota (figures, no one's personal data).
-row("api_family_quotas", ALL_OFFICERS | {POLICY_ADMIN})
+# Approvers and the other officers plan with the quota (figures, no one's personal data); the
+# policy administrator sets it; the superuser counts as an officer everywhere (one definition).
+row("api_family_quotas", ALL_OFFICERS | POLICY)
 row("api_bans", POLICY | MANAGERS)
 row("api_self_check", EVERYONE, method="POST", json=True)
 # applications

@@ -105,13 +105,17 @@ def test_a_late_answer_from_an_attempt_that_lost_its_lease_is_discarded(
 ):
     application = accept(submitted_case(), ivan, django_capture_on_commit_callbacks, execute=False)
     check = VerificationCheck.objects.get(application=application, kind="degree")
-    first = services.check_claim(check_id=check.pk, run=check.run)
+    [first] = services.checks_claim(pairs=[(check.pk, check.run)])
     VerificationCheck.objects.filter(pk=check.pk).update(deadline=check.created_at)  # the lease runs out
-    second = services.check_claim(check_id=check.pk, run=check.run)
+    [second] = services.checks_claim(pairs=[(check.pk, check.run)])
     from verification.connectors import connector_for
 
-    assert services.check_record(claim=second, answer=connector_for("degree").ask(second.query)) == "recorded"
-    assert services.check_record(claim=first, answer=connector_for("degree").ask(first.query)) == "superseded"
+    def record(claim) -> str:
+        answer = connector_for("degree").ask(claim.query)
+        return services.checks_record(outcomes=[services.CheckOutcome(claim=claim, answer=answer)])[check.pk]
+
+    assert record(second) == "recorded"
+    assert record(first) == "superseded"
     assert AuditEntry.objects.filter(action="verification.result", object_id=str(check.pk)).count() == 1
     outcomes = list(
         VerificationAttempt.objects.filter(verification_check=check).values_list("outcome", flat=True)

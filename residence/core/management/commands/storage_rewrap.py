@@ -16,6 +16,7 @@ from django.db import models, transaction
 
 from residence import encryption
 from residence.audit.services import audit_record
+from residence.storage import EncryptedStorageMixin
 
 
 def stored_names() -> list[str]:
@@ -47,13 +48,14 @@ class Command(BaseCommand):
         if new_key:
             self.stdout.write(encryption.new_key())
             return
-        if not hasattr(default_storage, "replace_raw"):
+        storage = default_storage
+        if not isinstance(storage, EncryptedStorageMixin):
             raise CommandError("The default storage is not an encrypted storage (residence.storage).")
         keyring = encryption.configured_keyring()
         counts = {"sealed": 0, "rewrapped": 0, "current": 0, "missing": 0}
         for name in stored_names():
             try:
-                raw = default_storage.read_raw(name)
+                raw = storage.read_raw(name)
             except FileNotFoundError:
                 counts["missing"] += 1
                 continue
@@ -64,7 +66,7 @@ class Command(BaseCommand):
                 continue
             counts["rewrapped" if sealed_before else "sealed"] += 1
             if not dry_run:
-                default_storage.replace_raw(name, updated)
+                storage.replace_raw(name, updated)
         if not dry_run:
             with transaction.atomic():
                 audit_record(actor=None, action="storage.rewrap", after={"key_id": keyring.current, **counts})

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from residence.accounts.demo import demo_password, seed_organisations, seed_users
 from residence.accounts.models import Role
-from residence.core.demo import demo_password, seed_organisations, seed_users
 
 
 class Command(BaseCommand):
