@@ -50,6 +50,11 @@ def _owner_q(user, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}owner": user})
     if user.has_role(Role.INTERMEDIARY):
         q |= Q(**{f"{prefix}owner__in": client_owner_ids(user)})
+    if user.has_role(Role.COUNTER_STAFF):
+        # The walk-ins the user's window filed and nobody has claimed yet (counters builds on this app).
+        from counters.selectors import held_owner_ids
+
+        q |= Q(**{f"{prefix}owner__in": held_owner_ids(user)})
     return q
 
 

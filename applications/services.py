@@ -111,6 +111,12 @@ def acts_for(user, owner_id: int) -> bool:
         return False
     if user.pk == owner_id:
         return True
+    if user.has_role(Role.COUNTER_STAFF):
+        # A service window acts for the walk-in it filed until the person claims it (issue 15);
+        # imported here because the counters app builds on this one.
+        from counters.selectors import window_holds
+
+        return window_holds(user=user, owner_id=owner_id)
     return (
         user.has_role(Role.INTERMEDIARY)
         and Authorisation.objects.filter(
@@ -318,6 +324,10 @@ def _notify_many(applications: list[Application], *, reason: str, status: str | 
             notifications.append(
                 Notification(recipient=user, application=application, status=current, reason=reason)
             )
+            if not user.is_active:
+                # A walk-in's placeholder owner (counters): the inbox row moves to the person who
+                # claims the case; its address receives nothing.
+                continue
             mails.append(
                 (
                     user.email,
@@ -1211,6 +1221,10 @@ def application_accept(*, actor, application: Application) -> Application:
     from identity.services import identity_require_decided
 
     identity_require_decided(application=application)
+    from counters.services import intake_require
+
+    # In person at a window or office: passport original, photo, fingerprints (issue 15).
+    intake_require(application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
         if missing:

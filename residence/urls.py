@@ -71,6 +71,7 @@ urlpatterns = [
     path("", include("figures.urls")),
     path("", include("identity.urls")),
     path("", include("privacy.urls")),
+    path("", include("counters.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"
