@@ -62,6 +62,9 @@ class WalkIn(models.Model):
         verbose_name_plural = _("walk-in filings")
         indexes = [models.Index(fields=["window", "claimed_at"], name="walkin_window_claimed")]
 
+    def __str__(self) -> str:
+        return f"walk-in {self.pk} at {self.window_id}"
+
 
 class IntakeRecord(models.Model):
     """The in-person checks at intake: the event and its operator, never biometric data."""
@@ -86,6 +89,9 @@ class IntakeRecord(models.Model):
     class Meta:
         verbose_name = _("in-person intake record")
         verbose_name_plural = _("in-person intake records")
+
+    def __str__(self) -> str:
+        return f"intake of application {self.application_id}"
 
 
 class CardCollection(models.Model):
@@ -124,3 +130,6 @@ class CardCollection(models.Model):
         verbose_name = _("card collection")
         verbose_name_plural = _("card collections")
         indexes = [models.Index(fields=["place", "collected_at"], name="collection_place_collected")]
+
+    def __str__(self) -> str:
+        return f"collection of card {self.card_id}"

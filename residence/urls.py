@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("verification.api_urls")),
     path("", include("cards.api_urls")),
     path("", include("figures.api_urls")),
+    path("", include("counters.api_urls")),
 ]
 
 urlpatterns = [

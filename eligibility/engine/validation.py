@@ -117,15 +117,18 @@ class _Validator:
         counters = doc.get("counters")
         if counters is not None and self.mapping(counters, "counters"):
             intake = counters.get("in_person_intake")
-            if intake is not None and self.mapping(intake, "counters.in_person_intake"):
-                if self.required(intake, ("required",), "counters.in_person_intake"):
-                    for key in ("required", "waived_for_green_channel"):
-                        if key in intake and not isinstance(intake[key], bool):
-                            self.bad(
-                                f"counters.in_person_intake.{key}",
-                                "must be true or false",
-                                "须为 true 或 false",
-                            )
+            if (
+                intake is not None
+                and self.mapping(intake, "counters.in_person_intake")
+                and self.required(intake, ("required",), "counters.in_person_intake")
+            ):
+                for key in ("required", "waived_for_green_channel"):
+                    if key in intake and not isinstance(intake[key], bool):
+                        self.bad(
+                            f"counters.in_person_intake.{key}",
+                            "must be true or false",
+                            "须为 true 或 false",
+                        )
             if "card_collection_days" in counters:
                 days = counters["card_collection_days"]
                 if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:

@@ -31,7 +31,7 @@ from applications.models import Application, Notification, Status
 from residence.core import outbox
 from residence.core.models import OutboxMessage
 from tests.agency_simulator import Simulator
-from tests.applications.factories import ProfileFactory, submitted
+from tests.applications.factories import ProfileFactory, intake_done, submitted
 from tests.conftest import WorkerProcess, wait_for
 from verification import services
 from verification.models import UNFINISHED, VerificationAttempt, VerificationCheck
@@ -174,6 +174,7 @@ def test_a_fault_run_loses_and_duplicates_nothing_and_drains_within_a_minute(
     try:
         quarter = CASES // 4
         for application in cases[:quarter]:
+            intake_done(application, ivan)
             application_services.application_accept(actor=ivan, application=application)
 
         log("first quarter accepted")
@@ -205,6 +206,7 @@ def test_a_fault_run_loses_and_duplicates_nothing_and_drains_within_a_minute(
         simulator.stop()
         simulator_back = time.monotonic() + 15
         for application in cases[3 * quarter :]:
+            intake_done(application, ivan)
             application_services.application_accept(actor=ivan, application=application)
         time.sleep(max(0.0, simulator_back - time.monotonic()))
         simulator.start()
