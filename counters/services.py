@@ -158,7 +158,7 @@ def walk_in_code_reissue(*, actor, walk_in: WalkIn) -> WalkIn:
     """A new code (the old one stops working), e.g. when the first e-mail was lost or expired."""
     _require_counter_staff(actor)
     walk_in = (
-        WalkIn.objects.select_for_update()
+        WalkIn.objects.select_for_update(of=("self",))
         .select_related("profile", "application", "window")
         .get(pk=walk_in.pk)
     )
