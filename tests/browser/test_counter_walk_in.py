@@ -153,6 +153,7 @@ def test_a_walk_in_is_filed_claimed_taken_in_and_its_card_collected(page, browse
     collection = CardCollection.objects.get(card=card)
     assert collection.place == centre
     page.goto("/counters/")
+    _check_both_widths(page, "workspace_card_zh")
     page.get_by_role("link", name=re.compile(card.number)).click()
     page.locator("#collection-form input[value='authorised']").check()
     page.locator("#collection-form input[name='id_checked']").check()
