@@ -265,6 +265,16 @@ def _advance(application: Application, target: str, owner: User) -> None:
             actor=ivan, application=_fresh(application), reason="The tax record for 2023 is missing a page."
         )
         return
+    from counters.services import intake_record
+
+    # Seen in person at the Guangzhou office before intake accepts (issue 15).
+    intake_record(
+        actor=ivan,
+        application=_fresh(application),
+        passport_checked=True,
+        photo_taken=True,
+        fingerprints_taken=True,
+    )
     services.application_accept(actor=ivan, application=_fresh(application))
     if target == Status.VERIFYING:
         return
