@@ -1189,6 +1189,6 @@ def test_a_token_opens_the_api_as_its_owner_and_only_to_their_records(world, db)
 
 def test_the_matrix_asked_every_persona(world):
     """The personas the issue names are all here, each a real account (or the key, or no one)."""
-    assert len(PERSONAS) == len(set(PERSONAS)) == 30
+    assert len(PERSONAS) == len(set(PERSONAS)) == 32
     assert set(world.users) == set(PERSONAS) - {ANONYMOUS, API_KEY, STATISTICS_KEY}
     assert world.raw_api_key
