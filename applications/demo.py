@@ -21,7 +21,7 @@ from eligibility.models import NominatingBody
 from residence.accounts.demo import demo_password
 from residence.accounts.models import Office, Role, User
 
-from . import services
+from . import extensions, services
 from .models import ApplicantProfile, Application, Authorisation, Nomination, Status
 from .reasons import failing_criteria
 
@@ -265,6 +265,9 @@ def _advance(application: Application, target: str, owner: User) -> None:
             actor=ivan, application=_fresh(application), reason="The tax record for 2023 is missing a page."
         )
         return
+    for prepare in extensions.demo_accept_preparers:
+        # Seen in person at the Guangzhou office before intake accepts (issue 15).
+        prepare(actor=ivan, application=_fresh(application))
     services.application_accept(actor=ivan, application=_fresh(application))
     if target == Status.VERIFYING:
         return

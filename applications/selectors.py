@@ -18,6 +18,7 @@ from django.utils import timezone
 from residence.accounts.models import Role, User, is_officer
 from residence.core.pagination import KeysetPage, keyset_paginate
 
+from . import extensions
 from .access import OFFICER_QUEUE_ROLES, STAGE_ROLE, jurisdiction_q, officer_may_act
 from .channels import CHANNELS, FACTS_RELATED_NAMES
 from .models import (
@@ -50,6 +51,10 @@ def _owner_q(user, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}owner": user})
     if user.has_role(Role.INTERMEDIARY):
         q |= Q(**{f"{prefix}owner__in": client_owner_ids(user)})
+    for party in extensions.acting_parties:
+        # The walk-ins the user's window filed and nobody has claimed yet (issue 15).
+        if user.has_role(party.role):
+            q |= Q(**{f"{prefix}owner__in": party.owner_ids(user)})
     return q
 
 

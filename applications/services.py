@@ -35,7 +35,7 @@ from residence.core.db import rows_update
 from residence.core.tasks import publish_many_after_commit, send_email_task
 from residence.core.validators import validate_fact_date_plausible, validate_no_nul, validate_visible_text
 
-from . import uploads
+from . import extensions, uploads
 from .access import (
     STAGE_ROLE,
     is_supervisor,
@@ -111,6 +111,10 @@ def acts_for(user, owner_id: int) -> bool:
         return False
     if user.pk == owner_id:
         return True
+    for party in extensions.acting_parties:
+        # A service window acts for the walk-in it filed until the person claims it (issue 15).
+        if user.has_role(party.role):
+            return party.acts_for(user=user, owner_id=owner_id)
     return (
         user.has_role(Role.INTERMEDIARY)
         and Authorisation.objects.filter(
@@ -318,6 +322,10 @@ def _notify_many(applications: list[Application], *, reason: str, status: str | 
             notifications.append(
                 Notification(recipient=user, application=application, status=current, reason=reason)
             )
+            if not user.is_active:
+                # A walk-in's placeholder owner (counters): the inbox row moves to the person who
+                # claims the case; its address receives nothing.
+                continue
             mails.append(
                 (
                     user.email,
@@ -1244,6 +1252,9 @@ def application_accept(*, actor, application: Application) -> Application:
     from identity.services import identity_require_decided
 
     identity_require_decided(application=application)
+    for gate in extensions.acceptance_gates:
+        # In person at a window or office: passport original, photo, fingerprints (issue 15).
+        gate(application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
         if missing:

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "identity",
     "privacy",
     "appointments",
+    "counters",
 ]
 
 MIDDLEWARE = [
@@ -512,6 +513,15 @@ CARDS_RESIDENCE_WARNING_MARGIN_DAYS = env.int("CARDS_RESIDENCE_WARNING_MARGIN_DA
 CELERY_BEAT_SCHEDULE["cards-expire-due"] = {"task": "cards.tasks.cards_expire_due_task", "schedule": 6 * 3600}
 CELERY_BEAT_SCHEDULE["cards-residence-review"] = {
     "task": "cards.tasks.residence_review_task",
+    "schedule": 24 * 3600,
+}
+
+# --- service windows (R20, issue 15) ---
+# Days a walk-in's claim code stays valid; the window can send a new one after that.
+COUNTER_CLAIM_CODE_DAYS = env.int("COUNTER_CLAIM_CODE_DAYS", default=30)
+# The period after which a card is flagged uncollected is policy data (counters.card_collection_days).
+CELERY_BEAT_SCHEDULE["counters-flag-uncollected"] = {
+    "task": "counters.tasks.collections_flag_uncollected_task",
     "schedule": 24 * 3600,
 }
 

@@ -25,6 +25,7 @@ api_patterns = [
     path("", include("verification.api_urls")),
     path("", include("cards.api_urls")),
     path("", include("figures.api_urls")),
+    path("", include("counters.api_urls")),
 ]
 
 urlpatterns = [
@@ -74,6 +75,7 @@ urlpatterns = [
     path("", include("identity.urls")),
     path("", include("privacy.urls")),
     path("", include("appointments.urls")),
+    path("", include("counters.urls")),
 ]
 
 handler404 = "residence.core.views.page_not_found"

@@ -548,6 +548,24 @@ POLICY_SCHEMA: dict[str, Any] = {
             },
             ("min_days_per_year",),
         ),
+        "counters": _obj(
+            "Service windows: the in-person intake and card collection.",
+            {
+                "in_person_intake": _obj(
+                    "Whether a case needs the in-person checks (passport original, photo, fingerprints) "
+                    "before it leaves intake.",
+                    {
+                        "required": {"type": "boolean", "description": "The checks are needed."},
+                        "waived_for_green_channel": {
+                            "type": "boolean",
+                            "description": "Green-channel cases may leave intake without them.",
+                        },
+                    },
+                    ("required",),
+                ),
+                "card_collection_days": _int("Days after which an uncollected card is flagged.", 1, 3650),
+            },
+        ),
         "verification": _obj(
             "Cross-agency checks per channel.",
             {

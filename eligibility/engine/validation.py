@@ -114,6 +114,29 @@ class _Validator:
                     )
             if "legal_basis" in residence:
                 self.translated(residence["legal_basis"], "holder_residence.legal_basis")
+        counters = doc.get("counters")
+        if counters is not None and self.mapping(counters, "counters"):
+            intake = counters.get("in_person_intake")
+            if (
+                intake is not None
+                and self.mapping(intake, "counters.in_person_intake")
+                and self.required(intake, ("required",), "counters.in_person_intake")
+            ):
+                for key in ("required", "waived_for_green_channel"):
+                    if key in intake and not isinstance(intake[key], bool):
+                        self.bad(
+                            f"counters.in_person_intake.{key}",
+                            "must be true or false",
+                            "须为 true 或 false",
+                        )
+            if "card_collection_days" in counters:
+                days = counters["card_collection_days"]
+                if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
+                    self.bad(
+                        "counters.card_collection_days",
+                        "must be a whole number of days from 1 to 3650",
+                        "须为1至3650之间的整数天数",
+                    )
         verification = doc.get("verification")
         if verification is not None and self.mapping(verification, "verification"):
             checks = verification.get("checks", {})

@@ -111,6 +111,16 @@ OFFICES = [
         "CN-GD",
         "440300",
     ),
+    # R20: a one-stop window under the provincial office (its kind and address in OFFICE_PLACES).
+    (
+        "gd-ftsc",
+        "Guangdong Foreign Talent Service Centre",
+        "广东省外国人才服务中心",
+        "provincial",
+        "gd",
+        "CN-GD",
+        "",
+    ),
     (
         "sc",
         "Sichuan Provincial Exit-Entry Administration",
@@ -141,6 +151,23 @@ OFFICES = [
 ]
 
 
+# Where walk-in applicants go (demo addresses, not the real ones); code -> kind, English, Chinese, phone.
+OFFICE_PLACES = {
+    "gd-gz": (
+        "office",
+        "Exit-entry hall, Yuexiu District, Guangzhou (demo)",
+        "广州市越秀区出入境大厅（演示）",
+        "020-0000-0001",
+    ),
+    "gd-ftsc": (
+        "service_centre",
+        "Foreign talent one-stop window, Tianhe District, Guangzhou (demo)",
+        "广州市天河区外国人才一站式服务窗口（演示）",
+        "020-0000-0002",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class DemoUser:
     email: str
@@ -159,6 +186,7 @@ DEMO_USERS = [
     DemoUser("dmitri@applicant.demo", "Dmitri Petrov", (Role.APPLICANT,)),
     DemoUser("ines@intermediary.demo", "Ines Keller", (Role.INTERMEDIARY,)),
     DemoUser("ivan@intake.demo", "Ivan Zhou", (Role.INTAKE_OFFICER,), office="gd-gz"),
+    DemoUser("cora@counter.demo", "Cora Lin", (Role.COUNTER_STAFF,), office="gd-ftsc"),
     DemoUser("rita@review.demo", "Rita Chen", (Role.REVIEWER,), office="gd"),
     DemoUser("arthur@approve.demo", "Arthur Li", (Role.APPROVER,), office="gd"),
     # The default policy has approval taken at national level: Nadia approves the demo cases.
@@ -199,6 +227,10 @@ def seed_organisations() -> None:
                 "province": province,
                 "city_code": city,
             },
+        )
+    for code, (kind, address_en, address_zh, phone) in OFFICE_PLACES.items():
+        Office.objects.filter(code=code).update(
+            kind=kind, address_en=address_en, address_zh=address_zh, phone=phone
         )
 
 

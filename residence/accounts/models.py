@@ -30,6 +30,9 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     # R5: the policy expert consultation mechanism; reads anonymised research extracts only.
     POLICY_EXPERT = "policy_expert", _("Policy expert")
+    # R20, issue 15: staff of a one-stop service window (an office or a foreign-talent service
+    # centre, their `office`); they file for walk-in applicants and hand over cards.
+    COUNTER_STAFF = "counter_staff", _("Counter staff")
 
 
 # The one definition of "officer": the case officers, who see and act on cases in their office's
@@ -46,7 +49,7 @@ CASE_OFFICER_ROLES: tuple[str, ...] = (
 )
 # The staff who belong to an office of the administration: the case officers and the policy
 # administrator.
-OFFICE_ROLES = frozenset({*CASE_OFFICER_ROLES, Role.POLICY_ADMIN})
+OFFICE_ROLES = frozenset({*CASE_OFFICER_ROLES, Role.POLICY_ADMIN, Role.COUNTER_STAFF})
 AGENCY_ROLES = frozenset({Role.AGENCY_STAFF, Role.AGENCY_SUPERVISOR})
 
 
@@ -97,8 +100,18 @@ class Office(BilingualNameMixin):
         PROVINCIAL = "provincial", _("Provincial")
         MUNICIPAL = "municipal", _("Municipal")
 
+    class Kind(models.TextChoices):
+        EXIT_ENTRY_OFFICE = "office", _("Exit-entry office")
+        # R20: a one-stop window for foreign talent, in the tree under the office it belongs to.
+        SERVICE_CENTRE = "service_centre", _("Foreign-talent service centre")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EXIT_ENTRY_OFFICE)
+    # Where walk-in applicants and card holders go; opening hours belong to the appointments app.
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -118,6 +131,11 @@ class Office(BilingualNameMixin):
                 name="office_area_matches_level",
             )
         ]
+
+    @property
+    def address(self) -> str:
+        zh = (get_language() or "en").startswith("zh")
+        return (self.address_zh or self.address_en) if zh else (self.address_en or self.address_zh)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -230,6 +248,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             Role.AGENCY_STAFF,
             Role.POLICY_EXPERT,
             Role.NOMINATING_BODY_STAFF,
+            Role.COUNTER_STAFF,
             Role.INTERMEDIARY,
             Role.APPLICANT,
         ):

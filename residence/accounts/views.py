@@ -39,6 +39,7 @@ HOME_TEMPLATES = {
     Role.AGENCY_STAFF: "home/agency.html",
     Role.AGENCY_SUPERVISOR: "home/agency.html",
     Role.NOMINATING_BODY_STAFF: "home/nominating_body.html",
+    Role.COUNTER_STAFF: "home/counter.html",
     Role.SYSTEM_ADMIN: "home/system_admin.html",
     Role.POLICY_EXPERT: "home/policy_expert.html",
 }

@@ -119,6 +119,11 @@ def complete_draft(profile: ApplicantProfile, *, channel: str = "work", facts: d
     """A draft with valid facts and every required document uploaded."""
     actor = profile.owner
     application = services.application_create(actor=actor, profile=profile, channel=channel)
+    return fill_draft(application, actor=actor, channel=channel, facts=facts)
+
+
+def fill_draft(application, *, actor, channel: str = "work", facts: dict | None = None):
+    """Valid facts and every required document on a draft, entered by ``actor`` (owner, agent, window)."""
     facts = WORK_FACTS if facts is None and channel == "work" else (facts or {})
     services.application_update(
         actor=actor,
@@ -142,10 +147,25 @@ def submitted(profile: ApplicantProfile, **kwargs):
     return services.application_submit(actor=profile.owner, application=application, declaration=True)
 
 
+def intake_done(application, officer):
+    """The in-person intake (passport original, photo, fingerprints) recorded by the intake officer, as
+    application_accept needs it first (issue 15)."""
+    from counters import services as counter_services
+
+    counter_services.intake_record(
+        actor=officer,
+        application=application,
+        passport_checked=True,
+        photo_taken=True,
+        fingerprints_taken=True,
+    )
+
+
 def accept_and_verify(application, intake_officer):
     """Intake accepts; the verification stage ends as the verification app would end it when its checks have results."""
     from applications.models import Application, Status
 
+    intake_done(application, intake_officer)
     services.application_accept(actor=intake_officer, application=application)
     application = Application.objects.get(pk=application.pk)
     if application.status == Status.VERIFYING:

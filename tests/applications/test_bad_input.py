@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from applications import services
 from applications.models import ApplicantProfile, Application, ApplicationDocument, Status
+from tests.applications.factories import intake_done
 
 from .factories import ProfileFactory, accept_and_verify, complete_draft, pdf_bytes, png_bytes, submitted
 
@@ -240,6 +241,7 @@ def test_a_refusal_and_a_return_need_a_reason(ivan):
 
 def test_a_transition_from_the_wrong_state_is_a_409(ivan):
     application = submitted(ProfileFactory())
+    intake_done(application, ivan)
     client = client_for(ivan)
     assert (
         client.post(f"/api/applications/{application.pk}/actions/accept/", {}, format="json").status_code

@@ -11,7 +11,7 @@ from applications import services
 from applications.errors import TransitionConflict
 from applications.models import Application, Status, StatusChange
 
-from .factories import ProfileFactory, officer, submitted
+from .factories import ProfileFactory, intake_done, officer, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +20,7 @@ def test_two_intake_officers_accepting_at_once_exactly_one_wins(postgres, office
     first = officer("intake_officer", office_tree["gd-gz"])
     second = officer("intake_officer", office_tree["gd-gz"])
     application = submitted(ProfileFactory())
+    intake_done(application, first)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -14,7 +14,7 @@ from applications.errors import TransitionConflict
 from applications.models import Application, Nomination, Notification, Status
 from applications.notifications import NOMINATION_LAPSED
 from residence.audit.models import AuditEntry
-from tests.applications.factories import ProfileFactory, submitted
+from tests.applications.factories import ProfileFactory, intake_done, submitted
 from tests.eligibility.factories import nominating_body
 from verification.models import CheckStatus, VerificationCheck
 
@@ -50,6 +50,7 @@ def test_a_nomination_not_answered_by_its_deadline_lapses_and_the_case_goes_on(
     most, ivan, django_capture_on_commit_callbacks
 ):
     application = contribution_case()
+    intake_done(application, ivan)
     services.application_accept(actor=ivan, application=application)
     # The agencies have answered every check; the case waits for the body alone.
     VerificationCheck.objects.filter(application=application).update(status=CheckStatus.VERIFIED)

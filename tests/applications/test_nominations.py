@@ -14,7 +14,7 @@ from applications import services
 from applications.errors import TransitionConflict
 from applications.models import Application, Nomination, Status
 from residence.audit.models import AuditEntry
-from tests.applications.factories import ProfileFactory, complete_draft, submitted
+from tests.applications.factories import ProfileFactory, complete_draft, intake_done, submitted
 from tests.eligibility.factories import nominating_body
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,7 @@ def test_an_unregistered_body_cannot_be_named():
 def test_the_case_waits_in_verification_for_the_body_and_moves_on_with_its_answer(most, ivan):
     application = contribution_case()
     _, mei = most
+    intake_done(application, ivan)
     services.application_accept(actor=ivan, application=application)
     # The criminal-record check has its result; the body has not answered yet.
     services.application_verification_completed(application=application)

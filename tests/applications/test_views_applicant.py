@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application, ApplicationDocument, Status
+from tests.applications.factories import intake_done
 from tests.factories import UserFactory
 
 from .factories import ProfileFactory, complete_draft, png_upload, submitted
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def accept_and_verify(application, intake_officer):
     """Intake accepts; the verification stage then ends as the verification app ends it when its checks have results."""
+    intake_done(application, intake_officer)
     services.application_accept(actor=intake_officer, application=application)
     application.refresh_from_db()
     if application.status == Status.VERIFYING:

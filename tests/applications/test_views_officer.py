@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import Application, Status
 from residence.audit.models import AuditEntry
+from tests.applications.factories import intake_done
 from tests.factories import UserFactory
 
 from .factories import ProfileFactory, png_upload, submitted
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def accept_and_verify(application, intake_officer):
     """Intake accepts; the verification stage then ends as the verification app ends it when its checks have results."""
+    intake_done(application, intake_officer)
     services.application_accept(actor=intake_officer, application=application)
     application.refresh_from_db()
     if application.status == Status.VERIFYING:
@@ -33,6 +35,7 @@ def _action(client, application, code, reason=""):
 
 def test_officers_take_a_case_from_intake_to_approval_through_the_case_page(client, ivan, rita, nadia):
     application = submitted(ProfileFactory())
+    intake_done(application, ivan)
     client.force_login(ivan)
     page = client.get(reverse("applications:case", args=[application.pk])).content.decode()
     assert "Accept: the application is complete" in page

@@ -165,6 +165,13 @@ def test_a_work_application_goes_from_submission_to_approval_across_five_account
     log_in(page, "ivan@example.org")
     assert_accessible(page)
     open_case(page, "intake", reference)
+    # The in-person checks first (issue 15), from the case page.
+    page.get_by_role("link", name="Record the in-person intake").click()
+    for name in ("passport_checked", "photo_taken", "fingerprints_taken"):
+        page.locator(f"#intake-form input[name='{name}']").check()
+    page.locator("#intake-form button[type=submit]").click()
+    assert page.get_by_text("The in-person intake is recorded.").is_visible()
+    open_case(page, "intake", reference)
     officer_action(page, "accept")
     assert page.get_by_text("The case is accepted.").is_visible()
     application.refresh_from_db()

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from applications import services as application_services
 from applications.models import TalentFacts
 from residence.accounts.models import Role
-from tests.applications.factories import ProfileFactory, officer, offices, submitted
+from tests.applications.factories import ProfileFactory, intake_done, officer, offices, submitted
 from tests.browser.conftest import assert_accessible, log_in, log_in_zh
 from tests.conftest import ARTIFACTS
 from tests.verification.conftest import SECRET, Simulator
@@ -44,6 +44,7 @@ def case(settings, tmp_path):
     ivan = officer("intake_officer", tree["gd-gz"], email="ivan@example.org")
     officer("reviewer", tree["gd"], email="rita@example.org")
     application = submitted(ProfileFactory(passport_number="TESTMATCH1"), channel="talent", facts=TALENT)
+    intake_done(application, ivan)
     application_services.application_accept(actor=ivan, application=application)
     yield application
     simulator.stop()

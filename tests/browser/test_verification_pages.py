@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from applications import services as application_services
 from applications.models import Application
 from residence.accounts.models import Role
-from tests.applications.factories import ProfileFactory, officer, offices, submitted
+from tests.applications.factories import ProfileFactory, intake_done, officer, offices, submitted
 from tests.browser.conftest import assert_accessible, log_in, log_in_zh
 from tests.factories import UserFactory
 from tests.verification.conftest import SECRET, Simulator
@@ -39,6 +39,7 @@ def world(settings, tmp_path):
     mona = officer("management_officer", tree["gd"], email="mona@example.org")
     admin = UserFactory(email="root@example.org", roles=["system_admin"], is_staff=True, is_superuser=True)
     case = submitted(ProfileFactory(passport_number="TESTMISMATCH"))
+    intake_done(case, ivan)
     application_services.application_accept(actor=ivan, application=case)
     resident = submitted(
         ProfileFactory(passport_number="CA123456", family_name="Costa", given_names="Rafael")

@@ -13,7 +13,7 @@ from applications.models import Application, Status
 from identity import services
 from identity.models import IdentityDecision, IdentityKey, IdentityMatch
 from residence.audit.models import AuditEntry
-from tests.applications.factories import ProfileFactory, complete_draft, submitted
+from tests.applications.factories import ProfileFactory, complete_draft, intake_done, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,7 @@ def test_a_possible_match_flags_the_case_and_intake_cannot_accept_it_before_deci
         action="identity.possible_duplicate", object_id=str(application.pk)
     ).exists()
     with pytest.raises(ValidationError):
+        intake_done(application, ivan)
         application_services.application_accept(actor=ivan, application=application)
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
@@ -121,6 +122,7 @@ def test_different_people_needs_a_reason_and_the_pair_is_never_asked_again(offic
     application_services.application_withdraw(actor=second_profile.owner, application=second)
     again = submitted(second_profile)
     assert not IdentityMatch.objects.filter(application=again).exists()
+    intake_done(again, ivan)
     application_services.application_accept(actor=ivan, application=again)
 
 

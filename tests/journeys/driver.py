@@ -516,6 +516,17 @@ class Journey:
         actor.click(form.locator("button[type=submit]"))
         assert not actor.page.locator(".messages .error, .error-summary").count(), self.errors(actor)
 
+    def record_intake(self, ivan: Actor) -> None:
+        """The in-person checks (passport original, photo, fingerprints), recorded from the case page (issue 15)."""
+        link = ivan.page.locator(f"a[href$='/counters/intake/{self.application.pk}/']")
+        assert link.count(), f"{ivan.name} has no link to record the in-person intake on {ivan.page.url}"
+        ivan.click(link)
+        for name in ("passport_checked", "photo_taken", "fingerprints_taken"):
+            ivan.page.locator(f"input[name='{name}']").check()
+        ivan.click(ivan.page.locator("#intake-form button[type=submit]"))
+        assert not ivan.page.locator(".messages .error, .error-summary").count(), self.errors(ivan)
+        ivan.go(f"/cases/{self.application.pk}/")
+
     def intake(self, *, returned: bool = False) -> None:
         with self.as_officer("intake") as ivan:
             self.open_case(ivan, "intake")
@@ -523,6 +534,7 @@ class Journey:
                 self.act(ivan, "return", "Page 2 of the passport scan is missing.")
                 assert self.refresh().status == "returned"
                 return
+            self.record_intake(ivan)
             self.act(ivan, "accept")
         self.wait_for_status("verifying", "in_review")
 

@@ -14,7 +14,7 @@ from applications.models import Application, ApplicationDocument, Status
 from privacy import retention, services
 from privacy.models import CaseAccess, RetentionCategory, RetentionPeriod
 from residence.audit.models import AuditEntry
-from tests.applications.factories import complete_draft, submitted
+from tests.applications.factories import complete_draft, intake_done, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,7 @@ def test_access_logs_and_verification_logs_and_answers_go_after_their_periods(wo
     from verification.models import VerificationAttempt, VerificationCheck
 
     application = submitted(world["profile"])
+    intake_done(application, world["gz_intake"])
     application = application_services.application_accept(actor=world["gz_intake"], application=application)
     check = VerificationCheck.objects.filter(application=application).first()
     assert check is not None

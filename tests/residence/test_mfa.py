@@ -26,7 +26,7 @@ from residence.audit.models import AuditEntry
 from residence.mfa import services as mfa_services
 from residence.mfa import session as mfa_session
 from residence.mfa.models import WebAuthnDevice
-from tests.applications.factories import ProfileFactory, accept_and_verify, submitted
+from tests.applications.factories import ProfileFactory, accept_and_verify, intake_done, submitted
 from tests.factories import PASSWORD, UserFactory
 from tests.mfa_helpers import device_code, totp_code
 
@@ -281,6 +281,7 @@ def test_approving_with_an_old_second_factor_asks_to_confirm_and_changes_nothing
 
 def test_actions_that_decide_nothing_need_no_fresh_factor(client, ivan):
     application = submitted(ProfileFactory())
+    intake_done(application, ivan)
     client.force_login(ivan)
     stale_factor(client)
     client.post(reverse("applications:case_action", args=[application.pk, "accept"]), {"accept-reason": ""})

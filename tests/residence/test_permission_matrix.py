@@ -49,6 +49,10 @@ ANONYMOUS = "anonymous"
 API_KEY = "institution_key"  # an institution's card-verification key, no session
 STATISTICS_KEY = "statistics_key"  # the statistics bureau's key for the population feed
 POLICY_EXPERT = "policy_expert"  # R5: reads anonymised research extracts
+# Issue 15: staff of the Guangdong office's window (it filed a walk-in; a Guangdong card waits there),
+# and of the Sichuan office's window.
+COUNTER_GD = "counter_gd"
+COUNTER_SC = "counter_sc"
 
 OFFICES = {
     "national": "nia",
@@ -95,6 +99,8 @@ PERSONAS: tuple[str, ...] = (
     SYSTEM_ADMIN,
     STATISTICS_KEY,
     POLICY_EXPERT,
+    COUNTER_GD,
+    COUNTER_SC,
 )
 
 # --- sets of personas the rows are written with ------------------------------------------------------
@@ -193,6 +199,12 @@ def _build_world(tmp_dir) -> World:
         email="root@example.org", roles=["system_admin"], is_staff=True, is_superuser=True
     )
     users[POLICY_EXPERT] = UserFactory(email="expert@example.org", roles=["policy_expert"])
+    users[COUNTER_GD] = UserFactory(
+        email="counter-gd@example.org", roles=["counter_staff"], office=tree["gd"]
+    )
+    users[COUNTER_SC] = UserFactory(
+        email="counter-sc@example.org", roles=["counter_staff"], office=tree["sc"]
+    )
     gd, sc = users[APPLICANT_GD], users[APPLICANT_SC]
     Authorisation.objects.create(applicant=gd, intermediary=users[INTERMEDIARY_CONSENTED])
     ids = world.ids
@@ -334,6 +346,30 @@ def _build_world(tmp_dir) -> World:
     ids["tax_draft"] = benefit_services.benefit_item_create(
         actor=users["tax_staff"], values=item_values(title_en="A draft")
     ).pk
+
+    # Service windows (issue 15): a walk-in filed at the Guangdong window, not yet claimed; the card
+    # issued above waits for collection at the Guangdong office (where its case was handled).
+    from counters import services as counter_services
+    from counters.models import CardCollection
+
+    walk_in = counter_services.walk_in_open(
+        actor=users[COUNTER_GD],
+        channel="work",
+        consent=True,
+        family_name="Okafor",
+        given_names="Grace",
+        sex="F",
+        birth_date=dt.date(1979, 6, 14),
+        nationality="NGA",
+        passport_number="WK1234567",
+        passport_expiry=timezone.localdate() + dt.timedelta(days=2000),
+        email="grace@example.org",
+        address="8 Zhujiang Road, Guangzhou",
+        province="CN-GD",
+        city_code="440100",
+    )
+    ids["walk_in"] = walk_in.pk
+    ids["collection"] = CardCollection.objects.get(card_id=ids["card"]).pk
 
     # Eligibility: the policy in force, a draft of the next one, a talent programme.
     ids["policy"] = policy.pk
@@ -580,6 +616,9 @@ CASE_READERS_GD = GD_OFFICERS | SYSADMIN  # officers who see a submitted Guangdo
 # Intake is done at municipal level or above; review at provincial or above (the default policy).
 INTAKE_GD = officers(roles=("intake",), offices=GD_AREA) | SYSADMIN
 REVIEW_GD = officers(roles=("reviewer",), offices=("national", "gd")) | SYSADMIN
+
+COUNTERS = frozenset({COUNTER_GD, COUNTER_SC})
+HANDOVER_GD = frozenset({COUNTER_GD}) | MANAGERS_GD
 
 row("landing", EVERYONE)
 row("home", SIGNED_IN)
@@ -897,6 +936,17 @@ row(
 row("verification:management_queue", MANAGERS | SYSADMIN)
 row("verification:management_case", MANAGERS_GD | SYSADMIN, kwargs=pk("management_case"))
 
+# service windows (issue 15)
+row("counters:workspace", COUNTERS)
+row("counters:walk_in_new", COUNTERS)
+row("counters:walk_in_code", {COUNTER_GD}, kwargs=pk("walk_in"), method="POST")
+row("counters:intake", INTAKE_GD, kwargs=pk("intake_case"))
+row("counters:collection", HANDOVER_GD, kwargs=pk("collection"))
+row("counters:claim", SIGNED_IN)
+row("api_counters_walk_ins", COUNTERS, method="POST", json=True)
+row("api_counters_claim", SIGNED_IN, method="POST", json=True)
+row("api_counters_intake", INTAKE_GD, kwargs=pk("intake_case"), method="POST", json=True)
+row("api_counters_collection", HANDOVER_GD, kwargs=pk("collection"), method="POST", json=True)
 # cards
 row("cards:public_verify", EVERYONE, kwargs=lambda w: {"token": w["card_token"]})
 row("cards:public_photo", EVERYONE, kwargs=lambda w: {"token": w["card_token"]})
@@ -1201,6 +1251,6 @@ def test_a_token_opens_the_api_as_its_owner_and_only_to_their_records(world, db)
 
 def test_the_matrix_asked_every_persona(world):
     """The personas the issue names are all here, each a real account (or the key, or no one)."""
-    assert len(PERSONAS) == len(set(PERSONAS)) == 30
+    assert len(PERSONAS) == len(set(PERSONAS)) == 32
     assert set(world.users) == set(PERSONAS) - {ANONYMOUS, API_KEY, STATISTICS_KEY}
     assert world.raw_api_key

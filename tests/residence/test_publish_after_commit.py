@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from applications.models import Application, Notification, Status
 from residence.celery import app as celery_app
-from tests.applications.factories import ProfileFactory, submitted
+from tests.applications.factories import ProfileFactory, intake_done, submitted
 from tests.verification.test_faults import _use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,6 +38,7 @@ def test_accepting_a_case_while_the_broker_is_down_succeeds_and_commits(
 ):
     application = submitted(ProfileFactory(owner=alice, city_code="440100"))
     client = APIClient()
+    intake_done(application, ivan)
     client.force_authenticate(ivan)
     started = time.monotonic()
     response = client.post(f"/api/applications/{application.pk}/actions/accept/", {}, format="json")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from applications import services as application_services
 from applications.models import Application
 from residence.audit.models import AuditEntry
-from tests.applications.factories import officer
+from tests.applications.factories import intake_done, officer
 from tests.factories import UserFactory
 from verification.models import (
     CheckStatus,
@@ -38,6 +38,7 @@ APPLICANT_FIELDS = {"kind_label", "agency_name", "asked_at", "completed_at", "ou
 def accept(application, intake_officer, capture, *, execute: bool = True) -> Application:
     """Intake accepts the case; with ``execute`` its checks run (against the simulator) on commit."""
     with capture(execute=execute):
+        intake_done(application, intake_officer)
         application_services.application_accept(actor=intake_officer, application=application)
     return Application.objects.get(pk=application.pk)
 

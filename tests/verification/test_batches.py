@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications import services as application_services
 from applications.models import Application, Status, StatusChange
 from residence.audit.models import AuditEntry
+from tests.applications.factories import intake_done
 from verification import services
 from verification.models import UNFINISHED, CheckStatus, VerificationAttempt, VerificationCheck
 from verification.tasks import verification_checks_run_task
@@ -27,6 +28,7 @@ def cases_in_verification(officer, capture, n: int, *, first: int = 0) -> list[A
     for i in range(first, first + n):
         application = submitted_case(f"TESTMATCH{i}")
         with capture(execute=False):
+            intake_done(application, officer)
             application_services.application_accept(actor=officer, application=application)
         cases.append(Application.objects.get(pk=application.pk))
     return cases

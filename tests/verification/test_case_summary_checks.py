@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from applications import services as application_services
+from tests.applications.factories import intake_done
 
 from .conftest import submitted_case
 
@@ -19,6 +20,7 @@ def test_the_case_summary_badges_the_checks_that_did_not_match(
 ):
     application = submitted_case("TESTMISMATCH")
     with django_capture_on_commit_callbacks(execute=True):
+        intake_done(application, ivan)
         application_services.application_accept(actor=ivan, application=application)
     client.force_login(rita)
     page = client.get(reverse("applications:case", args=[application.pk])).content.decode()

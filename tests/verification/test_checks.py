@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from applications import services as application_services
 from applications.models import Application, Status
 from residence.audit.models import AuditEntry
+from tests.applications.factories import intake_done
 from tests.factories import UserFactory
 from verification import services
 from verification.models import CheckStatus, Purpose, VerificationAttempt, VerificationCheck
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def accept(application, officer, capture, *, execute: bool = True):
     with capture(execute=execute):
+        intake_done(application, officer)
         application_services.application_accept(actor=officer, application=application)
     return Application.objects.get(pk=application.pk)
 
@@ -30,6 +32,7 @@ def test_accepting_a_work_case_writes_its_checks_in_the_same_transaction_and_sen
 ):
     application = submitted_case()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        intake_done(application, ivan)
         application_services.application_accept(actor=ivan, application=application)
     checks = VerificationCheck.objects.filter(application=application)
     assert sorted(checks.values_list("kind", flat=True)) == [

@@ -23,6 +23,7 @@ from applications import services as application_services
 from applications.models import Application, Status
 from residence.audit.models import AuditEntry
 from residence.celery import app as celery_app
+from tests.applications.factories import intake_done
 from tests.conftest import WorkerProcess, require, wait_for
 from verification import services
 from verification.models import UNFINISHED, CheckStatus, VerificationAttempt, VerificationCheck
@@ -156,6 +157,7 @@ def sweep_until_done(application_ids: list[int], *, timeout: float = 60) -> None
 
 
 def accept(application, officer):
+    intake_done(application, officer)
     application_services.application_accept(actor=officer, application=application)
     return application
 

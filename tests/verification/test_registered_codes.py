@@ -12,6 +12,7 @@ from applications import selectors
 from applications import services as application_services
 from applications.models import Application
 from simulator.records import record_for
+from tests.applications.factories import intake_done
 from verification.models import CheckStatus, VerificationCheck
 
 from .conftest import submitted_case
@@ -36,6 +37,7 @@ def investment_case(passport: str):
 
 def accept(application, officer, capture):
     with capture(execute=True):
+        intake_done(application, officer)
         application_services.application_accept(actor=officer, application=application)
     return Application.objects.get(pk=application.pk)
 

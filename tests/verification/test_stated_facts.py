@@ -10,6 +10,7 @@ import pytest
 
 from applications import services as application_services
 from applications.models import Application
+from tests.applications.factories import intake_done
 from verification import services
 from verification.models import VerificationCheck
 
@@ -31,6 +32,7 @@ WORK_WITHOUT_EDUCATION = {
 
 def accept(application, officer, capture):
     with capture(execute=True):
+        intake_done(application, officer)
         application_services.application_accept(actor=officer, application=application)
     return Application.objects.get(pk=application.pk)
 

@@ -13,6 +13,7 @@ from applications import services as application_services
 from applications.models import Application, TalentFacts
 from residence.audit.models import AuditEntry
 from simulator.records import record_for
+from tests.applications.factories import intake_done
 from verification.models import CheckStatus, VerificationCheck
 
 from .conftest import submitted_case
@@ -32,6 +33,7 @@ TALENT = {
 def talent_case(passport: str, ivan, capture, **facts):
     application = submitted_case(passport, channel="talent", facts=TALENT | facts)
     with capture(execute=True):
+        intake_done(application, ivan)
         application_services.application_accept(actor=ivan, application=application)
     return Application.objects.get(pk=application.pk)
 
