@@ -8,6 +8,9 @@ missing in the reader's language falls back to it, and the page says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
@@ -79,3 +82,36 @@ def is_rtl(code: str) -> bool:
         return bool(get_language_info(code)["bidi"])
     except KeyError:
         return False
+
+
+def pick(texts: Mapping[str, str] | None, *, keyed_by_code: bool = False) -> tuple[str, bool]:
+    """The text in the reader's language, else the English one: (text, whether it fell back).
+
+    ``texts`` maps field keys (``{"en", "zh", "ja"}``, as policy documents do) or, with
+    ``keyed_by_code``, language codes (``{"en", "zh-hans"}``, as translation rows do).
+    """
+    if not texts:
+        return "", False
+    active = current()
+    own = texts.get(active if keyed_by_code else field_key(active))
+    if own:
+        return own, False
+    english = texts.get(FALLBACK) or ""
+    return english, bool(english) and active != FALLBACK
+
+
+# Whether the page being rendered showed any English stand-in; base.html resets it before the
+# content and shows one notice after it (a policy page can have dozens of labels; one notice says it).
+_fell_back: ContextVar[bool] = ContextVar("language_fell_back", default=False)
+
+
+def note_fallback() -> None:
+    _fell_back.set(True)
+
+
+def reset_fallback() -> None:
+    _fell_back.set(False)
+
+
+def fell_back() -> bool:
+    return _fell_back.get()
