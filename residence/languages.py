@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 
 FALLBACK = "en"
 
@@ -21,6 +21,8 @@ _HTML_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 # Short keys for flattened field names (title_en, title_zh, title_ja): the Chinese key predates
 # the other languages and stays ``zh`` so existing API clients keep working.
 _FIELD_KEYS = {"zh-hans": "zh"}
+# The portal writes one Chinese, so it is "Chinese" in sentences, not Django's "Simplified Chinese".
+_NAMES = {"zh-hans": gettext_lazy("Chinese")}
 
 
 def codes() -> list[str]:
@@ -71,6 +73,8 @@ def code_for_key(key: str) -> str | None:
 
 def name(code: str) -> str:
     """The language's name in the active language (for "not yet available in Japanese")."""
+    if code in _NAMES:
+        return str(_NAMES[code])
     try:
         return get_language_info(code)["name_translated"]
     except KeyError:
