@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "verification",
     "cards",
     "figures",
+    "faq",
     "reconsideration",
     "identity",
     "privacy",

@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("cards.urls")),
     path("", include("reconsideration.urls")),
     path("", include("figures.urls")),
+    path("", include("faq.urls")),
     path("", include("identity.urls")),
     path("", include("privacy.urls")),
 ]
