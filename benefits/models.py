@@ -245,6 +245,11 @@ class BenefitContent(models.Model):
     def shown_lang_tag(self) -> str:
         return languages.html_tag(self.shown_language)
 
+    @property
+    def shown_dir(self) -> str:
+        # English standing in on an Arabic page keeps its own direction (full stops at the end).
+        return "rtl" if languages.is_rtl(self.shown_language) else "ltr"
+
     def _shown(self, name: str) -> str:
         return (self.texts().get(self.shown_language) or {}).get(name, "")
 

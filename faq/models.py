@@ -57,6 +57,11 @@ class FaqEntry(models.Model):
         return languages.html_tag(self.shown_language)
 
     @property
+    def shown_dir(self) -> str:
+        # English standing in on an Arabic page keeps its own direction (full stops at the end).
+        return "rtl" if languages.is_rtl(self.shown_language) else "ltr"
+
+    @property
     def question(self) -> str:
         return (self.texts().get(self.shown_language) or {}).get("question", "")
 

@@ -20,11 +20,11 @@ def test_a_reader_whose_language_an_item_lacks_sees_english_with_a_notice(client
     url = reverse("benefits:item", args=[published.pk])
     page = _page(client, url, "ko")
     assert '<html lang="ko"' in page
-    assert '<h1 lang="en">Special additional deductions</h1>' in page
-    assert NOTICE in page and '<article class="panel" lang="en">' in page
+    assert '<h1 lang="en" dir="ltr">Special additional deductions</h1>' in page
+    assert NOTICE in page and '<article class="panel" lang="en" dir="ltr">' in page
     # The catalogue card says so too.
     card = _page(client, reverse("benefits:catalogue"), "ko")
-    assert NOTICE in card and 'lang="en"><a href="/benefits/' in card
+    assert NOTICE in card and 'lang="en" dir="ltr"><a href="/benefits/' in card
     # Chinese exists: shown as it is, no notice.
     page = _page(client, url, "zh-hans")
     assert "专项附加扣除" in page and NOTICE not in page

@@ -65,7 +65,7 @@ def test_a_version_published_without_a_language_shows_english_there_and_says_so(
     assert 'lang="ja"' in page.split(">")[1]
     # The one translated label is shown as it is; the others in English, marked for screen readers.
     assert "配偶者" in page
-    assert '<span lang="en">' in page
+    assert '<span lang="en" dir="ltr">' in page
     assert 'class="notice fallback-notice"' in page
 
     # In Chinese every text exists: no fallback, no notice.

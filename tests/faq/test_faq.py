@@ -50,7 +50,7 @@ def test_a_question_without_the_readers_language_shows_english_and_says_so(clien
     section = page[page.index('id="family"') :]
     section = section[: section.index("</section>")]
     assert "fallback-notice" in section
-    assert '<div lang="en">' in section
+    assert '<div lang="en" dir="ltr">' in section
     assert "Can my family apply too?" in section
     # The other questions are still in Korean.
     assert "누가 중국 영주권을 신청할 수 있습니까?" in page

@@ -14,7 +14,8 @@ register = template.Library()
 def fallback_html(text: str) -> str:
     """English standing in for the reader's language: marked lang="en" for screen readers."""
     languages.note_fallback()
-    return format_html('<span lang="en">{}</span>', text)
+    # dir too: English inside an Arabic page keeps left-to-right order (full stops at the end).
+    return format_html('<span lang="en" dir="ltr">{}</span>', text)
 
 
 @register.filter
