@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from residence.accounts.models import Role
 
 from . import selectors, services
-from .models import BenefitComment, BenefitItem, BenefitItemVersion, HolderProfile
+from .forms import BenefitItemForm
+from .models import (
+    SHARED_FIELDS,
+    TEXT_FIELDS,
+    BenefitComment,
+    BenefitItem,
+    BenefitItemVersion,
+    HolderProfile,
+    split_text_field_name,
+)
 
 
 def _is_system_admin(user) -> bool:
@@ -22,18 +30,19 @@ def _sees_registry(user) -> bool:
     return _is_system_admin(user) or selectors.user_has_workspace(user=user)
 
 
-class BenefitItemAdminForm(forms.ModelForm):
-    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
-
-    class Meta:
-        model = BenefitItem
-        fields = list(services.EDITABLE_FIELDS)
+class BenefitItemAdminForm(BenefitItemForm):
+    """The workspace form with every configured language at once (the admin has no picker)."""
 
     def clean(self):
         cleaned = super().clean()
-        probe = BenefitItem(
-            agency_id=self.instance.agency_id, **{n: cleaned.get(n) for n in services.EDITABLE_FIELDS}
-        )
+        values = self.values()
+        probe = BenefitItem(agency_id=self.instance.agency_id, **{n: values[n] for n in SHARED_FIELDS})
+        texts: dict[str, dict[str, str]] = {}
+        for name in self.text_names():
+            field, code = split_text_field_name(name)
+            if values[name]:
+                texts.setdefault(code, dict.fromkeys(TEXT_FIELDS, ""))[field] = values[name]
+        probe.set_texts(texts)
         try:
             services.validate_draft(probe)
         except ValidationError as error:
@@ -48,7 +57,7 @@ class BenefitItemAdmin(admin.ModelAdmin):
     list_display = ["__str__", "agency", "kind", "category", "state", "has_pending_changes", "updated_at"]
     list_filter = ["state", "kind", "category", "agency"]
     list_select_related = ["agency"]
-    search_fields = ["title_en", "title_zh"]
+    search_fields = ["translations__title"]
     actions = ["publish_selected", "withdraw_selected"]
 
     def get_queryset(self, request):
@@ -76,7 +85,7 @@ class BenefitItemAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        values = form.values()
         if change:
             services.benefit_item_update(actor=request.user, item=obj, values=values)
         else:

@@ -6,18 +6,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from residence import languages
 from residence.core.api import ErrorSerializer
 from residence.core.pagination import keyset_paginate
 
 from . import selectors, services
-from .models import AppliesTo, BenefitItem, BenefitItemVersion, Category, Kind
+from .models import (
+    SHARED_FIELDS,
+    TEXT_FIELDS,
+    AppliesTo,
+    BenefitItem,
+    BenefitItemTranslation,
+    BenefitItemVersion,
+    Category,
+    Kind,
+    split_text_field_name,
+    text_field_name,
+)
 
 PUBLIC_ORDERING = ("category", "id")
 WORKSPACE_ORDERING = ("-id",)
@@ -68,6 +80,27 @@ class BenefitAgencyOutputSerializer(serializers.Serializer):
     website = serializers.CharField()
 
 
+class BenefitTextsOutputSerializer(serializers.Serializer):
+    """One language's texts of an item."""
+
+    title = serializers.CharField()
+    description = serializers.CharField()
+    legal_basis = serializers.CharField()
+    procedure = serializers.CharField()
+    documents = serializers.CharField()
+    where = serializers.CharField()
+    provider = serializers.CharField()
+
+
+@extend_schema_field(serializers.DictField(child=BenefitTextsOutputSerializer()))
+class BenefitTranslationsField(serializers.Field):
+    """{language code: texts} of every language the item has ("en", "zh-hans", "ja", ...)."""
+
+    def to_representation(self, texts):
+        # The source is the model's texts() method; DRF calls callables it is given as sources.
+        return {code: dict(row) for code, row in texts.items()}
+
+
 class BenefitPublicItemOutputSerializer(serializers.Serializer):
     """The public version of one item (what the catalogue, exports and holders read)."""
 
@@ -77,20 +110,19 @@ class BenefitPublicItemOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     category = serializers.CharField()
     applies_to = serializers.CharField()
-    title_en = serializers.CharField()
-    title_zh = serializers.CharField()
-    description_en = serializers.CharField()
-    description_zh = serializers.CharField()
-    legal_basis_en = serializers.CharField()
-    legal_basis_zh = serializers.CharField()
-    procedure_en = serializers.CharField()
-    procedure_zh = serializers.CharField()
-    documents_en = serializers.CharField()
-    documents_zh = serializers.CharField()
-    where_en = serializers.CharField()
-    where_zh = serializers.CharField()
-    provider_en = serializers.CharField()
-    provider_zh = serializers.CharField()
+    # The texts in the caller's language (Accept-Language or the language cookie), or in
+    # English when the item has no translation in it yet (then is_fallback); every language the
+    # item has is under translations.
+    language = serializers.CharField(source="shown_language")
+    is_fallback = serializers.BooleanField(source="shown_in_fallback")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    legal_basis = serializers.CharField()
+    procedure = serializers.CharField()
+    documents = serializers.CharField()
+    where = serializers.CharField()
+    provider = serializers.CharField()
+    translations = BenefitTranslationsField(source="texts")
     link = serializers.CharField()
     effective_date = serializers.DateField(allow_null=True)
     published_at = serializers.DateTimeField()
@@ -187,8 +219,7 @@ class BenefitVersionHistoryApi(APIView):
 
             version = serializers.IntegerField()
             published_at = serializers.DateTimeField()
-            title_en = serializers.CharField()
-            title_zh = serializers.CharField()
+            title = serializers.CharField()
             changes = BenefitVersionFieldChangeOutputSerializer(many=True)
 
         results = BenefitVersionEntryOutputSerializer(many=True)
@@ -206,14 +237,19 @@ class BenefitVersionHistoryApi(APIView):
         if item.state != BenefitItem.State.PUBLISHED:
             raise Http404
         page = _paginate(
-            item.versions.all(),
+            item.versions.prefetch_related("translations"),
             ordering=("-number",),
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
         # The version before each one on the page, in one query, to compare against.
         wanted = {v.number - 1 for v in page.items}
-        previous = {v.number: v for v in BenefitItemVersion.objects.filter(item=item, number__in=wanted)}
+        previous = {
+            v.number: v
+            for v in BenefitItemVersion.objects.filter(item=item, number__in=wanted).prefetch_related(
+                "translations"
+            )
+        }
         results = []
         for version in page.items:
             changes = selectors.field_changes(previous.get(version.number - 1), version)
@@ -221,8 +257,7 @@ class BenefitVersionHistoryApi(APIView):
                 {
                     "version": version.number,
                     "published_at": version.published_at,
-                    "title_en": version.title_en,
-                    "title_zh": version.title_zh,
+                    "title": version.title,
                     "changes": [
                         {"field": c.name, "label": c.label, "before": c.before, "after": c.after}
                         for c in changes
@@ -307,20 +342,19 @@ class BenefitWorkspaceItemOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     category = serializers.CharField()
     applies_to = serializers.CharField()
-    title_en = serializers.CharField()
-    title_zh = serializers.CharField()
-    description_en = serializers.CharField()
-    description_zh = serializers.CharField()
-    legal_basis_en = serializers.CharField()
-    legal_basis_zh = serializers.CharField()
-    procedure_en = serializers.CharField()
-    procedure_zh = serializers.CharField()
-    documents_en = serializers.CharField()
-    documents_zh = serializers.CharField()
-    where_en = serializers.CharField()
-    where_zh = serializers.CharField()
-    provider_en = serializers.CharField()
-    provider_zh = serializers.CharField()
+    # The texts in the caller's language (Accept-Language or the language cookie), or in
+    # English when the item has no translation in it yet (then is_fallback); every language the
+    # item has is under translations.
+    language = serializers.CharField(source="shown_language")
+    is_fallback = serializers.BooleanField(source="shown_in_fallback")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    legal_basis = serializers.CharField()
+    procedure = serializers.CharField()
+    documents = serializers.CharField()
+    where = serializers.CharField()
+    provider = serializers.CharField()
+    translations = BenefitTranslationsField(source="texts")
     link = serializers.CharField()
     effective_date = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -330,13 +364,58 @@ class BenefitWorkspaceItemOutputSerializer(serializers.Serializer):
     withdrawal_reason = serializers.CharField()
 
 
+def _text_input_fields() -> dict[str, serializers.Field]:
+    """title_en, title_zh, title_ja, ... for every configured language, sized like their columns."""
+    fields = {}
+    for name in services.EDITABLE_FIELDS:
+        split = split_text_field_name(name)
+        if split is None:
+            continue
+        column = BenefitItemTranslation._meta.get_field(split[0])
+        fields[name] = serializers.CharField(
+            required=False, allow_blank=True, max_length=column.max_length, trim_whitespace=False
+        )
+    return fields
+
+
 class BenefitWorkspaceItemInputSerializer(serializers.ModelSerializer):
-    """The editable content; every field optional here, the service says what a draft needs."""
+    """The editable content; every field optional here, the service says what a draft needs.
+
+    Texts are flattened per language (``title_en``, ``description_ja``); ``translations``
+    ({"ja": {"title": ...}}) may say the same, as the output does. Languages not named stay as
+    they are.
+    """
+
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False
+    )
 
     class Meta:
         model = BenefitItem
-        fields = list(services.EDITABLE_FIELDS)
-        extra_kwargs = {name: {"required": False} for name in services.EDITABLE_FIELDS}
+        fields = [*SHARED_FIELDS, "translations"]
+        extra_kwargs = {name: {"required": False} for name in SHARED_FIELDS}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update(_text_input_fields())
+        return fields
+
+    def validate(self, attrs):
+        attrs = dict(attrs)
+        translations = attrs.pop("translations", None) or {}
+        errors = {}
+        for code, row in translations.items():
+            if not languages.is_known(code):
+                errors[f"translations.{code}"] = [_("This language is not offered.")]
+                continue
+            for field, text in row.items():
+                if field not in TEXT_FIELDS:
+                    errors[f"translations.{code}.{field}"] = [_("This field cannot be set.")]
+                    continue
+                attrs[text_field_name(field, code)] = text
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 WORKSPACE_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -523,7 +602,7 @@ class BenefitCoverageApi(APIView):
         class BenefitCoverageStaleOutputSerializer(serializers.Serializer):
             id = serializers.IntegerField()
             agency = serializers.CharField(source="agency.code")
-            title_en = serializers.CharField()
+            title = serializers.CharField()
             published_at = serializers.DateTimeField()
 
         agencies = serializers.ListField(child=serializers.CharField())

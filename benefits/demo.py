@@ -602,7 +602,9 @@ def _content(spec: dict) -> dict:
 
 
 def _item(agency: Agency, title_en: str) -> BenefitItem | None:
-    return BenefitItem.objects.filter(agency=agency, title_en=title_en).first()
+    return BenefitItem.objects.filter(
+        agency=agency, translations__language="en", translations__title=title_en
+    ).first()
 
 
 @transaction.atomic

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import SHORT_TEXT_MAX, AppliesTo, BenefitItem, Category, Kind
-from .services import EDITABLE_FIELDS
+from residence import languages
+
+from .models import (
+    SHARED_FIELDS,
+    SHORT_TEXT_MAX,
+    TEXT_FIELDS,
+    AppliesTo,
+    BenefitItem,
+    BenefitItemTranslation,
+    Category,
+    Kind,
+    content_field_label,
+    text_field_name,
+)
 
 
 def _with_blank(choices, label) -> list[tuple[str, str]]:
@@ -33,10 +46,26 @@ class CatalogueSearchForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-LANGUAGE_GROUPS = (
-    ("en", _("In English"), "en"),
-    ("zh", _("In Chinese"), "zh-Hans"),
-)
+# Rows of the text boxes, by field; the others are one line.
+_TEXT_ROWS = {"description": 6, "legal_basis": 2, "procedure": 4, "documents": 3, "where": 3}
+
+
+def text_form_field(field: str, code: str) -> forms.Field:
+    """The form field of one text in one language, sized like its translation column."""
+    column = BenefitItemTranslation._meta.get_field(field)
+    rows = _TEXT_ROWS.get(field)
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    # The texts are typed in their language: tell browsers, spell checkers and screen readers.
+    widget.attrs["lang"] = languages.html_tag(code)
+    if languages.is_rtl(code):
+        widget.attrs["dir"] = "rtl"
+    return forms.CharField(
+        label=capfirst(content_field_label(text_field_name(field, code))),
+        help_text=column.help_text,
+        required=False,
+        max_length=column.max_length,
+        widget=widget,
+    )
 
 
 def _link_field() -> forms.URLField:
@@ -44,53 +73,66 @@ def _link_field() -> forms.URLField:
 
 
 class BenefitItemForm(forms.ModelForm):
+    """The shared fields and the texts in English plus one more language (the editor picks it).
+
+    Only the languages shown are sent to the service, so the others stay as they are.
+    """
+
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     link = _link_field()
 
     class Meta:
         model = BenefitItem
-        fields = list(EDITABLE_FIELDS)
-        widgets = {
-            "effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "description_en": forms.Textarea(attrs={"rows": 6}),
-            "description_zh": forms.Textarea(attrs={"rows": 6}),
-            "legal_basis_en": forms.Textarea(attrs={"rows": 2}),
-            "legal_basis_zh": forms.Textarea(attrs={"rows": 2}),
-            "procedure_en": forms.Textarea(attrs={"rows": 4}),
-            "procedure_zh": forms.Textarea(attrs={"rows": 4}),
-            "documents_en": forms.Textarea(attrs={"rows": 3}),
-            "documents_zh": forms.Textarea(attrs={"rows": 3}),
-            "where_en": forms.Textarea(attrs={"rows": 3}),
-            "where_zh": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = list(SHARED_FIELDS)
+        widgets = {"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, languages_shown: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.languages_shown = languages_shown or tuple(languages.codes())
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.lock_version
-        for name, field in self.fields.items():
-            # The Chinese fields are typed in Chinese: tell browsers and screen readers.
-            if name.endswith("_zh"):
-                field.widget.attrs["lang"] = "zh-Hans"
-        self.fields["title_en"].required = False
-        self.fields["title_zh"].required = False
+        texts = self.instance.texts() if self.instance.pk else {}
+        for code in self.languages_shown:
+            for field in TEXT_FIELDS:
+                name = text_field_name(field, code)
+                self.fields[name] = text_form_field(field, code)
+                self.initial.setdefault(name, (texts.get(code) or {}).get(field, ""))
 
     def _post_clean(self):
         # Model validation belongs to the service (which knows drafts from publications); the
         # form only checks types and sizes.
         pass
 
+    def text_names(self) -> list[str]:
+        return [text_field_name(f, code) for code in self.languages_shown for f in TEXT_FIELDS]
+
     def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in (*SHARED_FIELDS, *self.text_names())}
 
     def groups(self) -> list[tuple[str, str, list]]:
         """Fields as the page shows them: what the item is, then each language side by side."""
         general = [self[n] for n in ("kind", "category", "applies_to", "effective_date", "link")]
-        languages = [
-            (str(label), lang, [self[n] for n in EDITABLE_FIELDS if n.endswith(f"_{suffix}")])
-            for suffix, label, lang in LANGUAGE_GROUPS
+        groups = [
+            (
+                _("In %(language)s") % {"language": languages.name(code)},
+                languages.html_tag(code),
+                [self[text_field_name(f, code)] for f in TEXT_FIELDS],
+            )
+            for code in self.languages_shown
         ]
-        return [(str(_("About the item")), "", general), *languages]
+        return [(str(_("About the item")), "", general), *groups]
+
+
+class EditLanguageForm(forms.Form):
+    """Which language to edit beside English."""
+
+    language = forms.ChoiceField(label=_("Second language"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, languages.name(code)) for code in languages.codes() if code != languages.FALLBACK
+        ]
 
 
 class WithdrawForm(forms.Form):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from residence import languages
 from residence.accounts.models import Agency
 
 TITLE_MAX = 200
@@ -89,113 +89,116 @@ class AppliesTo(models.TextChoices):
     MINORS = "minors", _("Card holders under 18")
 
 
+# The texts an agency writes about an item, one translation row per language (BenefitText):
+# adding a language is a row, not a column, so it needs no migration.
+TEXT_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "legal_basis",
+    "procedure",
+    "documents",
+    "where",
+    "provider",
+)
+SHARED_FIELDS: tuple[str, ...] = ("kind", "category", "applies_to", "link", "effective_date")
+
+
+def text_field_name(field: str, language: str) -> str:
+    """The flattened name of one text in one language (``title_en``, ``title_zh``, ``title_ja``),
+    as forms, the API, diffs and the audit log spell it."""
+    return f"{field}_{languages.field_key(language)}"
+
+
+def split_text_field_name(name: str) -> tuple[str, str] | None:
+    """(field, language code) of a flattened name, or None when it is not one."""
+    for field in TEXT_FIELDS:
+        if name.startswith(f"{field}_"):
+            code = languages.code_for_key(name[len(field) + 1 :])
+            if code is not None:
+                return field, code
+    return None
+
+
+def content_field_label(name: str) -> str:
+    """What a field of CONTENT_FIELDS is called on a page: "title (Japanese)", "category"."""
+    split = split_text_field_name(name)
+    if split is None:
+        return str(BenefitContent._meta.get_field(name).verbose_name)
+    field, code = split
+    return f"{BenefitItemTranslation._meta.get_field(field).verbose_name} ({languages.name(code)})"
+
+
+def _content_fields() -> tuple[str, ...]:
+    texts = [text_field_name(f, code) for f in TEXT_FIELDS for code in languages.codes()]
+    return ("kind", "category", "applies_to", *texts, "link", "effective_date")
+
+
+class BenefitText(models.Model):
+    """One language's texts of an item or a version."""
+
+    language = models.CharField(_("language"), max_length=10, choices=languages.choices)
+    title = models.CharField(_("title"), max_length=TITLE_MAX, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    legal_basis = models.TextField(
+        _("legal basis"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    procedure = models.TextField(
+        _("how to use it"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    documents = models.TextField(
+        _("documents to bring"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
+    where = models.TextField(
+        _("where"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+        help_text=_("Offices or service windows, and when they are open."),
+    )
+    provider = models.CharField(
+        _("run by"),
+        max_length=TITLE_MAX,
+        blank=True,
+        help_text=_("For integration services: the office or organisation that runs it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.title}"
+
+    def values(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in TEXT_FIELDS}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.values().values())
+
+
 class BenefitContent(models.Model):
-    """What an agency says about one item, in both languages; shared by drafts and versions."""
+    """What an agency says about one item; shared by drafts and versions. The texts are rows of a
+    translation table (``translations``), one per language."""
 
     kind = models.CharField(_("item type"), max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
     applies_to = models.CharField(
         _("applies to"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.ALL
     )
-    title_en = models.CharField(_("title (English)"), max_length=TITLE_MAX, blank=True)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=TITLE_MAX, blank=True)
-    description_en = models.TextField(
-        _("description (English)"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
-    )
-    description_zh = models.TextField(
-        _("description (Chinese)"), blank=True, max_length=TEXT_MAX, validators=[MaxLengthValidator(TEXT_MAX)]
-    )
-    legal_basis_en = models.TextField(
-        _("legal basis (English)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-    )
-    legal_basis_zh = models.TextField(
-        _("legal basis (Chinese)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-    )
-    procedure_en = models.TextField(
-        _("how to use it (English)"),
-        blank=True,
-        max_length=TEXT_MAX,
-        validators=[MaxLengthValidator(TEXT_MAX)],
-    )
-    procedure_zh = models.TextField(
-        _("how to use it (Chinese)"),
-        blank=True,
-        max_length=TEXT_MAX,
-        validators=[MaxLengthValidator(TEXT_MAX)],
-    )
-    documents_en = models.TextField(
-        _("documents to bring (English)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-    )
-    documents_zh = models.TextField(
-        _("documents to bring (Chinese)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-    )
-    where_en = models.TextField(
-        _("where (English)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-        help_text=_("Offices or service windows, and when they are open."),
-    )
-    where_zh = models.TextField(
-        _("where (Chinese)"),
-        blank=True,
-        max_length=SHORT_TEXT_MAX,
-        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
-    )
-    provider_en = models.CharField(
-        _("run by (English)"),
-        max_length=TITLE_MAX,
-        blank=True,
-        help_text=_("For integration services: the office or organisation that runs it."),
-    )
-    provider_zh = models.CharField(_("run by (Chinese)"), max_length=TITLE_MAX, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
 
-    # The fields a version snapshots and the history compares, in the order pages show them.
-    CONTENT_FIELDS: tuple[str, ...] = (
-        "kind",
-        "category",
-        "applies_to",
-        "title_en",
-        "title_zh",
-        "description_en",
-        "description_zh",
-        "legal_basis_en",
-        "legal_basis_zh",
-        "procedure_en",
-        "procedure_zh",
-        "documents_en",
-        "documents_zh",
-        "where_en",
-        "where_zh",
-        "provider_en",
-        "provider_zh",
-        "link",
-        "effective_date",
-    )
-    # Pairs that must both be filled, or both empty, before publishing.
-    BILINGUAL_PAIRS: tuple[str, ...] = (
-        "title",
-        "description",
-        "legal_basis",
-        "procedure",
-        "documents",
-        "where",
-        "provider",
-    )
+    # The fields a version snapshots and the history compares, in the order pages show them:
+    # the shared ones and each text in each configured language (title_en, title_zh, title_ja...).
+    CONTENT_FIELDS: tuple[str, ...] = _content_fields()
 
     class Meta:
         abstract = True
@@ -203,44 +206,109 @@ class BenefitContent(models.Model):
     def __str__(self) -> str:
         return self.title or "—"
 
-    def _localised(self, name: str) -> str:
-        zh = (get_language() or "en").startswith("zh")
-        first, second = (f"{name}_zh", f"{name}_en") if zh else (f"{name}_en", f"{name}_zh")
-        return getattr(self, first) or getattr(self, second)
+    # --- the texts, by language ---
+    def texts(self) -> dict[str, dict[str, str]]:
+        """{language code: {field: text}} of the languages this item has (prefetch-friendly)."""
+        cached = getattr(self, "_texts", None)
+        if cached is None:
+            rows = self.translations.all() if self.pk else []
+            cached = {row.language: row.values() for row in rows}
+            self._texts = cached
+        return cached
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._texts = None
+        super().refresh_from_db(*args, **kwargs)
+
+    def set_texts(self, texts: dict[str, dict[str, str]]) -> None:
+        """The texts in memory (a service then writes them as rows)."""
+        self._texts = texts
+
+    @property
+    def shown_language(self) -> str:
+        """The language the reader sees: theirs if the item has a title in it, else English."""
+        texts = self.texts()
+        active = languages.current()
+        if (texts.get(active) or {}).get("title"):
+            return active
+        if (texts.get(languages.FALLBACK) or {}).get("title"):
+            return languages.FALLBACK
+        # A draft titled only in another language: whatever it has.
+        return next((code for code, row in texts.items() if row.get("title")), active)
+
+    @property
+    def shown_in_fallback(self) -> bool:
+        """Shown in English because the reader's language has no translation yet."""
+        return self.shown_language != languages.current()
+
+    @property
+    def shown_lang_tag(self) -> str:
+        return languages.html_tag(self.shown_language)
+
+    @property
+    def shown_dir(self) -> str:
+        # English standing in on an Arabic page keeps its own direction (full stops at the end).
+        return "rtl" if languages.is_rtl(self.shown_language) else "ltr"
+
+    def _shown(self, name: str) -> str:
+        return (self.texts().get(self.shown_language) or {}).get(name, "")
 
     @property
     def title(self) -> str:
-        return self._localised("title")
+        return self._shown("title")
 
     @property
     def description(self) -> str:
-        return self._localised("description")
+        return self._shown("description")
 
     @property
     def legal_basis(self) -> str:
-        return self._localised("legal_basis")
+        return self._shown("legal_basis")
 
     @property
     def procedure(self) -> str:
-        return self._localised("procedure")
+        return self._shown("procedure")
 
     @property
     def documents(self) -> str:
-        return self._localised("documents")
+        return self._shown("documents")
 
     @property
     def where(self) -> str:
-        return self._localised("where")
+        return self._shown("where")
 
     @property
     def provider(self) -> str:
-        return self._localised("provider")
+        return self._shown("provider")
+
+    def text_panels(self) -> list[dict]:
+        """Each language the item has, English first, for previews that show them side by side."""
+        texts = self.texts()
+        order = [code for code in languages.codes() if code in texts]
+        return [
+            {
+                "code": code,
+                "tag": languages.html_tag(code),
+                "dir": "rtl" if languages.is_rtl(code) else "ltr",
+                "heading": _("In %(language)s") % {"language": languages.name(code)},
+                "texts": texts[code],
+            }
+            for code in order
+        ]
+
+    def value(self, name: str):
+        """One of CONTENT_FIELDS: a shared field, or a flattened text (``description_zh``)."""
+        split = split_text_field_name(name)
+        if split is None:
+            return getattr(self, name)
+        field, code = split
+        return (self.texts().get(code) or {}).get(field, "")
 
     def content(self) -> dict:
         """The content as plain JSON-safe values, for the audit log and diffs."""
         values = {}
         for name in self.CONTENT_FIELDS:
-            value = getattr(self, name)
+            value = self.value(name)
             values[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return values
 
@@ -325,6 +393,38 @@ class BenefitItemVersion(BenefitContent):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             # Versions are history: they are written once and never changed.
+            raise RuntimeError("a published version is immutable")
+        super().save(*args, **kwargs)
+
+
+class BenefitItemTranslation(BenefitText):
+    """The working copy's texts in one language."""
+
+    item = models.ForeignKey(BenefitItem, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta:
+        verbose_name = _("item translation")
+        verbose_name_plural = _("item translations")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "language"], name="benefit_item_translation_unique")
+        ]
+
+
+class BenefitVersionTranslation(BenefitText):
+    """A published version's texts in one language: as immutable as the version."""
+
+    version = models.ForeignKey(BenefitItemVersion, on_delete=models.PROTECT, related_name="translations")
+
+    class Meta:
+        verbose_name = _("version translation")
+        verbose_name_plural = _("version translations")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="benefit_version_translation_unique")
+        ]
+        # On PostgreSQL, migration 0004 adds trigram indexes for the substring search.
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
             raise RuntimeError("a published version is immutable")
         super().save(*args, **kwargs)
 

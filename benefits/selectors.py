@@ -13,18 +13,23 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from residence import languages
 from residence.accounts.models import Agency, Role
 
 from .models import (
     SERVICE_CATEGORIES,
+    SHARED_FIELDS,
     TREATMENT_AREAS,
     AppliesTo,
     BenefitComment,
     BenefitContent,
     BenefitItem,
     BenefitItemVersion,
+    BenefitVersionTranslation,
     Category,
     HolderProfile,
+    content_field_label,
+    split_text_field_name,
 )
 
 SEARCH_MAX = 200
@@ -68,7 +73,7 @@ def user_has_workspace(*, user) -> bool:
 # --- the agency workspace ---------------------------------------------------------------------
 def workspace_items(*, user) -> QuerySet[BenefitItem]:
     """The working copies this user may see: their agency's, or all for the administration."""
-    items = BenefitItem.objects.select_related("agency", "published_version")
+    items = BenefitItem.objects.select_related("agency", "published_version").prefetch_related("translations")
     if user_is_reviewer(user=user):
         return items
     if user_has_workspace(user=user):
@@ -98,24 +103,26 @@ def _search(versions: QuerySet[BenefitItemVersion], query: str) -> QuerySet[Bene
     terms = query.split()[:10]
     if not terms:
         return versions
-    # Substring match per term, in either language: the only search that finds Chinese words,
-    # which have no spaces between them, and the fallback for SQLite.
+    # Substring match per term, in any language (each term in some translation of the version):
+    # the only search that finds Chinese or Japanese words, which have no spaces between them,
+    # and the fallback for SQLite.
     substring = Q()
     for term in terms:
-        substring &= (
-            Q(title_zh__icontains=term)
-            | Q(description_zh__icontains=term)
-            | Q(title_en__icontains=term)
-            | Q(description_en__icontains=term)
-        )
+        rows = BenefitVersionTranslation.objects.filter(
+            Q(title__icontains=term) | Q(description__icontains=term)
+        ).values("version_id")
+        substring &= Q(pk__in=rows)
     if connection.vendor != "postgresql":
         return versions.filter(substring)
     # English full text with stemming ("licences" finds "licence"), beside the substring match
-    # (served by the trigram indexes of migration 0002 on the Chinese fields).
-    vector = SearchVector("title_en", "description_en", "procedure_en", "legal_basis_en", config="english")
-    return versions.annotate(search=vector).filter(
-        Q(search=SearchQuery(query, config="english", search_type="websearch")) | substring
+    # (served by the trigram indexes of migration 0004 on the translation rows).
+    english = (
+        BenefitVersionTranslation.objects.filter(language=languages.FALLBACK)
+        .annotate(search=SearchVector("title", "description", "procedure", "legal_basis", config="english"))
+        .filter(search=SearchQuery(query, config="english", search_type="websearch"))
+        .values("version_id")
     )
+    return versions.filter(Q(pk__in=english) | substring)
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,13 @@ class CatalogueFilters:
 def published_versions(*, filters: CatalogueFilters | None = None) -> QuerySet[BenefitItemVersion]:
     """The version the public sees of every published item, filtered; nothing else is public."""
     filters = filters or CatalogueFilters()
-    versions = BenefitItemVersion.objects.filter(
-        item__state=BenefitItem.State.PUBLISHED, item__published_version=F("pk")
-    ).select_related("agency")
+    versions = (
+        BenefitItemVersion.objects.filter(
+            item__state=BenefitItem.State.PUBLISHED, item__published_version=F("pk")
+        )
+        .select_related("agency")
+        .prefetch_related("translations")
+    )
     if filters.category:
         versions = versions.filter(category=filters.category)
     if filters.agency:
@@ -150,9 +161,11 @@ def published_versions(*, filters: CatalogueFilters | None = None) -> QuerySet[B
 def public_item_get(*, pk) -> BenefitItem:
     """An item the public may look up by its permanent URL: published, or withdrawn (as a notice)."""
     try:
-        return BenefitItem.objects.select_related(
-            "agency", "published_version", "published_version__agency"
-        ).get(pk=int(pk), state__in=[BenefitItem.State.PUBLISHED, BenefitItem.State.WITHDRAWN])
+        return (
+            BenefitItem.objects.select_related("agency", "published_version", "published_version__agency")
+            .prefetch_related("published_version__translations")
+            .get(pk=int(pk), state__in=[BenefitItem.State.PUBLISHED, BenefitItem.State.WITHDRAWN])
+        )
     except (BenefitItem.DoesNotExist, ValueError, TypeError, OverflowError) as error:
         raise Http404 from error
 
@@ -162,6 +175,7 @@ def recent_versions(*, limit: int = 50) -> QuerySet[BenefitItemVersion]:
     return (
         BenefitItemVersion.objects.filter(item__state=BenefitItem.State.PUBLISHED)
         .select_related("agency")
+        .prefetch_related("translations")
         .order_by("-published_at", "-id")[:limit]
     )
 
@@ -187,7 +201,8 @@ class FieldChange:
 
     @property
     def lang(self) -> str:
-        return "zh-Hans" if self.name.endswith("_zh") else "en" if self.name.endswith("_en") else ""
+        split = split_text_field_name(self.name)
+        return languages.html_tag(split[1]) if split else ""
 
 
 @dataclass(frozen=True)
@@ -201,10 +216,10 @@ _TOKENS = re.compile(r"[A-Za-z0-9_'’-]+|\s+|.", re.S)
 
 
 def _display(version: BenefitContent, name: str) -> str:
-    value = getattr(version, name)
+    value = version.value(name)
     if value is None:
         return ""
-    display = getattr(version, f"get_{name}_display", None)
+    display = getattr(version, f"get_{name}_display", None) if name in SHARED_FIELDS else None
     if display is not None:
         return str(display())
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -234,14 +249,16 @@ def field_changes(before: BenefitContent | None, after: BenefitContent) -> list[
             continue
         if before is None and not new:
             continue
-        label = str(BenefitContent._meta.get_field(name).verbose_name)
+        label = content_field_label(name)
         changes.append(FieldChange(name, label, old, new, text_diff(old, new)))
     return changes
 
 
 def item_history(*, item: BenefitItem) -> list[VersionChanges]:
     """Every published version, newest first, each with what changed since the one before."""
-    versions = list(item.versions.select_related("published_by").order_by("number"))
+    versions = list(
+        item.versions.select_related("published_by").prefetch_related("translations").order_by("number")
+    )
     history = []
     previous = None
     for version in versions:

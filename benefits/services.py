@@ -12,17 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from residence import languages
 from residence.audit.services import audit_record
 
 from .models import (
     SERVICE_CATEGORIES,
+    SHARED_FIELDS,
     SHORT_TEXT_MAX,
+    TEXT_FIELDS,
     BenefitComment,
     BenefitContent,
     BenefitItem,
+    BenefitItemTranslation,
     BenefitItemVersion,
+    BenefitVersionTranslation,
     HolderProfile,
     Kind,
+    split_text_field_name,
+    text_field_name,
 )
 from .selectors import user_can_draft, user_can_publish, user_is_reviewer
 
@@ -43,17 +50,38 @@ def _refuse(*, actor, item: BenefitItem, message: str) -> None:
     raise Http404
 
 
-def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+Texts = dict[str, dict[str, str]]
+
+
+def _clean_values(values: dict[str, Any]) -> tuple[dict[str, Any], Texts]:
+    """(shared fields, {language: {field: text}}) from flattened values (``title_en``, ``kind``)."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
-    cleaned = {}
+    shared: dict[str, Any] = {}
+    texts: Texts = {}
     for name, value in values.items():
         if isinstance(value, str):
             # NUL bytes cannot be stored by PostgreSQL and have no business in a description.
             value = value.replace("\x00", "").strip()
-        cleaned[name] = "" if value is None and name != "effective_date" else value
-    return cleaned
+        value = "" if value is None and name != "effective_date" else value
+        split = split_text_field_name(name)
+        if split is None:
+            shared[name] = value
+        else:
+            field, code = split
+            texts.setdefault(code, {})[field] = value
+    return shared, texts
+
+
+def _merged(current: Texts, changes: Texts) -> Texts:
+    """The item's texts after an edit that names only some languages and fields."""
+    merged = {code: dict(row) for code, row in current.items()}
+    for code, row in changes.items():
+        merged.setdefault(code, dict.fromkeys(TEXT_FIELDS, ""))
+        merged[code].update(row)
+    # A language whose every text was cleared is no translation at all.
+    return {code: row for code, row in merged.items() if any(row.values())}
 
 
 def validate_draft(item: BenefitItem) -> None:
@@ -63,8 +91,20 @@ def validate_draft(item: BenefitItem) -> None:
         item.full_clean(exclude=["agency", "created_by", "published_version", "state"], validate_unique=False)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if not (item.title_en or item.title_zh):
-        errors.setdefault("title_en", []).append(_("Give the item a title, in English or Chinese."))
+    texts = item.texts()
+    for code, row in texts.items():
+        if not languages.is_known(code):
+            errors.setdefault("language", []).append(_("This language is not offered."))
+            continue
+        try:
+            BenefitItemTranslation(language=code, **row).full_clean(exclude=["item"], validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(text_field_name(field, code), []).extend(messages)
+    if not any(row.get("title") for row in texts.values()):
+        errors.setdefault(text_field_name("title", languages.FALLBACK), []).append(
+            _("Give the item a title, in English or another language.")
+        )
     if item.category and "category" not in errors:
         is_service_category = item.category in SERVICE_CATEGORIES
         if is_service_category != (item.kind == Kind.SERVICE):
@@ -76,19 +116,48 @@ def validate_draft(item: BenefitItem) -> None:
 
 
 def _validate_publishable(item: BenefitItem) -> None:
-    """Published items speak both languages: title and description in each, and every other
-    text either in both or in neither."""
+    """Published items have their title and description in English, which every reader whose
+    language is missing is shown; each other language, if given, says everything English says
+    (a half-translated page would mix languages), and nothing English does not."""
     validate_draft(item)
     errors: dict[str, list[str]] = {}
-    for base in BenefitContent.BILINGUAL_PAIRS:
-        en, zh = getattr(item, f"{base}_en"), getattr(item, f"{base}_zh")
-        required = base in ("title", "description")
-        if (required or zh) and not en:
-            errors.setdefault(f"{base}_en", []).append(_("Publishing needs this in English too."))
-        if (required or en) and not zh:
-            errors.setdefault(f"{base}_zh", []).append(_("Publishing needs this in Chinese too."))
+    texts = item.texts()
+    english = texts.get(languages.FALLBACK) or {}
+    for field in ("title", "description"):
+        if not english.get(field):
+            errors.setdefault(text_field_name(field, languages.FALLBACK), []).append(
+                _("Publishing needs this in English.")
+            )
+    for code, row in texts.items():
+        if code == languages.FALLBACK:
+            continue
+        for field in TEXT_FIELDS:
+            if english.get(field) and not row.get(field):
+                errors.setdefault(text_field_name(field, code), []).append(
+                    _("Publishing needs this in %(language)s too, as the English has it.")
+                    % {"language": languages.name(code)}
+                )
+            elif row.get(field) and not english.get(field):
+                errors.setdefault(text_field_name(field, languages.FALLBACK), []).append(
+                    _("Publishing needs this in English too.")
+                )
     if errors:
         raise ValidationError(errors)
+
+
+def _write_texts(item: BenefitItem, texts: Texts) -> None:
+    """The item's translation rows made to match ``texts`` (rows of languages now empty go)."""
+    existing = {row.language: row for row in item.translations.all()}
+    for code, row in texts.items():
+        translation = existing.pop(code, None) or BenefitItemTranslation(item=item, language=code)
+        if translation.pk is not None and translation.values() == row:
+            continue
+        for field in TEXT_FIELDS:
+            setattr(translation, field, row.get(field, ""))
+        translation.save()
+    for gone in existing.values():
+        gone.delete()
+    item.set_texts(texts)
 
 
 def publish_problems(item: BenefitItem) -> dict[str, list[str]]:
@@ -110,9 +179,12 @@ def benefit_item_create(*, actor, values: dict[str, Any]) -> BenefitItem:
     agency_id = getattr(actor, "agency_id", None)
     if agency_id is None or not user_can_draft(user=actor, agency_id=agency_id):
         raise PermissionDenied(_("Only agency staff can draft items, for their own agency."))
-    item = BenefitItem(agency_id=agency_id, created_by=actor, **_clean_values(values))
+    shared, texts = _clean_values(values)
+    item = BenefitItem(agency_id=agency_id, created_by=actor, **shared)
+    item.set_texts(_merged({}, texts))
     validate_draft(item)
     item.save()
+    _write_texts(item, item.texts())
     audit_record(actor=actor, action="benefits.create", obj=item, after=_audit_state(item))
     return item
 
@@ -132,16 +204,16 @@ def benefit_item_update(
             _("Someone changed this item after you opened it. Reload it and make your change again.")
         )
     before = _audit_state(item)
-    values = _clean_values(values)
-    for name, value in values.items():
+    shared, texts = _clean_values(values)
+    for name, value in shared.items():
         setattr(item, name, value)
+    item.set_texts(_merged(item.texts(), texts))
     validate_draft(item)
     published = item.published_version
-    item.has_pending_changes = published is None or any(
-        getattr(item, name) != getattr(published, name) for name in EDITABLE_FIELDS
-    )
+    item.has_pending_changes = published is None or item.content() != published.content()
     item.lock_version += 1
-    item.save(update_fields=[*values, "has_pending_changes", "lock_version", "updated_at"])
+    item.save(update_fields=[*shared, "has_pending_changes", "lock_version", "updated_at"])
+    _write_texts(item, item.texts())
     audit_record(actor=actor, action="benefits.update", obj=item, before=before, after=_audit_state(item))
     return item
 
@@ -165,8 +237,10 @@ def benefit_item_publish(*, actor, item: BenefitItem) -> BenefitItemVersion:
     _validate_publishable(item)
     before = _audit_state(item)
     previous = item.published_version
+    now_content = item.content()
+    before_content = previous.content() if previous is not None else {}
     changed = [
-        name for name in EDITABLE_FIELDS if previous is None or getattr(item, name) != getattr(previous, name)
+        name for name in EDITABLE_FIELDS if previous is None or now_content[name] != before_content[name]
     ]
     number = (item.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
@@ -177,7 +251,10 @@ def benefit_item_publish(*, actor, item: BenefitItem) -> BenefitItemVersion:
         changed_fields=changed,
         published_by=actor,
         published_at=now,
-        **{name: getattr(item, name) for name in EDITABLE_FIELDS},
+        **{name: getattr(item, name) for name in SHARED_FIELDS},
+    )
+    BenefitVersionTranslation.objects.bulk_create(
+        BenefitVersionTranslation(version=version, language=code, **row) for code, row in item.texts().items()
     )
     item.publish(version=version, when=now)
     item.save(

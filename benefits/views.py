@@ -16,13 +16,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from residence import languages
 from residence.core.forms import apply_service_errors
 from residence.core.pagination import InvalidCursor, keyset_paginate
 from residence.dbrouter import lag_tolerant, lag_tolerant_view
 
 from . import selectors, services
-from .forms import BenefitItemForm, CatalogueSearchForm, CommentForm, WithdrawForm
-from .models import BenefitContent, BenefitItem, Kind
+from .forms import BenefitItemForm, CatalogueSearchForm, CommentForm, EditLanguageForm, WithdrawForm
+from .models import (
+    SHARED_FIELDS,
+    BenefitContent,
+    BenefitItem,
+    Kind,
+    content_field_label,
+    split_text_field_name,
+)
 
 PAGE_SIZE = 20
 PUBLIC_ORDERING = ("category", "id")
@@ -106,6 +114,8 @@ def item_history(request, pk: int):
     )
 
 
+# Every text in every configured language (title_en, title_zh, title_ja, ...): a new language
+# adds its columns by itself.
 CSV_COLUMNS = (
     "id",
     "version",
@@ -113,20 +123,7 @@ CSV_COLUMNS = (
     "kind",
     "category",
     "applies_to",
-    "title_en",
-    "title_zh",
-    "description_en",
-    "description_zh",
-    "legal_basis_en",
-    "legal_basis_zh",
-    "procedure_en",
-    "procedure_zh",
-    "documents_en",
-    "documents_zh",
-    "where_en",
-    "where_zh",
-    "provider_en",
-    "provider_zh",
+    *[name for name in BenefitContent.CONTENT_FIELDS if split_text_field_name(name) is not None],
     "link",
     "effective_date",
     "published_at",
@@ -169,9 +166,7 @@ def export_csv(request):
                 "published_at": v.published_at.isoformat(),
                 "url": request.build_absolute_uri(reverse("benefits:item", args=[v.item_id])),
             }
-            yield writer.writerow(
-                [_csv_safe(values[c] if c in values else getattr(v, c)) for c in CSV_COLUMNS]
-            )
+            yield writer.writerow([_csv_safe(values[c] if c in values else v.value(c)) for c in CSV_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="benefits.csv"'
@@ -249,12 +244,33 @@ def workspace(request):
     )
 
 
+def _edit_language(request) -> str:
+    """The language edited beside English (?language=ja); Chinese unless another is picked."""
+    picker = EditLanguageForm(request.GET if "language" in request.GET else None)
+    if picker.is_bound and picker.is_valid():
+        return picker.cleaned_data["language"]
+    posted = request.POST.get("edit_language", "")
+    if posted in languages.codes() and posted != languages.FALLBACK:
+        return posted
+    return "zh-hans" if languages.is_known("zh-hans") else languages.codes()[-1]
+
+
 def _edit(request, item: BenefitItem | None):
-    form = BenefitItemForm(request.POST or None, instance=item)
+    second = _edit_language(request)
+    form = BenefitItemForm(request.POST or None, instance=item, languages_shown=(languages.FALLBACK, second))
+    picker = EditLanguageForm(initial={"language": second})
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = BenefitItem(**form.values())
+            values = form.values()
+            preview = BenefitItem(**{name: values[name] for name in SHARED_FIELDS})
+            # The preview shows every language the item will have: the saved ones, with the
+            # two being edited as typed.
+            texts = {code: dict(row) for code, row in (item.texts() if item else {}).items()}
+            for name in form.text_names():
+                field, code = split_text_field_name(name)
+                texts.setdefault(code, {})[field] = values[name] or ""
+            preview.set_texts({code: row for code, row in texts.items() if any(row.values())})
         else:
             values = form.values()
             try:
@@ -275,7 +291,11 @@ def _edit(request, item: BenefitItem | None):
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("benefits:workspace_item", pk=item.pk)
-    return render(request, "benefits/edit.html", {"form": form, "item": item, "preview": preview})
+    return render(
+        request,
+        "benefits/edit.html",
+        {"form": form, "item": item, "preview": preview, "picker": picker, "edit_language": second},
+    )
 
 
 @login_required
@@ -349,7 +369,7 @@ def _messages(error: ValidationError) -> list[str]:
         out = []
         for name, errors in error.message_dict.items():
             try:
-                label = capfirst(str(BenefitContent._meta.get_field(name).verbose_name))
+                label = capfirst(content_field_label(name))
             except FieldDoesNotExist:
                 label = ""
             out.extend(f"{label}: {e}" if label else e for e in errors)

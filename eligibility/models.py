@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from residence import languages
 from residence.accounts.models import Agency
 
 from .engine import CompiledPolicy, load_policy
@@ -21,10 +22,8 @@ _compiled_lock = threading.Lock()
 
 
 def localized(text: dict | None) -> str:
-    """The current language's entry of an engine {"en", "zh"} text."""
-    if not text:
-        return ""
-    return text.get("zh" if (get_language() or "en").startswith("zh") else "en") or text.get("en", "")
+    """The current language's entry of a policy text ({"en", "zh", "ja", ...}), else the English one."""
+    return languages.pick(text)[0]
 
 
 class Edition(models.Model):

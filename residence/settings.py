@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "verification",
     "cards",
     "figures",
+    "faq",
     "reconsideration",
     "identity",
     "privacy",
@@ -149,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "residence.core.context_processors.navigation",
+                "residence.core.context_processors.languages",
             ],
         },
     },
@@ -342,7 +344,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@pr-portal.exampl
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# Each language named in itself, as the switcher shows it. The list is the one place a language is
+# added: content (benefit items, the FAQ, policy texts) is stored per code (residence/languages.py),
+# so a new language is this line, a message catalogue and translated data, never a migration.
+# Arabic is right-to-left: base.html sets dir from get_language_bidi and the CSS uses logical sides.
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"

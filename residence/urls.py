@@ -72,6 +72,7 @@ urlpatterns = [
     path("", include("cards.urls")),
     path("", include("reconsideration.urls")),
     path("", include("figures.urls")),
+    path("", include("faq.urls")),
     path("", include("identity.urls")),
     path("", include("privacy.urls")),
     path("", include("appointments.urls")),

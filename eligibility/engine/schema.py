@@ -19,6 +19,38 @@ FACT_TYPES = ("int", "decimal", "bool", "date", "str", "enum", "list_int")
 COMPARISON_OPS = ("gte", "lte", "gt", "lt", "eq")
 DURATION_UNITS = ("days", "months", "half_year", "years")
 AGGREGATES = ("last", "average", "minimum", "maximum", "total")
+# The languages a policy text may carry, by the key residence.languages.field_key gives each of
+# settings.LANGUAGES (a system check keeps the two in step). English and Chinese are required:
+# the engine writes its own explanations in both. The others are optional: a version published
+# without one shows English there, saying so.
+TEXT_LANGUAGES = ("en", "zh", "ja", "ko", "ru", "ar")
+REQUIRED_TEXT_LANGUAGES = ("en", "zh")
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "ar": "Arabic",
+}
+# Codes people write for these languages that are not ours (country codes, locales): each gets
+# "did you mean" the right one, which string similarity alone would miss ("jp" is not close to "ja").
+LANGUAGE_ALIASES = {
+    "jp": "ja",
+    "jpn": "ja",
+    "kr": "ko",
+    "kor": "ko",
+    "cn": "zh",
+    "zh-hans": "zh",
+    "zh_hans": "zh",
+    "zh-cn": "zh",
+    "zh_cn": "zh",
+    "chi": "zh",
+    "rus": "ru",
+    "ara": "ar",
+    "sa": "ar",
+    "eng": "en",
+}
 
 
 def _text(description: str) -> dict[str, Any]:
@@ -602,9 +634,9 @@ POLICY_SCHEMA: dict[str, Any] = {
     ],
     "$defs": {
         "translated": _obj(
-            "Text in English and Chinese.",
-            {"en": _name("English text."), "zh": _name("Chinese text.")},
-            ("en", "zh"),
+            "Text in each language: English and Chinese required, the others optional.",
+            {key: _name(f"{_LANGUAGE_NAMES.get(key, key)} text.") for key in TEXT_LANGUAGES},
+            REQUIRED_TEXT_LANGUAGES,
         ),
         "duration": _obj(
             "A length of time with a unit that says what it means: months are 30 days, a half_year "

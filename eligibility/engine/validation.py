@@ -19,14 +19,16 @@ from .schema import (
     BAN_GROUNDS,
     CHANNELS,
     DAYS_PER_UNIT,
+    LANGUAGE_ALIASES,
     POLICY_SCHEMA,
+    REQUIRED_TEXT_LANGUAGES,
+    TEXT_LANGUAGES,
     VERIFICATION_CHECK_KINDS,
     duration_days,
 )
 
 STAGES = ("intake", "verification", "review", "approval")
 OFFICE_LEVELS = ("municipal", "provincial", "national")
-LANGUAGES = ("en", "zh")
 
 
 def parse_date(value: Any) -> date:
@@ -77,10 +79,17 @@ class _Validator:
     def translated(self, value: Any, path: str) -> None:
         if not self.mapping(value, path):
             return
-        for lang in LANGUAGES:
+        for lang in REQUIRED_TEXT_LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.add(f"{path}.{lang}", "missing_translation", lang=lang)
+        for lang in TEXT_LANGUAGES:
+            # An optional language, if given, must say something: an empty string would hide the
+            # English fallback behind a blank.
+            if lang not in REQUIRED_TEXT_LANGUAGES and lang in value:
+                text = value[lang]
+                if not isinstance(text, str) or not text.strip():
+                    self.add(f"{path}.{lang}", "missing_translation", lang=lang)
 
     def a_date(self, value: Any, path: str) -> date | None:
         try:
@@ -793,6 +802,10 @@ def format_path(parts: Iterable[Any]) -> str:
 
 def suggestion(word: str, known: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, if any is close enough."""
+    alias = LANGUAGE_ALIASES.get(str(word).lower())
+    known = list(known)
+    if alias is not None and alias in known:
+        return alias
     matches = difflib.get_close_matches(str(word), [str(name) for name in known], n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -1,4 +1,4 @@
-"""Template helpers for policy data: pick the current language of an {"en", "zh"} text."""
+"""Template helpers for policy data: pick the current language of a {"en", "zh", ...} text."""
 
 from __future__ import annotations
 
@@ -6,23 +6,25 @@ from django import template
 from django.utils.translation import gettext as _
 
 from eligibility.engine.labels import render_label
-from eligibility.models import localized
+from residence.core.templatetags.languages import translated
 
 register = template.Library()
 
 
 @register.filter
 def loc(value):
-    """The current language's entry of an engine text, or the value itself."""
-    if isinstance(value, dict):
-        return localized(value)
-    return "" if value is None else value
+    """The current language's entry of a policy text, or the value itself.
+
+    A text the version has not translated into the reader's language shows in English, marked
+    lang="en"; base.html then says once, after the content, that some text is shown in English.
+    """
+    return translated(value)
 
 
 @register.filter
 def rule_label(node) -> str:
     """A rule's label in the current language, its placeholders filled from the rule's figures."""
-    return localized(render_label(node.get("label") or {}, node))
+    return translated(render_label(node.get("label") or {}, node))
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from residence import languages
 from residence.regions import PROVINCE_CHOICES
 
 
@@ -169,7 +170,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=[("en", "English"), ("zh-hans", "简体中文")],
+        # A callable reading settings.LANGUAGES: adding a language needs no migration here.
+        choices=languages.choices,
         default="en",
     )
     agency = models.ForeignKey(

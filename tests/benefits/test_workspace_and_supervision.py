@@ -27,14 +27,14 @@ def test_staff_draft_through_the_form_and_see_it_under_drafts(client, sam):
     response = client.post(reverse("benefits:workspace_new"), form_data())
     item = BenefitItem.objects.get()
     assert response.url == reverse("benefits:workspace_item", args=[item.pk])
-    assert item.title_en in client.get(reverse("benefits:workspace")).content.decode()
+    assert item.value("title_en") in client.get(reverse("benefits:workspace")).content.decode()
 
 
 def test_the_preview_shows_both_languages_and_saves_nothing(client, sam):
     client.force_login(sam)
     response = client.post(reverse("benefits:workspace_new"), form_data(preview="1", save=""))
     html = response.content.decode()
-    assert "Preview in both languages" in html
+    assert "Preview in each language" in html
     assert "换领境外驾驶证" in html and "Convert a foreign driving licence" in html
     assert not BenefitItem.objects.exists()
 
@@ -44,7 +44,7 @@ def test_the_form_refuses_an_empty_title_and_oversized_text_with_clear_errors(cl
     html = client.post(
         reverse("benefits:workspace_new"), form_data(title_en="", title_zh="")
     ).content.decode()
-    assert "Give the item a title, in English or Chinese." in html
+    assert "Give the item a title, in English or another language." in html
     html = client.post(
         reverse("benefits:workspace_new"), form_data(description_en="x" * 10_001)
     ).content.decode()
@@ -56,7 +56,7 @@ def test_publishing_without_a_translation_tells_the_supervisor_what_is_missing(c
     item = services.benefit_item_create(actor=sam, values=item_values(description_zh=""))
     client.force_login(sue)
     response = client.post(reverse("benefits:workspace_publish", args=[item.pk]), follow=True)
-    assert "Publishing needs this in Chinese too." in response.content.decode()
+    assert "Publishing needs this in Chinese too, as the English has it." in response.content.decode()
     assert BenefitItem.objects.get(pk=item.pk).state == "draft"
 
 
@@ -67,7 +67,7 @@ def test_a_withdrawn_item_cannot_be_opened_for_editing(client, published, sam, s
         reverse("benefits:workspace_edit", args=[published.pk]), form_data(title_en="Back"), follow=True
     )
     assert "A withdrawn item cannot be edited." in response.content.decode()
-    assert BenefitItem.objects.get(pk=published.pk).title_en != "Back"
+    assert BenefitItem.objects.get(pk=published.pk).value("title_en") != "Back"
 
 
 def test_staff_see_the_administrations_comments(client, published, sam, paula):
@@ -97,14 +97,17 @@ def test_a_holder_sees_the_items_that_apply_to_their_situation(
 
     services.holder_profile_set(actor=None, user=applicant, is_working=True, is_minor=False)
     html = client.get(reverse("benefits:my_card")).content.decode()
-    assert hr_published.title_en in html  # working holders
-    assert published.title_en in html  # all holders
+    assert hr_published.value("title_en") in html  # working holders
+    assert published.value("title_en") in html  # all holders
     assert "School for minors" not in html
 
     services.holder_profile_set(actor=None, user=applicant, is_working=False, is_minor=True)
     data = client.get(reverse("api_benefits_my_items")).json()
     assert data["situation"]["applies_to"] == ["all", "not_working", "minors"]
-    assert {r["title_en"] for r in data["results"]} == {published.title_en, "School for minors"}
+    assert {r["translations"]["en"]["title"] for r in data["results"]} == {
+        published.value("title_en"),
+        "School for minors",
+    }
 
 
 def test_my_card_needs_a_login(client):
@@ -139,7 +142,7 @@ def test_coverage_marks_areas_nobody_published_and_items_not_updated_for_a_year(
 
     client.force_login(paula)
     html = client.get(reverse("benefits:coverage")).content.decode()
-    assert "nothing published" in html and hr_published.title_en in html
+    assert "nothing published" in html and hr_published.value("title_en") in html
     data = client.get(reverse("api_benefits_coverage")).json()
     customs = next(r for r in data["rows"] if r["category"] == "customs")
     assert customs["is_gap"] and customs["by_agency"] == {"sta": {"published": 0, "drafts": 1}}
@@ -168,4 +171,9 @@ def test_the_demo_covers_every_category_and_is_idempotent():
     assert BenefitItemVersion.objects.filter(number=2).exists()
     assert selectors.holder_situation(user=HolderProfile.objects.get().user).is_working
     for version in selectors.published_versions():
-        assert version.title_en and version.title_zh and version.description_en and version.description_zh
+        assert (
+            version.value("title_en")
+            and version.value("title_zh")
+            and version.value("description_en")
+            and version.value("description_zh")
+        )

@@ -47,7 +47,7 @@ def test_staff_draft_the_supervisor_publishes_and_the_public_finds_it(page, peop
     )
     page.get_by_label("Description (Chinese)").fill("税收居民可享受子女教育、住房租金等专项附加扣除。")
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_role("heading", name="Preview in both languages").is_visible()
+    assert page.get_by_role("heading", name="Preview in each language").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(re.compile(r"/benefits/workspace/\d+/$"))

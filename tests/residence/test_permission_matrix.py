@@ -861,6 +861,9 @@ RECONSIDERATION_DECIDERS = officers(roles=("approver",), offices=("national",)) 
 row("figures:statistics", EVERYONE)
 row("figures:research", {POLICY_EXPERT, POLICY_ADMIN})
 row("figures:policy_comparison", {POLICY_EXPERT, POLICY_ADMIN})
+
+# faq
+row("faq:faq", EVERYONE)
 # The audited download of a comparison of two published versions (the expert sees no drafts).
 row(
     "figures:policy_comparison",
