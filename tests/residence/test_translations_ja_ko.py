@@ -23,7 +23,11 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|</?[a-z]+[^>]*>")
 def catalogues(lang: str) -> list[Path]:
     base = Path(settings.BASE_DIR)
     found = [base / "locale" / lang / "LC_MESSAGES" / "django.po"]
-    found += sorted(base.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))
+    # Apps, and apps nested one level down such as residence/mfa.
+    for pattern in (f"*/locale/{lang}/LC_MESSAGES/django.po", f"*/*/locale/{lang}/LC_MESSAGES/django.po"):
+        found += sorted(
+            po for po in base.glob(pattern) if po.relative_to(base).parts[0] not in {".venv", "var"}
+        )
     return [po for po in found if po.exists()]
 
 
