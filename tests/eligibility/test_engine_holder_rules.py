@@ -65,10 +65,13 @@ def test_a_rule_label_quotes_the_rules_own_figure_so_a_new_threshold_shows_every
     western = doc["channels"]["investment"]["requirements"]
     leaf = _find_leaf(western, "amount_500k_western")
     leaf["value"] = 600000
-    assert render_label(leaf["label"], leaf) == {
+    rendered = render_label(leaf["label"], leaf)
+    assert {lang: rendered[lang] for lang in ("en", "zh")} == {
         "en": "At least USD 600,000 (western region or key poverty-alleviation county)",
         "zh": "投资不少于60万美元（西部地区或国家扶贫开发工作重点县）",
     }
+    # The other languages the default policy carries (ja, ko, ru, ar) quote the same new figure.
+    assert all("600,000" in text for lang, text in rendered.items() if lang not in ("en", "zh"))
 
 
 def test_a_placeholder_naming_no_figure_of_the_rule_is_a_clear_error():
