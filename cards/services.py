@@ -215,6 +215,11 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     existing = Card.objects.filter(application=application).first()
     if existing is not None or application.status != Status.APPROVED:
         return existing
+    from payments.selectors import card_fee_outstanding
+
+    if card_fee_outstanding(application):
+        # The card is made once its fee is paid; the payments app calls again then.
+        return None
     photo = application_photo(application)
     if photo is None:
         raise ValidationError({"photo": [_("The application has no photo to print on the card.")]})
