@@ -10,7 +10,7 @@ Payer's pages (what the applicant's browser sees):
   POST /pay/<order_id>                     pay (action=pay) or cancel; redirects to the return URL
 Operations:
   GET  /healthz                            liveness
-  POST /_control                           faults and test-only statement divergences
+  POST /_control                           faults, test-only statement divergences, forget_orders
                                            (X-Control-Token: the merchant secret)
 
 After a payment or refund the simulator notifies the merchant's notify_url asynchronously, signed
@@ -261,6 +261,9 @@ class Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 if changes.pop("reset", False):
                     self.state.faults = Faults()
+                if changes.pop("forget_orders", False):  # test-only: a clean statement per test
+                    self.state.orders.clear()
+                    self.state.by_id.clear()
                 for key, value in changes.items():
                     if hasattr(self.state.faults, key):
                         setattr(self.state.faults, key, value)

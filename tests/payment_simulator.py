@@ -59,7 +59,7 @@ class PaymentSimulator:
         return response.json()
 
     def reset(self) -> None:
-        self.control(reset=True)
+        self.control(reset=True, forget_orders=True)
 
     def settings(self) -> dict:
         """Settings pointing the portal at this simulator."""
