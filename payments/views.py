@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +29,11 @@ logger = logging.getLogger(__name__)
 @require_GET
 def order_detail(request, pk: int):
     order = selectors.order_get_for_payer(user=request.user, pk=pk)
-    return render(request, "payments/order.html", {"order": order})
+    response = render(request, "payments/order.html", {"order": order})
+    # The pay form's answer redirects to the provider's page, which the browser allows only when
+    # this page's CSP form-action names the provider (Chromium checks redirects of a form post).
+    response._csp_update = {"form-action": [settings.PAYMENTS_PROVIDER_PUBLIC_URL.rstrip("/")]}
+    return response
 
 
 @login_required
