@@ -21,7 +21,8 @@ from payments import services
 from payments.fees import fee_due, yuan
 from payments.models import PaymentNotification, PaymentOrder, ReconciliationFinding
 from residence.audit.models import AuditEntry
-from tests.cards.pdftools import pdf_text
+from tests.cards.pdftools import pdf_pages_png, pdf_text
+from tests.conftest import ARTIFACTS
 
 from .conftest import checkout, pay_at_provider, post_notification, recommended, signed_notification
 
@@ -277,6 +278,9 @@ def test_the_receipt_is_a_pdf_in_both_languages(registered, client):
     response = client.get(reverse("payments:order_receipt", args=[order.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "receipt").mkdir(exist_ok=True)
+    pdf_pages_png(response.content, ARTIFACTS / "receipt", dpi=100)  # looked at by a person
     for words in ("缴费收据", "Receipt for a fee paid", "1800.00", order.number, "1267", "Martin", "马丽丝"):
         assert words in text, words
 
