@@ -291,8 +291,9 @@ def order_poll(*, order_id: int) -> str:
             outcome = _apply(
                 locked, status=status, amount_fen=answer.get("amount_fen"), at=at, source="query"
             )
-            if outcome != "no_change" or locked.status != PaymentOrder.Status.DUE:
+            if outcome == "applied" or locked.status != PaymentOrder.Status.DUE:
                 return outcome
+            # An amount that disagrees stays due (logged) and is asked about less and less often.
         # Still waiting for the payer: ask again later, less often the longer it waits.
         locked.poll_attempts += 1
         delay = min(

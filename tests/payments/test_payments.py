@@ -318,3 +318,20 @@ def test_reconciliation_opens_a_finding_for_every_difference_once(holder, approv
     assert "PRUNKNOWN" in page and "1,799.00" in page
     client.force_login(holder)
     assert client.get(reverse("payments:findings")).status_code == 404
+
+
+def test_a_refund_asked_while_the_provider_is_down_is_sent_again_with_the_same_number(
+    registered, approver, paysim
+):
+    order, pay_url = registered
+    pay_at_provider(pay_url)
+    services.order_poll(order_id=order.pk)
+    order.refresh_from_db()
+    paysim.control(outage=True)
+    pending = services.order_refund(actor=approver, order=order, reason="The approval was withdrawn.")
+    assert pending.status == "paid" and pending.refund_no
+    paysim.control(outage=False)
+    assert services.orders_poll_due(now=timezone.now() + dt.timedelta(hours=1)) == 1
+    order.refresh_from_db()
+    assert order.status == "refunded" and order.refund_no == pending.refund_no
+    assert services.orders_poll_due(now=timezone.now() + dt.timedelta(days=1)) == 0
