@@ -11,7 +11,7 @@ import pytest
 from applications.models import Application, Status
 from cards.models import Card
 from eligibility.selectors import policy_version_in_force
-from payments.models import PaymentOrder
+from payments.models import PaymentNotification, PaymentOrder
 from tests.browser.conftest import assert_accessible, log_in, log_in_zh
 from tests.cards.factories import approved_application, profile_for
 from tests.conftest import ARTIFACTS, wait_for
@@ -81,6 +81,13 @@ def test_the_applicant_pays_the_card_fee_on_the_providers_page_and_the_card_is_m
     order.refresh_from_db()
     assert order.status == "paid"
     wait_for(lambda: Card.objects.filter(application=application).exists(), timeout=30, message="the card")
+    # The provider's signed notification reached /payments/notify/ over HTTP and was verified
+    # (the return page may have found the payment first; the notification then changes nothing).
+    wait_for(
+        lambda: PaymentNotification.objects.filter(order=order, event="paid").exists(),
+        timeout=30,
+        message="the provider's notification",
+    )
     with page.expect_download() as download:
         page.locator(f"a[href$='/payments/orders/{order.pk}/receipt.pdf']").click()
     assert download.value.suggested_filename == f"receipt-{order.number}.pdf"
