@@ -14,6 +14,15 @@ def card_fee_action(application):
     return {"order": order_for_application(application)}
 
 
+@register.inclusion_tag("payments/_fee_officer_link.html")
+def card_fee_officer_link(application, user):
+    """On the officer's case page: the card fee and a link to its page (refunds), for card staff."""
+    from ..selectors import REFUND_ROLES
+
+    order = order_for_application(application) if user.has_role(*REFUND_ROLES) else None
+    return {"order": order}
+
+
 @register.filter
 def yuan(amount_fen):
     """Fen shown as yuan with two places (Decimal, never a float); empty for no amount."""

@@ -91,3 +91,36 @@ def test_the_applicant_pays_the_card_fee_on_the_providers_page_and_the_card_is_m
     with page.expect_download() as download:
         page.locator(f"a[href$='/payments/orders/{order.pk}/receipt.pdf']").click()
     assert download.value.suggested_filename == f"receipt-{order.number}.pdf"
+
+
+def test_officers_read_the_reconciliation_findings(page):
+    import datetime as dt
+
+    from payments.models import ReconciliationFinding
+    from tests.cards.factories import office_gd
+
+    officer = UserFactory(email="mona.fee@example.org", roles=["management_officer"], office=office_gd())
+    day = dt.date(2026, 12, 3)
+    ReconciliationFinding.objects.create(
+        day=day,
+        order_number="PR20261203AAAA",
+        entry_kind="payment",
+        issue="amount_differs",
+        portal_amount_fen=180000,
+        provider_amount_fen=179900,
+    )
+    ReconciliationFinding.objects.create(
+        day=day,
+        order_number="PR20261203BBBB",
+        entry_kind="payment",
+        issue="missing_at_portal",
+        provider_amount_fen=180000,
+    )
+    log_in(page, officer.email)
+    page.goto("/payments/reconciliation/")
+    assert page.get_by_role("heading", name="Payment reconciliation").is_visible()
+    assert (
+        "1,799.00" in page.content()
+        and "In the provider's statement, not in the portal's records" in page.content()
+    )
+    _check_both_widths(page, "findings_en")
