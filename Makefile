@@ -43,6 +43,7 @@ typecheck: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	ALLOWED_HOSTS=pr.example.gov SECURE_HSTS_SECONDS=31536000 VERIFICATION_SECRET=$$(head -c 32 /dev/urandom | base64) \
+	PAYMENTS_SECRET=$$(head -c 32 /dev/urandom | base64) \
 	STORAGE_ENCRYPTION_KEYS=check-deploy:$$(head -c 32 /dev/urandom | base64) \
 	CARDS_SIGNING_KEYS=check-deploy:$$(head -c 32 /dev/urandom | base64) \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -21,6 +21,7 @@ def process_secrets() -> dict[str, str]:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
         "VERIFICATION_SECRET": os.environ.get("VERIFICATION_SECRET") or secrets.token_urlsafe(32),
+        "PAYMENTS_SECRET": os.environ.get("PAYMENTS_SECRET") or secrets.token_urlsafe(32),
     }
 
 

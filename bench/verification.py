@@ -116,6 +116,7 @@ def main() -> None:
             "VERIFICATION_BASE_URL": f"http://127.0.0.1:{simulator_port}",
             "DATABASE_URL": f"{server}/{args.database}",
             "VERIFICATION_SECRET": shared["VERIFICATION_SECRET"],
+            "PAYMENTS_SECRET": shared["PAYMENTS_SECRET"],
             "CELERY_BROKER_MAX_CONNECTIONS": str(args.in_flight * 2 + 16),
             # As in production: no query log, no debug pages.
             "DEBUG": os.environ.get("DEBUG", "0"),

@@ -1,4 +1,5 @@
-"""Listening to the applications state machine: an approval makes a card, a refusal a letter.
+"""Listening to the applications state machine: an approval makes a card (or, when the policy sets
+a fee due after approval, a payment order first), a refusal a letter.
 
 django-fsm's post_transition fires inside the applications service's transaction; the work is
 an outbox row of that transaction, sent to the worker once it commits, so a rolled-back decision
@@ -27,7 +28,14 @@ def application_decided(sender, instance, name, source, target, **kwargs) -> Non
 
     application_id = instance.pk
     if target == Status.APPROVED:
+        from .extensions import approval_holds
+
         actor_id = instance.decided_by_id
+        # A fee due after approval (the policy's fee schedule): the card waits for its payment,
+        # and the payments app queues it once the provider confirms (payments.services._apply).
+        held = [hold(application=instance, actor=instance.decided_by) for hold in approval_holds]
+        if any(held):
+            return
         publish_after_commit(
             card_issue_for_application_task, application_id=application_id, actor_id=actor_id
         )

@@ -25,7 +25,7 @@ from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
 from residence.core.tasks import publish_after_commit, send_email_task
 
-from . import numbers
+from . import extensions, numbers
 from .models import (
     Card,
     CardDocument,
@@ -215,6 +215,9 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     existing = Card.objects.filter(application=application).first()
     if existing is not None or application.status != Status.APPROVED:
         return existing
+    if any(hold(application) for hold in extensions.issuance_holds):
+        # The card is made once its fee is paid; the payments app calls again then.
+        return None
     photo = application_photo(application)
     if photo is None:
         raise ValidationError({"photo": [_("The application has no photo to print on the card.")]})

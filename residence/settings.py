@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "privacy",
     "appointments",
     "counters",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -606,6 +607,38 @@ CELERY_BEAT_SCHEDULE["verification-sweep"] = {
 }
 CELERY_BEAT_SCHEDULE["verification-management-rechecks"] = {
     "task": "verification.tasks.management_rechecks_due_task",
+    "schedule": 24 * 3600,
+}
+
+# --- payments ---
+# Card fees (issue 15): the fee schedule is policy data (the policy document's `fees` block); these
+# settings say where the payment provider is. Development and tests use the simulator
+# (`python -m paysim`, started by `make run`). The merchant secret signs our requests and the
+# provider's notifications: a development default only, production must set it.
+PAYMENTS_PROVIDER_URL = env("PAYMENTS_PROVIDER_URL", default="http://127.0.0.1:8766")
+# Where the payer's browser is sent (the provider's public address; the API may be internal).
+PAYMENTS_PROVIDER_PUBLIC_URL = env("PAYMENTS_PROVIDER_PUBLIC_URL", default=PAYMENTS_PROVIDER_URL)
+PAYMENTS_MERCHANT_ID = env("PAYMENTS_MERCHANT_ID", default="nia-pr-portal")
+PAYMENTS_SECRET = env("PAYMENTS_SECRET", default="dev-paysim-secret" if (DEBUG or TESTING) else "")
+if not PAYMENTS_SECRET:
+    raise ImproperlyConfigured("PAYMENTS_SECRET must be set in the environment when DEBUG is off.")
+# The address the provider notifies (empty: this site's /payments/notify/ as the payer saw it).
+PAYMENTS_NOTIFY_URL = env("PAYMENTS_NOTIFY_URL", default="")
+PAYMENTS_TIMEOUT_SECONDS = env.float("PAYMENTS_TIMEOUT_SECONDS", default=10.0)
+# A notification older (or newer) than this is refused as a possible replay.
+PAYMENTS_NOTIFY_MAX_AGE_SECONDS = env.int("PAYMENTS_NOTIFY_MAX_AGE_SECONDS", default=300)
+# An order the provider has not told us about is queried after this, then backing off to the max.
+PAYMENTS_POLL_FIRST_SECONDS = env.float("PAYMENTS_POLL_FIRST_SECONDS", default=60.0)
+PAYMENTS_POLL_MAX_SECONDS = env.float("PAYMENTS_POLL_MAX_SECONDS", default=3600.0)
+# Charge the fees the policy sets (on by default). The test suite turns it off except where a test
+# is about fees (tests/conftest.py), so tests about other things keep approval -> card.
+PAYMENTS_FEES_CHARGED = env.bool("PAYMENTS_FEES_CHARGED", default=True)
+CELERY_BEAT_SCHEDULE["payments-poll-due"] = {
+    "task": "payments.tasks.orders_poll_due_task",
+    "schedule": env.float("PAYMENTS_POLL_SWEEP_EVERY_SECONDS", default=30.0),
+}
+CELERY_BEAT_SCHEDULE["payments-reconcile-yesterday"] = {
+    "task": "payments.tasks.reconcile_yesterday_task",
     "schedule": 24 * 3600,
 }
 

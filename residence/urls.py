@@ -70,6 +70,7 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("", include("verification.urls")),
     path("", include("cards.urls")),
+    path("", include("payments.urls")),
     path("", include("reconsideration.urls")),
     path("", include("figures.urls")),
     path("", include("faq.urls")),

@@ -253,6 +253,34 @@ def simulator_process():
     simulator.stop()
 
 
+@pytest.fixture(scope="session")
+def paysim_process():
+    """The payment simulator, one process for the whole run (the payments tests, the journeys)."""
+    from .payment_simulator import PaymentSimulator
+
+    simulator = PaymentSimulator()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def paysim(paysim_process, settings):
+    """The payment simulator, running, reset, and the portal's settings pointing at it."""
+    paysim_process.ensure_running()
+    paysim_process.reset()
+    for key, value in paysim_process.settings().items():
+        setattr(settings, key, value)
+    return paysim_process
+
+
+@pytest.fixture(autouse=True)
+def _card_fees_only_where_asked(request, settings):
+    # The default policy charges a card fee after approval; tests about anything else expect an
+    # approval to lead straight to a card, so only tests marked card_fee charge it.
+    if request.node.get_closest_marker("card_fee") is None:
+        settings.PAYMENTS_FEES_CHARGED = False
+
+
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -25,6 +25,7 @@ def deploy_check(**variables: str) -> subprocess.CompletedProcess:
         "SECRET_KEY": "k" * 20 + "-Xy9#pQ2$vT7&mL4!zR8^nB3*wJ6@cF1",
         "ALLOWED_HOSTS": "pr.example.gov",
         "VERIFICATION_SECRET": "s" * 40,
+        "PAYMENTS_SECRET": "p" * 40,
         # A card signing key (residence.E003 without it): 32 bytes of "c", base64.
         "CARDS_SIGNING_KEYS": "prod-2026:" + "Y2Nj" * 10 + "Y2M=",
         **variables,

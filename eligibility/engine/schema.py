@@ -51,6 +51,8 @@ LANGUAGE_ALIASES = {
     "sa": "ar",
     "eng": "en",
 }
+FEE_KINDS = ("issuance", "renewal", "replacement")
+FEE_DUE_POINTS = ("after_approval", "on_request")
 
 
 def _text(description: str) -> dict[str, Any]:
@@ -572,6 +574,63 @@ POLICY_SCHEMA: dict[str, Any] = {
             "properties": {name: {"$ref": "#/$defs/channel"} for name in CHANNELS},
             "additionalProperties": False,
         },
+        "fees": _obj(
+            "The card fees (payments app): amounts in fen (1 yuan = 100 fen), whole numbers, never "
+            "fractions; when this block is absent no fee is charged.",
+            {
+                "currency": {"enum": ["CNY"], "description": "The currency of every amount."},
+                "legal_basis": _text("The published fee standard the amounts come from."),
+                "items": {
+                    "type": "object",
+                    "description": "The fee of each kind of card issue.",
+                    "properties": {
+                        kind: _obj(
+                            f"The {kind} fee.",
+                            {
+                                "amount_fen": _int("The fee in fen.", 0),
+                                "due": {
+                                    "enum": list(FEE_DUE_POINTS),
+                                    "description": "When the fee falls due: after_approval (before the "
+                                    "card is made) or on_request (when the holder asks for the card).",
+                                },
+                            },
+                            ("amount_fen", "due"),
+                        )
+                        for kind in FEE_KINDS
+                    },
+                    "additionalProperties": False,
+                },
+                "waivers": {
+                    "type": "array",
+                    "description": "Categories of applicant who pay nothing; the first that matches applies.",
+                    "items": _obj(
+                        "One waiver: it applies when every condition given matches.",
+                        {
+                            "id": _name("Identifier of the waiver, unique in the list."),
+                            "label": _text("What the waiver is, as the applicant reads it."),
+                            "legal_basis": _text("Where the waiver comes from."),
+                            "kinds": {
+                                "type": "array",
+                                "items": {"enum": list(FEE_KINDS)},
+                                "description": "The fees it waives.",
+                            },
+                            "channels": {
+                                "type": "array",
+                                "items": {"enum": list(CHANNELS)},
+                                "description": "Only applications of these channels (absent: any).",
+                            },
+                            "minor": {"type": "boolean", "description": "Only applicants under 18 (true)."},
+                            "green_channel": {
+                                "type": "boolean",
+                                "description": "Only applications on the green channel (true).",
+                            },
+                        },
+                        ("id", "label", "kinds"),
+                    ),
+                },
+            },
+            ("currency", "items"),
+        ),
         "holder_residence": _obj(
             "The rule for holders after approval.",
             {

@@ -109,6 +109,26 @@ class _Validator:
 
     # --- top level ----------------------------------------------------------------------------
 
+    def fees(self, doc: dict) -> None:
+        """The optional fee schedule: whole fen, and waivers with distinct ids (the schema checks types)."""
+        fees = doc.get("fees")
+        if fees is None or not self.mapping(fees, "fees"):
+            return
+        for kind, item in (fees.get("items") or {}).items():
+            if isinstance(item, dict) and "amount_fen" in item:
+                self.positive_int(item["amount_fen"], f"fees.items.{kind}.amount_fen", allow_zero=True)
+        if "legal_basis" in fees:
+            self.translated(fees["legal_basis"], "fees.legal_basis")
+        seen: set[object] = set()
+        for index, waiver in enumerate(fees.get("waivers") or []):
+            if not isinstance(waiver, dict):
+                continue
+            if waiver.get("id") in seen:
+                self.bad(f"fees.waivers[{index}].id", "the waiver id is used twice", "减免编号重复")
+            seen.add(waiver.get("id"))
+            if "label" in waiver:
+                self.translated(waiver["label"], f"fees.waivers[{index}].label")
+
     def holder_rules(self, doc: dict) -> None:
         """Optional rules for after approval: the residence rule (R22) and the checks per channel (R15)."""
         residence = doc.get("holder_residence")
@@ -196,6 +216,7 @@ class _Validator:
         ):
             self.positive_int(quota["annual"], "family_quota.annual", allow_zero=True)
         self.holder_rules(doc)
+        self.fees(doc)
         tables = self.reference(doc["reference"]) if "reference" in doc else {}
         facts = self.facts(doc["facts"]) if "facts" in doc else {}
         if "channels" in doc and self.mapping(doc["channels"], "channels"):

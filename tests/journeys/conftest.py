@@ -1,5 +1,6 @@
 """Fixtures of the journey matrix: Chromium, the live server, one real Celery worker per module asking
-the agency simulator, the officers of the demo-like office tree and the reference data.
+the agency simulator, the payment simulator, the officers of the demo-like office tree and the
+reference data.
 
 Only the officers, their offices and the reference data (policy, talent programme registry, family
 quota) are made here; everything about the case under test is done through the pages.
@@ -62,7 +63,7 @@ def journey_worker(transactional_db, simulator_process, journey_storage, journey
 
 
 @pytest.fixture
-def world(transactional_db, settings, journey_storage, simulator_process):
+def world(transactional_db, settings, journey_storage, simulator_process, paysim_process):
     """Reference data and officers: what a fresh installation has before the first applicant."""
     from django.contrib.auth.models import Group
 
@@ -78,6 +79,13 @@ def world(transactional_db, settings, journey_storage, simulator_process):
     }
     settings.VERIFICATION_BASE_URL = simulator_process.url
     simulator_process.ensure_running()
+    # The default policy's card fee is charged: the applicant pays it in the browser, on the
+    # payment simulator's page, before the worker makes the card.
+    paysim_process.ensure_running()
+    paysim_process.reset()
+    for key, value in paysim_process.settings().items():
+        setattr(settings, key, value)
+    settings.PAYMENTS_FEES_CHARGED = True
     for role in Role.values:
         Group.objects.get_or_create(name=role)
     policy_install_default()

@@ -636,11 +636,36 @@ class Journey:
                 assert dependant.decision == decision, (dependant, dependant.decision)
 
     # --- the card ------------------------------------------------------------------------------
+    def pay_fee(self) -> None:
+        """The card fee, paid in the browser: status page, order page, the provider's page, back."""
+        from django.conf import settings
+
+        from payments.models import PaymentOrder
+
+        order = PaymentOrder.objects.filter(application=self.application).first()
+        if not settings.PAYMENTS_FEES_CHARGED:
+            return
+        # The journeys' policy is the default one: it charges the issuance fee and waives none.
+        assert order is not None, "no card-fee order after approval"
+        me = self.person
+        me.go(f"/applications/{self.application.pk}/")
+        me.click(me.page.get_by_role("link", name=me.t("Pay the card fee")))
+        # The form's answer is a redirect to the provider: its page is not the portal's (not checked).
+        me.page.get_by_role("button", name=me.t("Pay the card fee")).click()
+        provider = settings.PAYMENTS_PROVIDER_PUBLIC_URL.rstrip("/")
+        me.page.wait_for_url(lambda url: url.startswith(f"{provider}/pay/"))
+        me.page.locator("button#pay").click()
+        me.page.wait_for_url(lambda url: url.endswith(f"/payments/orders/{order.pk}/"))
+        me.check_page()
+        order.refresh_from_db()
+        assert order.status == PaymentOrder.Status.PAID, order.status
+
     def card(self) -> str:
         """The card issued by the worker, its PDF downloaded, its QR code read and opened."""
         from cards.models import Card, CardDocument
         from tests.cards.pdftools import qr_codes
 
+        self.pay_fee()
         self.wait_for_status("card_issued", timeout=90)
         card = Card.objects.get(application=self.application)
         deadline = time.monotonic() + 90

@@ -257,6 +257,23 @@ def _build_world(tmp_dir) -> World:
     ids["revocation"] = card_services.revocation_open(
         actor=users["gd_manager"], card=card, ground="fraud", evidence="Forged tax records."
     ).pk
+    # Card fees (payments): a Guangdong case whose fee is due (registered with the provider) and one
+    # whose fee is paid, with no card yet (so it may be refunded).
+    from payments.models import PaymentOrder
+
+    for key, status in (("order_due", PaymentOrder.Status.DUE), ("order_paid", PaymentOrder.Status.PAID)):
+        fee_case = approved_application(ProfileFactory(owner=gd, province="CN-GD", city_code="440100"))
+        Application.objects.filter(pk=fee_case.pk).update(submitted_at=timezone.now())
+        ids[key] = PaymentOrder.objects.create(
+            number=f"PRWORLD{key.upper()}",
+            application=fee_case,
+            kind="issuance",
+            amount_fen=180000,
+            status=status,
+            provider_order_id=f"P{key.upper()}",
+            pay_url=f"/pay/P{key.upper()}",
+            paid_at=timezone.now() if status == PaymentOrder.Status.PAID else None,
+        ).pk
     review = HolderReview.objects.create(application=approved, min_days_per_year=90)
     ids["management_case"] = ManagementCase.objects.create(
         application=approved, review=review, findings=[{"kind": "tax", "note": "no record"}]
@@ -974,6 +991,17 @@ row("cards:revocation", CARD_STAFF_GD, kwargs=pk("revocation"))
 row("cards:residence", MANAGERS)
 row("cards:institutions", SYSADMIN)
 row("cards:institution", SYSADMIN, kwargs=pk("institution"))
+
+# payments: the payer's order pages are the applicant's (and their intermediary's); the provider's
+# notification endpoint is public (its signature authenticates; unsigned answers 400); refunds are
+# for the card staff of the case's area; reconciliation findings for officers and administrators.
+row("payments:order", GD_APPLICANT_SIDE, kwargs=pk("order_paid"))
+row("payments:order_pay", GD_APPLICANT_SIDE, kwargs=pk("order_due"), method="POST")
+row("payments:order_return", GD_APPLICANT_SIDE, kwargs=pk("order_due"))
+row("payments:order_receipt", GD_APPLICANT_SIDE, kwargs=pk("order_paid"))
+row("payments:order_officer", CARD_STAFF_GD, kwargs=pk("order_paid"))
+row("payments:notify", EVERYONE, method="POST", data={"event": "paid"})
+row("payments:findings", ALL_OFFICERS | {POLICY_ADMIN} | SYSADMIN)
 
 # --- the rows: the API under /api/ --------------------------------------------------------------------
 row("api_me", SIGNED_IN)
