@@ -231,65 +231,61 @@ def _truncated_percent(value: Any) -> str:
     return text.percent(Decimal(value)).rstrip("%")
 
 
-def _band_end(criterion: Criterion, env: ChannelEnv) -> Callable[[Any], tuple[str, str]]:
+def _band_end(criterion: Criterion, env: ChannelEnv) -> Callable[[Any], dict[str, str]]:
     """How one end of a numeric band reads for this line: 20 %, 4 times, 10 years, CNY 100,000."""
     derive = criterion.derive
     if derive == "ratio":
-        return lambda value: (
-            text.percent(Decimal(value)).replace("%", " %"),
-            text.percent(Decimal(value)),
-        )
+        return lambda value: text.percent_texts(Decimal(value))
     if derive == "multiple_of_reference":
-        return lambda value: (f"{text.multiple(Decimal(value))} times", f"{text.multiple(Decimal(value))}倍")
+        return lambda value: text.times_texts(Decimal(value))
     if derive in ("years_since", "consecutive_years"):
-        return lambda value: text.with_unit(value, "years")
+        return lambda value: text.with_unit_texts(value, "years")
     spec = env.specs.get(criterion.fact) or {}
-    return lambda value: text.with_unit(value, spec.get("unit"))
+    return lambda value: text.with_unit_texts(value, spec.get("unit"))
 
 
-def _equals_name(criterion: Criterion, value: Any, env: ChannelEnv) -> tuple[str, str]:
+def _equals_name(criterion: Criterion, value: Any, env: ChannelEnv) -> dict[str, str]:
     """A value of an 'equals' bracket by its name: eastern region, doctorate, yes."""
     if criterion.derive == "reference_lookup":
         named = env.tables[criterion.params["reference"]].value_labels.get(value)
         if named:
-            return named["en"], named["zh"]
-        return text.key_name(value)
-    return text.fact_value(value, env.specs.get(criterion.fact))
+            return dict(named)
+        return text.key_name_texts(value)
+    return text.fact_value_texts(value, env.specs.get(criterion.fact))
+
+
+def _band_words(criterion: Criterion, low: Any, high: Any, env: ChannelEnv) -> dict[str, str]:
+    return text.band_texts(
+        None if low == -math.inf else low,
+        None if high == math.inf else high,
+        _band_end(criterion, env),
+        _bare_end(criterion),
+    )
 
 
 def bracket_rows(criterion: Criterion, env: ChannelEnv) -> list[tuple[dict[str, str], int]]:
-    """Each bracket of a points line in words with its points, for the public route pages (R13)."""
+    """Each bracket of a points line in words with its points, for the public route pages (R13).
+
+    Every language the engine has words for (text.py), so a Japanese page reads "2倍以上4倍未満"
+    rather than the English stand-in.
+    """
     rows = []
     if criterion.numeric:
-        shown = _band_end(criterion, env)
         for low, high, points in criterion.bands:
-            en, zh = text.band(
-                None if low == -math.inf else low,
-                None if high == math.inf else high,
-                shown,
-                _bare_end(criterion),
-            )
-            rows.append(({"en": en, "zh": zh}, points))
+            rows.append((_band_words(criterion, low, high, env), points))
     else:
         for value, points in criterion.bands:
-            en, zh = _equals_name(criterion, value, env)
-            rows.append(({"en": en, "zh": zh}, points))
+            rows.append((_equals_name(criterion, value, env), points))
     return rows
 
 
 def _band_text(criterion: Criterion, value: Any, env: ChannelEnv) -> tuple[str, str]:
     if not criterion.numeric:
         return "", ""
-    shown = _band_end(criterion, env)
     for low, high, _points in criterion.bands:
         if low <= value < high:
-            en, zh = text.band(
-                None if low == -math.inf else low,
-                None if high == math.inf else high,
-                shown,
-                _bare_end(criterion),
-            )
-            return f" ({en})", f"（{zh}）"
+            words = _band_words(criterion, low, high, env)
+            return f" ({words['en']})", f"（{words['zh']}）"
     return " (outside every band)", "（不在任何区间内）"
 
 
@@ -348,7 +344,8 @@ def explain_criterion(
     else:  # reference_lookup
         table = env.tables[params["reference"]]
         key = facts[criterion.fact]
-        named_en, named_zh = _equals_name(criterion, value, env)
+        named = _equals_name(criterion, value, env)
+        named_en, named_zh = named["en"], named.get("zh", named["en"])
         place_en, place_zh = text.key_name(key)
         en = f"{fact_en} {place_en}: {named_en}"
         zh = f"{fact_zh}{place_zh}：{named_zh}"
