@@ -25,6 +25,8 @@ EXPECTED = {
     Role.AGENCY_STAFF: False,
     Role.AGENCY_SUPERVISOR: False,
     Role.NOMINATING_BODY_STAFF: False,
+    # Counter staff file walk-ins and record intake at a window; they decide no case (issue 15).
+    Role.COUNTER_STAFF: False,
     Role.SYSTEM_ADMIN: False,
     Role.POLICY_EXPERT: False,
 }
