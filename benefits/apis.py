@@ -20,6 +20,7 @@ from residence.core.pagination import keyset_paginate, page_envelope
 
 from . import selectors, services
 from .models import (
+    CONTENT_FIELDS,
     SHARED_FIELDS,
     TEXT_FIELDS,
     AppliesTo,
@@ -357,7 +358,7 @@ class BenefitWorkspaceItemOutputSerializer(serializers.Serializer):
 def _text_input_fields() -> dict[str, serializers.Field]:
     """title_en, title_zh, title_ja, ... for every configured language, sized like their columns."""
     fields = {}
-    for name in services.EDITABLE_FIELDS:
+    for name in CONTENT_FIELDS:
         split = split_text_field_name(name)
         if split is None:
             continue

@@ -120,12 +120,7 @@ CSV_COLUMNS = (
     "id",
     "version",
     "agency",
-    "kind",
-    "category",
-    "applies_to",
-    *[name for name in BenefitContent.CONTENT_FIELDS if split_text_field_name(name) is not None],
-    "link",
-    "effective_date",
+    *BenefitContent.CONTENT_FIELDS,
     "published_at",
     "url",
 )
