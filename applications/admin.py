@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from residence.core.admin import ReadOnlyAdmin
+
 from .models import (
     ApplicantProfile,
     Application,
@@ -12,17 +14,6 @@ from .models import (
     Notification,
     StatusChange,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Application)

@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from residence.accounts.models import User, is_officer
-from residence.core.api import ErrorSerializer
+from residence.core.api import ErrorSerializer, OptionalBooleanField, PageInputSerializer, query_params
+from residence.core.pagination import keyset_paginate, page_envelope
 from residence.mfa.guards import require_recent_second_factor
 from residence.regions import PROVINCES
 
@@ -33,31 +34,6 @@ from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependan
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ACTION_ERRORS = {**ERRORS, 409: ErrorSerializer}
-
-
-class OptionalBooleanField(serializers.BooleanField):
-    """In a query string an absent boolean means "no filter", not False (DRF's form default)."""
-
-    default_empty_html = serializers.empty
-
-
-class PageInputSerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, max_length=500)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
-
-
-def query_params(serializer_class, request) -> dict:
-    """Validated query parameters; a blank value is an error unless the field allows it (DRF skips it)."""
-    serializer = serializer_class(data=request.query_params)
-    blank = [
-        name
-        for name, field in serializer.fields.items()
-        if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
-    ]
-    if blank:
-        raise ValidationError({name: ["This value may not be blank."] for name in blank})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _page_params(request) -> dict:
@@ -315,7 +291,6 @@ class ApplicationListApi(APIView):
         },
     )
     def get(self, request):
-        from residence.core.pagination import keyset_paginate
 
         paging = _page_params(request)
         page = keyset_paginate(
@@ -324,12 +299,7 @@ class ApplicationListApi(APIView):
             cursor=paging.get("cursor"),
             page_size=paging["page_size"],
         )
-        return Response(
-            {
-                "results": ApplicationSummaryOutputSerializer(page.items, many=True).data,
-                "next": page.next_cursor,
-            }
-        )
+        return Response(page_envelope(page, ApplicationSummaryOutputSerializer(page.items, many=True).data))
 
     @extend_schema(
         request=ApplicationCreateInputSerializer, responses={201: ApplicationDetailOutputSerializer, **ERRORS}
@@ -551,7 +521,6 @@ class NotificationListApi(APIView):
         },
     )
     def get(self, request):
-        from residence.core.pagination import keyset_paginate
 
         paging = _page_params(request)
         page = keyset_paginate(
@@ -560,9 +529,7 @@ class NotificationListApi(APIView):
             cursor=paging.get("cursor"),
             page_size=paging["page_size"],
         )
-        return Response(
-            {"results": NotificationOutputSerializer(page.items, many=True).data, "next": page.next_cursor}
-        )
+        return Response(page_envelope(page, NotificationOutputSerializer(page.items, many=True).data))
 
 
 class NotificationReadApi(APIView):
@@ -662,7 +629,7 @@ class QueueApi(APIView):
             }
             for row in page.items
         ]
-        return Response({"results": results, "next": page.next_cursor})
+        return Response(page_envelope(page, results))
 
 
 class QueueCountsApi(APIView):

@@ -1,18 +1,16 @@
-"""Errors the services raise besides Django's ValidationError, PermissionDenied and Http404."""
+"""The case's conflict: residence.core's Conflict with the sentence a stale case page needs."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
-from rest_framework.exceptions import APIException
+
+from residence.core.errors import Conflict
 
 
-class TransitionConflict(APIException):
+class TransitionConflict(Conflict):
     """A transition that is stale, concurrent or not possible from the case's current state (HTTP 409).
 
-    An APIException so the API answers 409 with the message; HTML views catch it and show the message.
+    The API's exception handler answers 409 with the message; HTML views catch it and show the message.
     """
 
-    status_code = status.HTTP_409_CONFLICT
     default_detail = _("This case has changed since you opened it. Reload it and try again.")
-    default_code = "conflict"

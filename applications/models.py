@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from eligibility.engine.dates import whole_years
 from eligibility.registers import validate_address_code, validate_industry_code
 from residence.channels import CHANNEL_NAMES
 from residence.cities import validate_city_code
@@ -272,8 +273,8 @@ class ApplicantProfile(models.Model):
             )
 
     def age_on(self, day: dt.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        """Completed years on ``day``, by the Civil Code rule the eligibility engine counts with."""
+        return whole_years(self.birth_date, day)
 
 
 class Authorisation(models.Model):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from residence.accounts.models import Role
+from residence.core.admin import ReadOnlyAdmin
 
 from . import selectors, services
 from .forms import BenefitItemForm
@@ -126,25 +127,18 @@ class BenefitItemAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class RegistryReadOnlyAdmin(ReadOnlyAdmin):
+    """Read-only, and seen only by whom the registry is shown to."""
+
     def has_module_permission(self, request):
         return _sees_registry(request.user)
 
     def has_view_permission(self, request, obj=None):
         return _sees_registry(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BenefitItemVersion)
-class BenefitItemVersionAdmin(ReadOnlyAdmin):
+class BenefitItemVersionAdmin(RegistryReadOnlyAdmin):
     list_display = ["__str__", "agency", "number", "published_at", "published_by"]
     list_filter = ["agency", "category"]
     list_select_related = ["agency", "published_by"]
@@ -157,7 +151,7 @@ class BenefitItemVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BenefitComment)
-class BenefitCommentAdmin(ReadOnlyAdmin):
+class BenefitCommentAdmin(RegistryReadOnlyAdmin):
     list_display = ["item", "author", "created_at"]
     list_select_related = ["item", "author"]
 
@@ -169,7 +163,7 @@ class BenefitCommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HolderProfile)
-class HolderProfileAdmin(ReadOnlyAdmin):
+class HolderProfileAdmin(RegistryReadOnlyAdmin):
     list_display = ["user", "card_number", "is_working", "is_minor", "source", "updated_at"]
     list_select_related = ["user"]
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -15,10 +15,12 @@ from rest_framework.views import APIView
 
 from residence import languages
 from residence.core.api import ErrorSerializer
-from residence.core.pagination import keyset_paginate
+from residence.core.errors import Conflict
+from residence.core.pagination import keyset_paginate, page_envelope
 
 from . import selectors, services
 from .models import (
+    CONTENT_FIELDS,
     SHARED_FIELDS,
     TEXT_FIELDS,
     AppliesTo,
@@ -33,12 +35,6 @@ from .models import (
 
 PUBLIC_ORDERING = ("category", "id")
 WORKSPACE_ORDERING = ("-id",)
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict."
-    default_code = "conflict"
 
 
 class BenefitPageSizeField(serializers.IntegerField):
@@ -180,9 +176,7 @@ class BenefitCatalogueApi(APIView):
             cursor=data.get("cursor"),
             page_size=data["page_size"],
         )
-        return Response(
-            BenefitPublicPageOutputSerializer({"results": page.items, "next": page.next_cursor}).data
-        )
+        return Response(BenefitPublicPageOutputSerializer(page_envelope(page)).data)
 
 
 class BenefitCatalogueItemApi(APIView):
@@ -264,9 +258,7 @@ class BenefitVersionHistoryApi(APIView):
                     ],
                 }
             )
-        return Response(
-            self.BenefitVersionPageOutputSerializer({"results": results, "next": page.next_cursor}).data
-        )
+        return Response(self.BenefitVersionPageOutputSerializer(page_envelope(page, results)).data)
 
 
 class BenefitHolderItemsApi(APIView):
@@ -322,8 +314,7 @@ class BenefitHolderItemsApi(APIView):
                             "applies_to": situation.applies_to,
                         }
                     ).data,
-                    "results": page.items,
-                    "next": page.next_cursor,
+                    **page_envelope(page),
                 }
             ).data
         )
@@ -367,7 +358,7 @@ class BenefitWorkspaceItemOutputSerializer(serializers.Serializer):
 def _text_input_fields() -> dict[str, serializers.Field]:
     """title_en, title_zh, title_ja, ... for every configured language, sized like their columns."""
     fields = {}
-    for name in services.EDITABLE_FIELDS:
+    for name in CONTENT_FIELDS:
         split = split_text_field_name(name)
         if split is None:
             continue
@@ -458,9 +449,7 @@ class BenefitWorkspaceItemListApi(APIView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        return Response(
-            self.BenefitWorkspacePageOutputSerializer({"results": page.items, "next": page.next_cursor}).data
-        )
+        return Response(self.BenefitWorkspacePageOutputSerializer(page_envelope(page)).data)
 
     @extend_schema(
         request=BenefitWorkspaceItemInputSerializer,

@@ -100,7 +100,6 @@ TEXT_FIELDS: tuple[str, ...] = (
     "where",
     "provider",
 )
-SHARED_FIELDS: tuple[str, ...] = ("kind", "category", "applies_to", "link", "effective_date")
 
 
 def text_field_name(field: str, language: str) -> str:
@@ -131,6 +130,14 @@ def content_field_label(name: str) -> str:
 def _content_fields() -> tuple[str, ...]:
     texts = [text_field_name(f, code) for f in TEXT_FIELDS for code in languages.codes()]
     return ("kind", "category", "applies_to", *texts, "link", "effective_date")
+
+
+# The one list of an item's content: the fields a version snapshots, the history compares, the
+# services accept and the export writes, in the order pages show them (the shared ones, and each
+# text in each configured language: title_en, title_zh, title_ja...). The other lists derive from it.
+CONTENT_FIELDS: tuple[str, ...] = _content_fields()
+# The fields of the item itself (not of its translation rows).
+SHARED_FIELDS: tuple[str, ...] = tuple(n for n in CONTENT_FIELDS if split_text_field_name(n) is None)
 
 
 class BenefitText(models.Model):
@@ -196,9 +203,7 @@ class BenefitContent(models.Model):
     link = models.URLField(_("link"), max_length=500, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
 
-    # The fields a version snapshots and the history compares, in the order pages show them:
-    # the shared ones and each text in each configured language (title_en, title_zh, title_ja...).
-    CONTENT_FIELDS: tuple[str, ...] = _content_fields()
+    CONTENT_FIELDS: tuple[str, ...] = CONTENT_FIELDS
 
     class Meta:
         abstract = True

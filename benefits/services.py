@@ -33,8 +33,6 @@ from .models import (
 )
 from .selectors import user_can_draft, user_can_publish, user_is_reviewer
 
-EDITABLE_FIELDS: tuple[str, ...] = BenefitContent.CONTENT_FIELDS
-
 
 class StateConflict(ValidationError):
     """The item is not in a state that allows this (withdrawn, already published, edited meanwhile): a 409."""
@@ -55,7 +53,7 @@ Texts = dict[str, dict[str, str]]
 
 def _clean_values(values: dict[str, Any]) -> tuple[dict[str, Any], Texts]:
     """(shared fields, {language: {field: text}}) from flattened values (``title_en``, ``kind``)."""
-    unknown = set(values) - set(EDITABLE_FIELDS)
+    unknown = set(values) - set(BenefitContent.CONTENT_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
     shared: dict[str, Any] = {}
@@ -240,7 +238,9 @@ def benefit_item_publish(*, actor, item: BenefitItem) -> BenefitItemVersion:
     now_content = item.content()
     before_content = previous.content() if previous is not None else {}
     changed = [
-        name for name in EDITABLE_FIELDS if previous is None or now_content[name] != before_content[name]
+        name
+        for name in BenefitContent.CONTENT_FIELDS
+        if previous is None or now_content[name] != before_content[name]
     ]
     number = (item.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from residence import languages
-from residence.core.forms import apply_service_errors
+from residence.core.forms import apply_service_errors, error_text
 from residence.core.pagination import InvalidCursor, keyset_paginate
 from residence.dbrouter import lag_tolerant, lag_tolerant_view
 
@@ -120,12 +120,7 @@ CSV_COLUMNS = (
     "id",
     "version",
     "agency",
-    "kind",
-    "category",
-    "applies_to",
-    *[name for name in BenefitContent.CONTENT_FIELDS if split_text_field_name(name) is not None],
-    "link",
-    "effective_date",
+    *BenefitContent.CONTENT_FIELDS,
     "published_at",
     "url",
 )
@@ -284,7 +279,7 @@ def _edit(request, item: BenefitItem | None):
                         lock_version=form.cleaned_data.get("lock_version"),
                     )
             except services.StateConflict as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect("benefits:workspace_item", pk=item.pk)
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -356,7 +351,7 @@ def _run(request, item: BenefitItem, call, success: str):
     try:
         call()
     except services.StateConflict as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     except ValidationError as error:
         messages.error(request, " ".join(f"{m}" for m in _messages(error)))
     else:

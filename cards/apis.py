@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from residence.core.api import ErrorSerializer, ValidationErrorSerializer
-from residence.core.pagination import keyset_paginate
+from residence.core.pagination import keyset_paginate, page_envelope
 
 from . import offline, selectors, services
 from .models import Card, Institution, InstitutionApiKey, VerificationQuery
@@ -248,6 +248,4 @@ class MyCardListApi(APIView):
             cursor=request.query_params.get("cursor"),
             page_size=page_size,
         )
-        return Response(
-            self.MyCardListOutputSerializer({"results": page.items, "next": page.next_cursor}).data
-        )
+        return Response(self.MyCardListOutputSerializer(page_envelope(page)).data)

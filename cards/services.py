@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.uploads import check_photo
+from eligibility.engine.dates import anniversary, whole_years
+from eligibility.selectors import residence_min_days
 from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
@@ -78,26 +80,10 @@ def _require_area(actor, card: Card) -> None:
     require_covers(actor, province=card.profile.province, city_code=card.profile.city_code)
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def validity_years(*, policy_version, birth_date: dt.date, on: dt.date) -> int:
     """The policy's card validity: one figure for adults, a shorter one for holders under 18."""
     years = policy_version.compiled().card_validity_years
-    return int(years["minor"] if age_on(birth_date, on) < 18 else years["adult"])
-
-
-def residence_min_days(policy_version) -> int:
-    rule = (policy_version.document or {}).get("holder_residence") or {}
-    return int(rule.get("min_days_per_year", settings.CARDS_RESIDENCE_MIN_DAYS_DEFAULT))
+    return int(years["minor"] if whole_years(birth_date, on) < 18 else years["adult"])
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -174,7 +160,7 @@ def _issue(
         province=province,
         photo_content_type=photo_content_type,
         issued_on=today,
-        expires_on=add_years(today, years),
+        expires_on=anniversary(today, years),
         authority_en=authority_en,
         authority_zh=authority_zh,
         policy_version=policy_version,
@@ -240,7 +226,7 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
         actor=actor,
         user=profile.owner,
         is_working=application.channel in ("talent", "work"),
-        is_minor=age_on(profile.birth_date, timezone.localdate()) < 18,
+        is_minor=whole_years(profile.birth_date, timezone.localdate()) < 18,
         card_number=card.number,
     )
     document_queue(
@@ -862,8 +848,6 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
 
 def residence_standings(*, profile, today: dt.date | None = None) -> list:
     """The holder's standing in each year of their current card, most recent first."""
-    from eligibility.selectors import policy_version_in_force
-
     today = today or timezone.localdate()
     card = (
         Card.objects.filter(profile=profile, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED])
@@ -877,7 +861,7 @@ def residence_standings(*, profile, today: dt.date | None = None) -> list:
         .order_by("issued_on", "id")
         .values_list("issued_on", flat=True)[0]
     )
-    min_days = residence_min_days(policy_version_in_force(on=today))
+    min_days = residence_min_days(on=today)
     crossings = list(PresenceRecord.objects.filter(profile=profile).values_list("on", "direction"))
     counted = days_in_china_by_year(crossings, start=first, end=today)
     return [

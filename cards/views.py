@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.uploads import protect_served_upload
 from residence.accounts.models import Role
-from residence.core.forms import apply_service_errors
+from residence.core.forms import apply_service_errors, error_text
 from residence.core.pagination import keyset_page_for_request
 from residence.mfa.guards import require_recent_second_factor
 
@@ -272,7 +272,7 @@ def card_request_decide(request, pk: int):
             )
             messages.success(request, _("The request was refused."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     return redirect("cards:requests")
 
 
@@ -418,7 +418,7 @@ def institution(request, pk: int):
                 return redirect("cards:institution", pk=institution.pk)
             _key, new_key = services.institution_api_key_issue(actor=request.user, institution=institution)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     response = render(
         request,
         "cards/institution.html",

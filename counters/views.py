@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import TransitionConflict
-from applications.views._common import add_service_errors, error_text
+from residence.core.forms import apply_service_errors, error_text
 
 from . import selectors, services
 from .forms import ClaimForm, CollectionForm, IntakeForm, WalkInForm
@@ -48,7 +48,7 @@ def walk_in_new(request: HttpRequest) -> HttpResponse:
         try:
             walk_in = services.walk_in_open(actor=request.user, channel=channel, consent=consent, **data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         except (PermissionDenied, TransitionConflict) as error:
             messages.error(request, error_text(error))
         else:
@@ -83,7 +83,7 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.intake_record(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
             status = 400
         except PermissionDenied as error:
             messages.error(request, error_text(error))
@@ -113,7 +113,7 @@ def collection(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.collection_record(actor=request.user, collection=collection, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
             status = 400
         else:
             messages.success(
@@ -134,7 +134,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         try:
             walk_in = services.walk_in_claim(actor=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
             status = 400
         except PermissionDenied as error:
             form.add_error(None, error_text(error))

@@ -16,7 +16,7 @@ from rest_framework.views import APIView as BaseAPIView
 
 from residence.accounts.models import Agency, Role, is_officer
 from residence.core.api import ErrorSerializer, ValidationErrorSerializer
-from residence.core.pagination import keyset_paginate
+from residence.core.pagination import keyset_paginate, page_envelope
 
 from . import selectors, services
 from .documents import dump_policy_text, parse_policy_text, policy_errors
@@ -51,7 +51,7 @@ def _page(queryset, request, ordering, serializer_class):
     page = keyset_paginate(
         queryset, ordering=ordering, cursor=request.query_params.get("cursor"), page_size=50
     )
-    return Response({"results": serializer_class(page.items, many=True).data, "next": page.next_cursor})
+    return Response(page_envelope(page, serializer_class(page.items, many=True).data))
 
 
 class PolicyErrorItemSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -42,6 +43,21 @@ def policy_version_in_force(*, on: date | None = None) -> PolicyVersion:
             return policy_version_in_force(on=on)
         raise PolicyVersion.DoesNotExist(f"no published policy version is in force on {on}")
     return version
+
+
+def residence_min_days(*, on: date | None = None) -> int:
+    """Least days a year a permanent resident must live in China, by the policy in force on ``on``.
+
+    The one reading of ``holder_residence.min_days_per_year`` (cards' residence standings and
+    verification's daily management both ask here). A policy without the rule, or no policy in
+    force that day, falls back to ``settings.RESIDENCE_MIN_DAYS_DEFAULT``; a rule of 0 stays 0.
+    """
+    try:
+        document = policy_version_in_force(on=on).document or {}
+    except PolicyVersion.DoesNotExist:
+        document = {}
+    days = (document.get("holder_residence") or {}).get("min_days_per_year")
+    return int(settings.RESIDENCE_MIN_DAYS_DEFAULT if days is None else days)
 
 
 def policy_version_list(*, user) -> QuerySet[PolicyVersion]:

@@ -17,6 +17,7 @@ from residence.audit.services import audit_record
 
 from .documents import errors_as_validation, jsonable, parse_policy_text, policy_errors
 from .engine import FactError, PolicyNotInEffect, Result, evaluate, read_policy_document
+from .engine.dates import anniversary
 from .models import (
     Ban,
     FamilyQuota,
@@ -732,10 +733,7 @@ def ban_create(
     today = timezone.localdate()
     if until is None:
         years = int(policy_version_in_force().compiled().ban_years.get(ground, 0))
-        try:
-            until = today.replace(year=today.year + years)
-        except ValueError:  # 29 February
-            until = today.replace(year=today.year + years, day=28)
+        until = anniversary(today, years)
     if until <= today:
         raise ValidationError({"until": [_("The end of the ban must be in the future.")]})
     if birth_date >= today + timedelta(days=1):

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from applications.models import Application, Status
+from eligibility.engine.dates import whole_years
 
 COLUMNS = [
     "route",
@@ -40,7 +41,7 @@ OUTCOMES = {
 def age_band(birth: dt.date | None, on: dt.date) -> str:
     if birth is None:
         return ""
-    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    years = whole_years(birth, on)
     low = max(0, years // 5 * 5)
     return "80+" if low >= 80 else f"{low}-{low + 4}"
 

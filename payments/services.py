@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eligibility.engine.dates import whole_years
 from residence.audit.services import audit_record
 from residence.core.tasks import publish_after_commit
 
@@ -54,8 +55,6 @@ def _state(order: PaymentOrder) -> dict:
 # --- when the fee falls due ---------------------------------------------------------------------
 def issuance_fee_for(application) -> Fee | None:
     """The issuance fee due after approval under the application's own policy version, or None."""
-    from cards.services import age_on
-
     if not settings.PAYMENTS_FEES_CHARGED or application.policy_version is None:
         return None
     profile = application.applicant
@@ -64,7 +63,7 @@ def issuance_fee_for(application) -> Fee | None:
         kind=PaymentOrder.Kind.ISSUANCE,
         due="after_approval",
         channel=application.channel,
-        minor=age_on(profile.birth_date, timezone.localdate()) < 18,
+        minor=whole_years(profile.birth_date, timezone.localdate()) < 18,
         green_channel=application.green_channel,
     )
 

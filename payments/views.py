@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from residence.core.forms import error_text
 from residence.core.pagination import keyset_page_for_request
 
 from . import documents, selectors, services
@@ -49,7 +50,7 @@ def order_pay(request, pk: int):
             language=get_language() or "en",
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("payments:order", pk=order.pk)
     return redirect(pay_url)
 
@@ -106,7 +107,7 @@ def order_officer(request, pk: int):
                 actor=request.user, order=order, reason=request.POST.get("reason", "")
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return redirect("payments:order_officer", pk=order.pk)
         if order.status == PaymentOrder.Status.REFUNDED:
             messages.success(request, _("The fee has been refunded."))

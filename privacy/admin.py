@@ -2,21 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from residence.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import CaseAccess, Consent, CorrectionRequest, LegalHold, RetentionPeriod
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services (and audited there): shown, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RetentionPeriod)

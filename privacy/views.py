@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import selectors as application_selectors
-from applications.views._common import add_service_errors, error_text
 from residence.accounts.models import is_officer
+from residence.core.forms import apply_service_errors, error_text
 
 from . import consent_texts, export, selectors, services
 from .forms import CorrectionAnswerForm, CorrectionForm, HoldForm, WithdrawConsentForm
@@ -112,7 +112,7 @@ def correction_new(request: HttpRequest) -> HttpResponse:
                 correction=form.cleaned_data["correction"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your request was sent to the office that handles your case."))
             return redirect("privacy:mine")

@@ -520,8 +520,9 @@ CARDS_REVOCATION_LIST_HOURS = env.int("CARDS_REVOCATION_LIST_HOURS", default=24)
 CARDS_RENEWAL_WINDOW_DAYS = env.int("CARDS_RENEWAL_WINDOW_DAYS", default=183)
 # Days a holder has to ask for administrative reconsideration (Administrative Reconsideration Law art. 20).
 CARDS_RECONSIDERATION_DAYS = env.int("CARDS_RECONSIDERATION_DAYS", default=60)
-# The policy document's holder_residence.min_days_per_year wins; this is used if it has none.
-CARDS_RESIDENCE_MIN_DAYS_DEFAULT = env.int("CARDS_RESIDENCE_MIN_DAYS_DEFAULT", default=90)
+# Least days a year in China for a permanent resident when the policy in force has no
+# holder_residence.min_days_per_year (the document's figure wins); eligibility.selectors reads it.
+RESIDENCE_MIN_DAYS_DEFAULT = env.int("RESIDENCE_MIN_DAYS_DEFAULT", default=90)
 # Warn a holder when this few days abroad are left in the year.
 CARDS_RESIDENCE_WARNING_MARGIN_DAYS = env.int("CARDS_RESIDENCE_WARNING_MARGIN_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["cards-expire-due"] = {"task": "cards.tasks.cards_expire_due_task", "schedule": 6 * 3600}
@@ -599,8 +600,6 @@ VERIFICATION_AUTO_RERUNS = env.int("VERIFICATION_AUTO_RERUNS", default=3)
 # Daily management (R21): each permanent resident is re-checked this often.
 VERIFICATION_MANAGEMENT_CADENCE_DAYS = env.int("VERIFICATION_MANAGEMENT_CADENCE_DAYS", default=365)
 VERIFICATION_MANAGEMENT_BATCH = env.int("VERIFICATION_MANAGEMENT_BATCH", default=500)
-# Used when the policy document has no holder_residence.min_days_per_year.
-VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT = env.int("VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT", default=90)
 CELERY_BEAT_SCHEDULE["verification-sweep"] = {
     "task": "verification.tasks.verification_sweep_task",
     "schedule": env.float("VERIFICATION_SWEEP_EVERY_SECONDS", default=10.0),

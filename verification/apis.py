@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from residence.core.api import ErrorSerializer
-from residence.core.pagination import keyset_paginate
+from residence.core.api import ErrorSerializer, query_params
+from residence.core.pagination import keyset_paginate, page_envelope
 
 from . import selectors, services
 from .checks import AGENCY_NAMES, CheckKind
@@ -28,16 +26,6 @@ from .models import CheckStatus, ManagementCase, VerificationAttempt
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 MANAGEMENT_ORDERING = ("-opened_at", "-id")
-
-
-def _query_params(serializer_class, request) -> dict:
-    """Validated query parameters; a blank value is an error, not "absent" (DRF's form default)."""
-    serializer = serializer_class(data=request.query_params)
-    blank = [name for name in serializer.fields if request.query_params.get(name) == ""]
-    if blank:
-        raise ValidationError({name: [_("This value may not be blank.")] for name in blank})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- a check, as officers and administrators see it ---------------------------------------------
@@ -333,18 +321,14 @@ class ManagementCaseListApi(APIView):
     )
     def get(self, request):
         _require_management(request.user)
-        params = _query_params(self.VerificationManagementFilterInputSerializer, request)
+        params = query_params(self.VerificationManagementFilterInputSerializer, request)
         page = keyset_paginate(
             selectors.management_cases_for(user=request.user, status=params["status"]),
             ordering=MANAGEMENT_ORDERING,
             cursor=params.get("cursor"),
             page_size=params["page_size"],
         )
-        return Response(
-            self.VerificationManagementPageOutputSerializer(
-                {"results": page.items, "next": page.next_cursor}
-            ).data
-        )
+        return Response(self.VerificationManagementPageOutputSerializer(page_envelope(page)).data)
 
 
 class ManagementCaseDetailApi(APIView):

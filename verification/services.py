@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -713,18 +713,6 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
 
 
 # --- daily management (R21) -------------------------------------------------------------------
-def residence_min_days() -> int:
-    """The policy in force's residence rule for permanent residents (days in China per year)."""
-    try:
-        from eligibility.selectors import policy_version_in_force
-
-        document = policy_version_in_force().document or {}
-    except ObjectDoesNotExist:  # no policy installed: the configured default applies
-        document = {}
-    rule = (document.get("holder_residence") or {}).get("min_days_per_year")
-    return int(rule or settings.VERIFICATION_RESIDENCE_MIN_DAYS_DEFAULT)
-
-
 def management_rechecks_start(*, limit: int | None = None) -> int:
     """Start a review of each permanent resident not reviewed within the cadence; one transaction each."""
     from applications.models import Application
@@ -737,6 +725,8 @@ def management_rechecks_start(*, limit: int | None = None) -> int:
         .select_related("applicant", *_facts_related())
         .order_by("id")[: limit or settings.VERIFICATION_MANAGEMENT_BATCH]
     )
+    from eligibility.selectors import residence_min_days
+
     min_days = residence_min_days()
     # One transaction per holder; their checks go out together afterwards, in batches per agency
     # (a crash before that only delays them: the sweeper sends what is left).

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from residence.core.forms import apply_service_errors, error_text
 from residence.core.pagination import keyset_page_for_request
 
 from . import selectors, services
@@ -102,7 +103,7 @@ def management_case(request, pk: int):
                 actor=request.user, case=case, resolution=request.POST.get("resolution", "")
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
         else:
             messages.success(request, _("The management case is closed."))
             return redirect("verification:management_queue")
@@ -113,8 +114,6 @@ def management_case(request, pk: int):
 @require_POST
 def management_finding_revoke(request, pk: int, index: int):
     """One step from a finding to a revocation case: the ground chosen, the finding its evidence."""
-    from residence.core.forms import apply_service_errors
-
     from .forms import FindingRevokeForm
 
     case = selectors.management_case_get(user=request.user, pk=pk)

@@ -1,9 +1,7 @@
-"""What the applications pages share: turning service errors into form errors and messages."""
+"""What the applications pages share: values of a record as a page shows them."""
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -11,31 +9,6 @@ from residence.cities import city_name
 from residence.regions import province_name
 
 from ..countries import country_name
-
-
-def add_service_errors(
-    form: forms.BaseForm, error: ValidationError, *, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        name = rename.get(name, name)
-        field = name if name in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
-
-
-def error_text(error: Exception) -> str:
-    """One readable sentence for a PermissionDenied, TransitionConflict or ValidationError."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    detail = getattr(error, "detail", None)
-    if detail:
-        return str(detail)
-    return str(error) or _("This action is not allowed.")
 
 
 def display_value(instance: models.Model, name: str, language: str) -> str:

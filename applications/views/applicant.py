@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from eligibility.carry import self_check_facts, self_check_forget
 from residence.accounts.models import Role, User
+from residence.core.forms import apply_service_errors, error_text
 
 from .. import selectors, services
 from ..channels import CHANNELS, facts_fields
@@ -37,7 +38,7 @@ from ..forms import (
 )
 from ..models import FAR_FUTURE, Application, Channel, Nomination, Stage, Status
 from ..policy_facts import form_value, initial_value, policy_fact_specs, policy_facts_rows
-from ._common import add_service_errors, error_text, field_rows
+from ._common import field_rows
 
 STEPS = [
     ("profile", gettext_lazy("Applicant")),
@@ -178,7 +179,7 @@ def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
                     actor=request.user, profile=profile, channel=channel
                 )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         except (PermissionDenied, TransitionConflict) as error:
             messages.error(request, error_text(error))
         else:
@@ -275,7 +276,7 @@ def _step_profile(request: HttpRequest, application: Application) -> HttpRespons
         try:
             _save_profile(request, form, profile, profile.owner)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _after_save(request, application, "profile")
     return render(
@@ -323,7 +324,7 @@ def _step_facts(request: HttpRequest, application: Application) -> HttpResponse:
                 actor=request.user, application=application, facts=facts, years_in_china=years
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         except TransitionConflict as error:
             messages.error(request, error_text(error))
         else:
@@ -360,7 +361,7 @@ def _step_dependants(request: HttpRequest, application: Application) -> HttpResp
                     unmarried=form.cleaned_data["unmarried"],
                 )
         except ValidationError as error:
-            add_service_errors(form, error, rename={"profile": "birth_date"})
+            apply_service_errors(form, error, rename={"profile": "birth_date"})
         except TransitionConflict as error:
             messages.error(request, error_text(error))
         else:
@@ -462,7 +463,7 @@ def _step_documents(request: HttpRequest, application: Application) -> HttpRespo
                     dependant=dependant,
                 )
             except ValidationError as error:
-                add_service_errors(bound, error, rename={"document_type": "file", "dependant": "file"})
+                apply_service_errors(bound, error, rename={"document_type": "file", "dependant": "file"})
             except TransitionConflict as error:
                 messages.error(request, error_text(error))
                 if request.htmx:
@@ -716,7 +717,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         except (TransitionConflict, PermissionDenied) as error:
             messages.error(request, error_text(error))
             return redirect("applications:detail", application.pk)
@@ -748,7 +749,7 @@ def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, application=application, answer=form.cleaned_data["answer"]
                 )
         except ValidationError as error:
-            add_service_errors(form, error, rename={"file": "files", "document_type": "files"})
+            apply_service_errors(form, error, rename={"file": "files", "document_type": "files"})
         except (TransitionConflict, PermissionDenied) as error:
             messages.error(request, error_text(error))
             return redirect("applications:detail", application.pk)

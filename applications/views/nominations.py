@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from residence.accounts.models import Role
+from residence.core.forms import apply_service_errors
 
 from .. import selectors, services
 from ..errors import TransitionConflict
-from ._common import add_service_errors
 
 
 class NominationAnswerForm(forms.Form):
@@ -80,7 +80,7 @@ def nomination(request: HttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             except TransitionConflict as error:
                 messages.error(request, str(error))
                 return redirect("applications:nomination", pk=item.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role, is_officer
+from residence.core.forms import error_text
 from residence.core.pagination import InvalidCursor
 from residence.mfa.guards import require_recent_second_factor
 from verification.selectors import checks_for_application
@@ -436,7 +437,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for field, texts in by_field.items():
                 for text in texts:
                     form.add_error(field if field in form.fields else None, text)
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         except PermissionDenied as error:
             messages.error(request, str(error) or _("You may not do this on this case."))
             status = 403

@@ -13,11 +13,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from residence.accounts.models import Role
+from residence.core.forms import apply_service_errors, error_text
 from residence.core.pagination import InvalidCursor, keyset_paginate
 
 from .. import selectors, services, uploads
 from ..forms import AuthoriseIntermediaryForm
-from ._common import add_service_errors, error_text
 
 INBOX_PAGE_SIZE = 30
 
@@ -47,7 +47,7 @@ def authorisations(request: HttpRequest) -> HttpResponse:
                 actor=request.user, intermediary_email=form.cleaned_data["email"]
             )
         except ValidationError as error:
-            add_service_errors(form, error, rename={"intermediary_email": "email"})
+            apply_service_errors(form, error, rename={"intermediary_email": "email"})
         except PermissionDenied as error:
             messages.error(request, error_text(error))
         else:

@@ -5,8 +5,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, parsers, serializers
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import Conflict
+
+
+class ConflictError(exceptions.APIException):
+    """A service's Conflict as DRF answers it: a 409 with the service's sentence."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Conflict.")
+    default_code = "conflict"
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -31,6 +41,37 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON parse error: the document is nested too deeply.")) from error
 
 
+class OptionalBooleanField(serializers.BooleanField):
+    """In a query string an absent boolean means "no filter", not False (DRF's form default)."""
+
+    default_empty_html = serializers.empty
+
+
+class PageInputSerializer(serializers.Serializer):
+    """The query parameters of every keyset-paged list: ``?cursor=`` from the last page's ``next``."""
+
+    cursor = serializers.CharField(required=False, max_length=500)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+def query_params(serializer_class, request) -> dict:
+    """Validated query parameters; a blank value is an error unless the field allows it.
+
+    DRF reads an empty query parameter of an optional field as "absent" (its HTML-form default),
+    so ``?status=`` would silently list everything; here it is a 400 naming the parameter.
+    """
+    serializer = serializer_class(data=request.query_params)
+    blank = [
+        name
+        for name, field in serializer.fields.items()
+        if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
+    ]
+    if blank:
+        raise ValidationError({name: [_("This value may not be blank.")] for name in blank})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def _django_validation_to_drf(error: ValidationError) -> exceptions.ValidationError:
     if hasattr(error, "message_dict"):
         return exceptions.ValidationError(error.message_dict)
@@ -41,6 +82,8 @@ def exception_handler(exc, context):
     """Map Django's errors from services to DRF's, then give every error the same envelope."""
     if isinstance(exc, ValidationError):
         exc = _django_validation_to_drf(exc)
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext as _
 
 INVALID_CLASS = "invalid"
 
@@ -46,10 +47,26 @@ class PortalFormRenderer(DjangoTemplates):
     bound_field_class = PortalBoundField
 
 
-def apply_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form: by field where the form has it, else on top."""
+def apply_service_errors(form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
+    """A service's ValidationError shown on the form: by field where the form has it, else on top.
+
+    ``rename`` maps a service's field name to the form's where the two differ (the service's
+    ``profile`` is the form's ``birth_date``).
+    """
+    rename = rename or {}
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
+            name = rename.get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def error_text(error: Exception) -> str:
+    """One readable sentence for a view's message: a ValidationError, PermissionDenied or Conflict."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    detail = getattr(error, "detail", None)
+    if detail:
+        return str(detail)
+    return str(error) or _("This action is not allowed.")

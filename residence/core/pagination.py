@@ -180,3 +180,12 @@ def keyset_page_for_request(
         )
     except InvalidCursor:
         return keyset_paginate(queryset, ordering=ordering, cursor=None, page_size=page_size)
+
+
+def page_envelope(page: KeysetPage, results: list | None = None) -> dict[str, Any]:
+    """A list page as every API answers it: ``{"results": [...], "next": cursor or null}``.
+
+    ``results`` are the page's items as the caller serialised them (default: the items themselves,
+    for an output serializer to read).
+    """
+    return {"results": page.items if results is None else results, "next": page.next_cursor}
