@@ -682,7 +682,7 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         actor=actor,
         action="cards.revocation_decide",
         obj=case,
-        after={"state": case.state, "ban_until": case.ban.until.isoformat(), "reasons": case.reasons},
+        after={"state": case.state, "ban_until": ban.until.isoformat(), "reasons": case.reasons},
         reason=reason,
     )
     owner = case.card.profile.owner
