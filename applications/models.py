@@ -448,57 +448,56 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
-    def _enter(self, status: str) -> None:
-        self.stage = STAGE_OF_STATUS[status]
-
     # -- transitions (in-memory only; services save, audit and notify) ----------------------------
+    # The bodies are empty on purpose: the service's transition helper sets `stage` from
+    # STAGE_OF_STATUS once for every transition, so a new transition cannot forget it.
     @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
     def submit(self) -> None:
-        self._enter(Status.SUBMITTED)
+        pass
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
     def accept(self) -> None:
-        self._enter(Status.ACCEPTED)
+        pass
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
     def return_to_applicant(self) -> None:
-        self._enter(Status.RETURNED)
+        pass
 
     @transition(field=status, source=Status.ACCEPTED, target=Status.VERIFYING)
     def start_verification(self) -> None:
-        self._enter(Status.VERIFYING)
+        pass
 
     @transition(field=status, source=Status.VERIFYING, target=Status.IN_REVIEW)
     def complete_verification(self) -> None:
-        self._enter(Status.IN_REVIEW)
+        pass
 
     @transition(
         field=status, source=[Status.IN_REVIEW, Status.EVIDENCE_SUBMITTED], target=Status.EVIDENCE_REQUESTED
     )
     def request_evidence(self) -> None:
-        self._enter(Status.EVIDENCE_REQUESTED)
+        pass
 
     @transition(field=status, source=Status.EVIDENCE_REQUESTED, target=Status.EVIDENCE_SUBMITTED)
     def submit_evidence(self) -> None:
-        self._enter(Status.EVIDENCE_SUBMITTED)
+        pass
 
     @transition(
         field=status, source=[Status.IN_REVIEW, Status.EVIDENCE_SUBMITTED], target=Status.RECOMMENDED_APPROVAL
     )
     def recommend_approval(self) -> None:
-        self._enter(Status.RECOMMENDED_APPROVAL)
+        pass
 
     @transition(
         field=status, source=[Status.IN_REVIEW, Status.EVIDENCE_SUBMITTED], target=Status.RECOMMENDED_REFUSAL
     )
     def recommend_refusal(self) -> None:
-        self._enter(Status.RECOMMENDED_REFUSAL)
+        pass
 
     @transition(
         field=status, source=[Status.RECOMMENDED_APPROVAL, Status.RECOMMENDED_REFUSAL], target=Status.APPROVED
     )
     def approve(self) -> None:
-        self._enter(Status.APPROVED)
+        pass
 
     @transition(
         field=status,
@@ -506,34 +505,34 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=Status.AWAITING_QUOTA,
     )
     def wait_for_quota(self) -> None:
-        self._enter(Status.AWAITING_QUOTA)
+        pass
 
     @transition(field=status, source=Status.AWAITING_QUOTA, target=Status.APPROVED)
     def grant_quota_place(self) -> None:
-        self._enter(Status.APPROVED)
+        pass
 
     @transition(
         field=status, source=[Status.RECOMMENDED_APPROVAL, Status.RECOMMENDED_REFUSAL], target=Status.REFUSED
     )
     def refuse(self) -> None:
-        self._enter(Status.REFUSED)
+        pass
 
     # After an administrative reconsideration (the reconsideration app calls these).
     @transition(field=status, source=Status.REFUSED, target=Status.IN_REVIEW)
     def reopen_for_review(self) -> None:
-        self._enter(Status.IN_REVIEW)
+        pass
 
     @transition(field=status, source=Status.REFUSED, target=Status.RECOMMENDED_APPROVAL)
     def reopen_for_approval(self) -> None:
-        self._enter(Status.RECOMMENDED_APPROVAL)
+        pass
 
     @transition(field=status, source=Status.APPROVED, target=Status.CARD_ISSUED)
     def issue_card(self) -> None:
-        self._enter(Status.CARD_ISSUED)
+        pass
 
     @transition(field=status, source=WITHDRAWABLE, target=Status.WITHDRAWN)
     def withdraw(self) -> None:
-        self._enter(Status.WITHDRAWN)
+        pass
 
 
 class StatusChange(models.Model):

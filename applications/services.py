@@ -49,6 +49,7 @@ from .mentions import mentioned_addresses
 from .models import (
     FAR_FUTURE,
     FINAL_STATUSES,
+    STAGE_OF_STATUS,
     STAGE_POLICY_KEY,
     ApplicantProfile,
     Application,
@@ -234,6 +235,8 @@ def _transitions(
         before = {"status": application.status, "stage": application.stage}
         from_status, from_stage = application.status, application.stage
         bound()
+        # The one place a status's queue is set: every transition goes through this helper.
+        application.stage = STAGE_OF_STATUS[application.status]
         if clock == "restart":
             _set_stage_clock(application, now)
         elif clock == "pause":
@@ -396,7 +399,7 @@ def profile_update(*, actor, profile: ApplicantProfile, **fields: Any) -> Applic
     _clean_profile(profile)
     try:
         with transaction.atomic():
-            profile.save()
+            profile.save(update_fields=[*fields, "updated_at"])
     except IntegrityError:
         raise ValidationError(
             {"passport_number": [_("An active profile with this passport number already exists.")]}
@@ -608,7 +611,11 @@ def application_update(
             facts_row.extra_facts = stored
             after["extra_facts"] = stored
         facts_row.full_clean(exclude=["application"])
-        facts_row.save()
+        # A foreign key is set by its column (attname); "extra_facts" only when policy facts came.
+        changed = [f.attname for f in spec.model._meta.concrete_fields if f.name in facts] + (
+            ["extra_facts"] if extra else []
+        )
+        facts_row.save(update_fields=changed)
         after.update(_state(facts_row, facts))
         green = draft_green_channel(application)
         if green != application.green_channel:
@@ -1051,7 +1058,11 @@ def _nomination_open(application: Application, facts_row, *, policy_version, act
     nomination.note = ""
     nomination.answered_by = None
     nomination.answered_at = None
-    nomination.save()
+    nomination.save(
+        update_fields=["body", "method", "state", "due_on", "reference", "note", "answered_by", "answered_at"]
+        if nomination.pk
+        else None
+    )
     audit_record(
         actor=actor,
         action="applications.nomination_open",

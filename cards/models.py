@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from eligibility.models import Ban
 
@@ -29,7 +29,7 @@ def private_path(instance, filename: str) -> str:
     return f"cards/{instance._meta.model_name}/{uuid.uuid4().hex}"
 
 
-class Card(models.Model):
+class Card(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         ISSUED = "issued", _("Issued")
         REPLACED = "replaced", _("Replaced")
@@ -300,7 +300,7 @@ class VerificationQuery(models.Model):
         return f"{self.institution} {self.number_asked} {self.answer}"
 
 
-class CardRequest(models.Model):
+class CardRequest(ConcurrentTransitionMixin, models.Model):
     """A holder's request for renewal (from 6 months before expiry) or replacement (lost, damaged)."""
 
     class Kind(models.TextChoices):
@@ -322,7 +322,9 @@ class CardRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     statement = models.TextField(_("statement"), blank=True, max_length=2000)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    state = FSMField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED, protected=True
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     decided_by = models.ForeignKey(
@@ -347,8 +349,17 @@ class CardRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.card}"
 
+    # -- transitions (in-memory only; cards.services locks the row, saves and audits) -------------
+    @transition(field=state, source=State.REQUESTED, target=State.ISSUED)
+    def issue(self, *, by, new_card: Card) -> None:
+        self.decided_by, self.decided_at, self.new_card = by, timezone.now(), new_card
 
-class RevocationCase(models.Model):
+    @transition(field=state, source=State.REQUESTED, target=State.REFUSED)
+    def refuse(self, *, by, reason: str) -> None:
+        self.decided_by, self.decided_at, self.decision_reason = by, timezone.now(), reason
+
+
+class RevocationCase(ConcurrentTransitionMixin, models.Model):
     """Opened by a management officer (or by residence tracking), decided by another person (R22)."""
 
     class State(models.TextChoices):
@@ -363,7 +374,7 @@ class RevocationCase(models.Model):
     )
     ground = models.CharField(_("ground"), max_length=30, choices=Ban.Ground.choices)
     evidence = models.TextField(_("evidence"), max_length=8000)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.OPEN, protected=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -390,6 +401,20 @@ class RevocationCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.get_ground_display()}"
+
+    # -- transitions (in-memory only; services lock the row, save and audit) ----------------------
+    @transition(field=state, source=State.OPEN, target=State.REVOKED)
+    def revoke(self, *, ban: Ban) -> None:
+        self.ban = ban
+
+    @transition(field=state, source=State.OPEN, target=State.CANCELLED)
+    def cancel(self) -> None:
+        """Decided against revocation: the card stays valid and no ban is set."""
+
+    # A revocation remitted on reconsideration (reconsideration.services): decided again.
+    @transition(field=state, source=State.REVOKED, target=State.OPEN)
+    def reopen(self) -> None:
+        """The earlier decision no longer stands; its record stays in the audit log."""
 
 
 class PresenceRecord(models.Model):

@@ -528,10 +528,7 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
         previous=old,
         reason=str(request),
     )
-    request.state = CardRequest.State.ISSUED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.new_card = new
+    request.issue(by=actor, new_card=new)
     request.save(update_fields=["state", "decided_by", "decided_at", "new_card"])
     audit_record(actor=actor, action="cards.request_issue", obj=request, after={"new_card": new.number})
     # The benefits catalogue's holder situation names the card now in force.
@@ -548,10 +545,7 @@ def card_request_refuse(*, actor, request: CardRequest, reason: str) -> CardRequ
         raise ValidationError({"reason": [_("Give the reason for the refusal.")]})
     request = _lock_request(request)
     _require_area(actor, request.card)
-    request.state = CardRequest.State.REFUSED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason.strip()
+    request.refuse(by=actor, reason=reason.strip())
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     audit_record(actor=actor, action="cards.request_refuse", obj=request, reason=request.decision_reason)
     return request
@@ -617,7 +611,7 @@ def _revocation_reasons(case: RevocationCase, *, text: str) -> dict:
 def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str) -> RevocationCase:
     """An approver who did not open the case decides it. Revoked: the card is invalid, the ban is
     set and the holder's letter is queued, all in this one transaction."""
-    from eligibility.services import ban_create
+    from eligibility.services import ban_create, revocation_actor
 
     _require_role(actor, Role.APPROVER)
     if decision not in ("revoke", "cancel"):
@@ -636,7 +630,7 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     case.decision_reason = reason
     case.reasons = _revocation_reasons(case, text=reason)
     if decision == "cancel":
-        case.state = RevocationCase.State.CANCELLED
+        case.cancel()
         case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "reasons"])
         audit_record(
             actor=actor,
@@ -658,8 +652,9 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         after=_card_state(card),
         reason=reason,
     )
-    case.ban = ban_create(
-        actor=actor,
+    ban = ban_create(
+        # The ban follows from the approver's decision, not from a ban officer's own act.
+        actor=revocation_actor(decided_by=actor, case_id=case.pk),
         passport_number=card.passport_number,
         nationality=card.nationality,
         birth_date=card.birth_date,
@@ -667,13 +662,13 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         until=None,
         reason=reason,
     )
-    case.state = RevocationCase.State.REVOKED
+    case.revoke(ban=ban)
     case.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "reasons", "ban"])
     audit_record(
         actor=actor,
         action="cards.revocation_decide",
         obj=case,
-        after={"state": case.state, "ban_until": case.ban.until.isoformat(), "reasons": case.reasons},
+        after={"state": case.state, "ban_until": ban.until.isoformat(), "reasons": case.reasons},
         reason=reason,
     )
     owner = case.card.profile.owner

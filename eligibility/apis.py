@@ -29,7 +29,7 @@ E404 = OpenApiResponse(ErrorSerializer, description="Not found")
 CURSOR = [
     OpenApiParameter("cursor", str, description="Cursor from the previous page's `next`"),
 ]
-BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+BAN_ROLES = services.BAN_ROLES
 
 
 class APIView(BaseAPIView):

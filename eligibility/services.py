@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from residence.accounts.models import Agency
+from residence.accounts.models import Agency, Role
 from residence.audit.services import audit_record
 
 from .documents import errors_as_validation, jsonable, parse_policy_text, policy_errors
@@ -694,6 +694,34 @@ def family_quota_allocate_waiting(*, year: int, actor=None) -> list[int]:
 
 
 # --- bans ---------------------------------------------------------------------------------------------
+# Who may set a ban by hand (the bans page and its API use the same tuple).
+BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+
+
+@dataclass(frozen=True)
+class RevocationActor:
+    """The system setting the ban a card revocation carries (R22), on an approver's decision.
+
+    An approver is not one of BAN_ROLES and needs not be: the ban is not their own act but the
+    consequence the rules attach to the revocation they decided (cards.services.revocation_decide).
+    Naming this actor explicitly keeps ``ban_create`` refusing everyone else, as every service does.
+    """
+
+    decided_by: Any  # the approver: the ban's creator and the audit entry's actor
+    case_id: int
+
+
+def revocation_actor(*, decided_by, case_id: int) -> RevocationActor:
+    return RevocationActor(decided_by=decided_by, case_id=case_id)
+
+
+def _ban_actor(actor):
+    """The user a ban is recorded against, or PermissionDenied for anyone who may not set one."""
+    if isinstance(actor, RevocationActor):
+        return actor.decided_by
+    if not (getattr(actor, "is_authenticated", False) and actor.has_role(*BAN_ROLES)):
+        raise PermissionDenied(_("Only policy administrators and management officers may set bans."))
+    return actor
 
 
 def _ban_state(ban: Ban) -> dict[str, Any]:
@@ -717,7 +745,12 @@ def ban_create(
     until: date | None,
     reason: str,
 ) -> Ban:
-    """Ban a person from reapplying before `until` (by default: today plus the policy's years for the ground)."""
+    """Ban a person from reapplying before `until` (by default: today plus the policy's years for the ground).
+
+    ``actor`` is a user with one of BAN_ROLES, or the ``RevocationActor`` of a decided revocation.
+    """
+    system = actor if isinstance(actor, RevocationActor) else None
+    actor = _ban_actor(actor)
     if ground not in Ban.Ground.values:
         raise ValidationError({"ground": [_("Choose one of the grounds in the policy.")]})
     passport_number = normalise_passport(passport_number)
@@ -747,9 +780,10 @@ def ban_create(
         reason=reason.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(
-        actor=actor, action="eligibility.ban_create", obj=ban, after=_ban_state(ban), reason=reason.strip()
-    )
+    after = _ban_state(ban)
+    if system is not None:
+        after["revocation_case"] = system.case_id
+    audit_record(actor=actor, action="eligibility.ban_create", obj=ban, after=after, reason=reason.strip())
     return ban
 
 

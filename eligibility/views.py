@@ -15,7 +15,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from residence.accounts.models import Role
 from residence.core.forms import apply_service_errors
 from residence.core.pagination import keyset_page_for_request, keyset_paginate
 
@@ -43,7 +42,7 @@ from .impact import policy_impact, submitted_cases
 from .models import PolicyVersion, Register, localized
 from .registers import entries_text, parse_entries_text
 
-BAN_ROLES = (Role.POLICY_ADMIN, Role.MANAGEMENT_OFFICER, Role.SYSTEM_ADMIN)
+BAN_ROLES = services.BAN_ROLES
 
 
 def _lang() -> str:

@@ -493,7 +493,7 @@ def reconsideration_decide(
             _lift_ban(actor=actor, case=case, reason=reason)
             if outcome == "remitted":
                 revocation = RevocationCase.objects.select_for_update().get(pk=case.revocation_id)
-                revocation.state = RevocationCase.State.OPEN
+                revocation.reopen()
                 revocation.save(update_fields=["state"])
                 audit_record(actor=actor, action="cards.revocation_reopen", obj=revocation, reason=reason)
         elif outcome == "varied":

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from .checks import AGENCY_NAMES, AGENCY_OF_KIND, CheckKind
 
@@ -73,7 +74,10 @@ class HolderReview(models.Model):
         return f"{self.application} {self.started_at:%Y-%m-%d}"
 
 
-class VerificationCheck(models.Model):
+class VerificationCheck(FSMModelMixin, models.Model):
+    # The status changes only through the transitions below (protected FSMField). Writers lock
+    # the row first (select_for_update) and batches are written with one UPDATE (rows_update),
+    # so the row lock, not ConcurrentTransitionMixin's conditional save, keeps two writers apart.
     application = models.ForeignKey(
         "applications.Application",
         verbose_name=_("application"),
@@ -93,8 +97,8 @@ class VerificationCheck(models.Model):
     )
     kind = models.CharField(_("check"), max_length=20, choices=CheckKind.choices)
     agency = models.CharField(_("agency"), max_length=20)
-    status = models.CharField(
-        _("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    status = FSMField(
+        _("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING, protected=True
     )
     # What was asked, about whom and why.
     subject = models.JSONField(_("person asked about"), default=dict)
@@ -174,6 +178,29 @@ class VerificationCheck(models.Model):
     @property
     def service(self) -> str:
         return AGENCY_OF_KIND[self.kind].service
+
+    # -- transitions (in-memory only; services lock the row, save and audit) ----------------------
+    # Claiming a batch for a worker (pending -> in flight) is one UPDATE of the locked rows in
+    # verification.services.checks_claim, not a per-row transition.
+    @transition(field=status, source=CheckStatus.IN_FLIGHT, target=RETURN_VALUE(*ANSWERED))
+    def record_answer(self, status: str) -> str:
+        return status
+
+    @transition(field=status, source=CheckStatus.IN_FLIGHT, target=CheckStatus.PENDING)
+    def retry(self) -> None:
+        """A retriable failure with attempts left: asked again after a backoff."""
+
+    @transition(field=status, source=CheckStatus.IN_FLIGHT, target=RETURN_VALUE(*FAILED))
+    def fail(self, *, timed_out: bool) -> str:
+        return CheckStatus.TIMED_OUT if timed_out else CheckStatus.ERROR
+
+    @transition(field=status, source=UNFINISHED, target=CheckStatus.PENDING)
+    def resend(self) -> None:
+        """Sent again in the same run: lost, still queued, or its worker's lease ran out."""
+
+    @transition(field=status, source=[*ANSWERED, *FAILED], target=CheckStatus.PENDING)
+    def rerun(self) -> None:
+        """A finished check asked again as a new run (an officer's, or automatic after a failure)."""
 
 
 class VerificationAttempt(models.Model):

@@ -443,7 +443,7 @@ def _apply_outcome(
     if answer is not None:
         attempt.outcome = VerificationAttempt.Outcome.ANSWERED
         attempt.result_status, attempt.http_status, attempt.answer_digest = answer.status, 200, answer.digest
-        check.status = answer.status
+        check.record_answer(answer.status)
         check.answer_digest = answer.digest
         check.answer_fields = answer.fields
         check.failure_reason = ""
@@ -454,13 +454,13 @@ def _apply_outcome(
         attempt.http_status, attempt.detail = error.http_status, error.detail[:300]
         if error.retriable and check.attempts < settings.VERIFICATION_MAX_ATTEMPTS:
             countdown = backoff_seconds(check.attempts)
-            check.status = CheckStatus.PENDING
+            check.retry()
             check.lease_token = None
             check.failure_reason = error.detail[:300]
             check.sends += 1
             check.deadline = unclaimed_deadline(now, countdown=countdown)
             return "retry", countdown
-        check.status = CheckStatus.TIMED_OUT if isinstance(error, AgencyTimeout) else CheckStatus.ERROR
+        check.fail(timed_out=isinstance(error, AgencyTimeout))
         check.failure_reason = (
             _("%(n)s attempts; last: %(detail)s") % {"n": check.attempts, "detail": error.detail}
         )[:300]
@@ -614,12 +614,12 @@ def check_rerun(*, actor, check: VerificationCheck, reason: str = "") -> Verific
     if check.status in UNFINISHED:
         if check.status == CheckStatus.IN_FLIGHT and check.deadline > now:
             raise ValidationError(_("This check is being asked right now; wait for its answer."))
-        check.status = CheckStatus.PENDING
+        check.resend()
         check.lease_token = None
         action = "verification.resend"
     else:
         check.run += 1
-        check.status = CheckStatus.PENDING
+        check.rerun()
         check.attempts = 0
         check.lease_token = None
         check.requested_by = actor
@@ -629,7 +629,20 @@ def check_rerun(*, actor, check: VerificationCheck, reason: str = "") -> Verific
         action = "verification.rerun"
     check.sends += 1
     check.deadline = unclaimed_deadline(now)
-    check.save()
+    check.save(
+        update_fields=[
+            "status",
+            "lease_token",
+            "sends",
+            "deadline",
+            "run",
+            "attempts",
+            "requested_by",
+            "requested_at",
+            "completed_at",
+            "reason_asked",
+        ]
+    )
     audit_record(
         actor=actor,
         action=action,
@@ -656,7 +669,7 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
             # Sent and never claimed (lost, or still queued behind others: the wait grows with
             # its age), or claimed by a worker that died (its lease ran out: soon again).
             waited = (now - check.requested_at).total_seconds() if check.status == CheckStatus.PENDING else 0
-            check.status = CheckStatus.PENDING
+            check.resend()
             check.lease_token = None
             check.sends += 1
             check.deadline = unclaimed_deadline(now, waited=waited)
@@ -683,13 +696,24 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
             before = {"status": check.status, "run": check.run}
             check.run += 1
             check.auto_reruns += 1
-            check.status = CheckStatus.PENDING
+            check.rerun()
             check.attempts = 0
             check.requested_at = now
             check.completed_at = None
             check.sends += 1
             check.deadline = unclaimed_deadline(now)
-            check.save()
+            check.save(
+                update_fields=[
+                    "status",
+                    "run",
+                    "auto_reruns",
+                    "attempts",
+                    "requested_at",
+                    "completed_at",
+                    "sends",
+                    "deadline",
+                ]
+            )
             audit_record(
                 actor=None,
                 action="verification.rerun",

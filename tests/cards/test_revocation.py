@@ -142,3 +142,15 @@ def test_a_cancelled_case_leaves_the_holder_situation_alone(card, mona, arthur):
     case = revocation_open(actor=mona, card=card, ground="fraud", evidence="Forged tax records.")
     revocation_decide(actor=arthur, case=case, decision="cancel", reason="The records were genuine.")
     assert holder_situation(user=card.profile.owner).card_number == card.number
+
+
+def test_a_revocation_case_state_changes_only_through_its_transitions(card, mona):
+    from django_fsm import TransitionNotAllowed
+
+    case = revocation_open(actor=mona, card=card, ground="fraud", evidence="Forged tax records.")
+    with pytest.raises(AttributeError):
+        case.state = RevocationCase.State.REVOKED
+    case.cancel()
+    with pytest.raises(TransitionNotAllowed):
+        case.revoke(ban=None)
+    assert RevocationCase.objects.get(pk=case.pk).state == RevocationCase.State.OPEN  # nothing saved

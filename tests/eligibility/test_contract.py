@@ -208,6 +208,44 @@ def test_ban_create_refuses_bad_input_and_stores_nothing(field, changes):
     assert not AuditEntry.objects.filter(action="eligibility.ban_create").exists()
 
 
+@pytest.mark.parametrize("roles", [None, [], ["approver"], ["applicant"]])
+def test_ban_create_refuses_an_actor_without_a_ban_role_and_stores_nothing(roles):
+    from tests.factories import UserFactory
+
+    actor = None if roles is None else UserFactory(roles=roles)
+    with pytest.raises(PermissionDenied):
+        ban_create(
+            actor=actor,
+            passport_number="E4",
+            nationality="USA",
+            birth_date=date(1980, 1, 1),
+            ground="fraud",
+            until=date(2031, 1, 1),
+            reason="Fraud",
+        )
+    assert not Ban.objects.exists()
+    assert not AuditEntry.objects.filter(action="eligibility.ban_create").exists()
+
+
+def test_ban_create_on_a_decided_revocation_is_recorded_against_the_approver():
+    from eligibility.services import revocation_actor
+    from tests.factories import UserFactory
+
+    approver = UserFactory(roles=["approver"])
+    ban = ban_create(
+        actor=revocation_actor(decided_by=approver, case_id=7),
+        passport_number="E5",
+        nationality="USA",
+        birth_date=date(1980, 1, 1),
+        ground="fraud",
+        until=None,
+        reason="Forged tax records",
+    )
+    assert ban.created_by == approver
+    entry = AuditEntry.objects.get(action="eligibility.ban_create", object_id=str(ban.pk))
+    assert entry.actor == approver and entry.after["revocation_case"] == 7
+
+
 def test_only_policy_admins_create_drafts(alice):
     from eligibility.services import policy_draft_create
 

@@ -13,6 +13,7 @@ from tests.applications.factories import ProfileFactory, submitted
 def banned_ivanov():
     """Aleksandr Ivanov (RUS, born 4 March 1980), banned for fraud under his old passport."""
     from eligibility.services import ban_create
+    from tests.eligibility.factories import policy_admin
 
     profile = ProfileFactory(
         family_name="Ivanov",
@@ -23,7 +24,7 @@ def banned_ivanov():
         passport_number="RU1111111",
     )
     ban = ban_create(
-        actor=None,
+        actor=policy_admin(),
         passport_number=profile.passport_number,
         nationality=profile.nationality,
         birth_date=profile.birth_date,

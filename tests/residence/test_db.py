@@ -28,6 +28,19 @@ def _checks(n: int) -> list[VerificationCheck]:
     )
 
 
+def _row(check: VerificationCheck, **values) -> VerificationCheck:
+    """An in-memory copy of ``check`` holding new values: a check's status is protected (only its
+    transitions change it), so the values to write are given when the instance is made."""
+    return VerificationCheck(
+        pk=check.pk,
+        application_id=check.application_id,
+        kind=check.kind,
+        agency=check.agency,
+        deadline=check.deadline,
+        **values,
+    )
+
+
 def test_each_row_gets_its_own_values_of_every_type():
     checks = _checks(3)
     when = timezone.now() - dt.timedelta(minutes=5)
@@ -37,9 +50,17 @@ def test_each_row_gets_its_own_values_of_every_type():
         (CheckStatus.MISMATCH, {"tax": {"matches": False, "record": [1, "二"]}}, None, None, 0),
         (CheckStatus.NOT_FOUND, {}, None, when + dt.timedelta(seconds=1), None),
     ]
-    for check, (status, fields, lease, completed, latency) in zip(checks, values, strict=True):
-        check.status, check.answer_fields, check.lease_token = status, fields, lease
-        check.completed_at, check.latency_ms = completed, latency
+    checks = [
+        _row(
+            check,
+            status=status,
+            answer_fields=fields,
+            lease_token=lease,
+            completed_at=completed,
+            latency_ms=latency,
+        )
+        for check, (status, fields, lease, completed, latency) in zip(checks, values, strict=True)
+    ]
 
     fields = ["status", "answer_fields", "lease_token", "completed_at", "latency_ms"]
     assert rows_update(VerificationCheck, checks, fields) == 3
@@ -58,7 +79,7 @@ def test_each_row_gets_its_own_values_of_every_type():
 
 def test_rows_not_named_are_left_alone_and_nothing_is_a_no_op():
     checks = _checks(2)
-    checks[0].status = CheckStatus.ERROR
+    checks[0] = _row(checks[0], status=CheckStatus.ERROR)
     rows_update(VerificationCheck, checks[:1], ["status"])
     assert VerificationCheck.objects.get(pk=checks[1].pk).status == CheckStatus.PENDING
     assert rows_update(VerificationCheck, [], ["status"]) == 0
@@ -66,8 +87,7 @@ def test_rows_not_named_are_left_alone_and_nothing_is_a_no_op():
 
 def test_on_postgresql_a_batch_is_one_statement(postgres):
     checks = _checks(3)
-    for check in checks:
-        check.status = CheckStatus.VERIFIED
+    checks = [_row(check, status=CheckStatus.VERIFIED) for check in checks]
     with CaptureQueriesContext(connection) as queries:
         rows_update(VerificationCheck, checks, ["status", "answer_fields"])
     assert len(queries) == 1
