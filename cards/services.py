@@ -482,6 +482,8 @@ def card_request_create(*, actor, card: Card, kind: str, reason: str, statement:
     audit_record(
         actor=actor, action="cards.request_create", obj=request, after={"kind": kind, "reason": reason}
     )
+    for hook in extensions.request_opened_hooks:
+        hook(request=request, actor=actor)  # payments: the fee due on request becomes an order
     return request
 
 
@@ -500,6 +502,10 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     _require_role(actor, Role.MANAGEMENT_OFFICER)
     request = _lock_request(request)
     _require_area(actor, request.card)
+    for hold in extensions.request_issue_holds:
+        # Before any write: a request whose fee is unpaid leaves everything as it was.
+        if message := hold(request):
+            raise ValidationError(message)
     old = Card.objects.select_for_update().get(pk=request.card_id)
     if old.status not in (Card.Status.ISSUED, Card.Status.EXPIRED):
         raise ValidationError(_("The card is no longer current; this request cannot be met."))

@@ -10,8 +10,8 @@ class PaymentsConfig(AppConfig):
         from cards import extensions
 
         from . import checks  # noqa: F401 - registers the deployment check
-        from .selectors import card_fee_outstanding
-        from .services import order_open_for_approval
+        from .selectors import card_fee_outstanding, request_fee_hold
+        from .services import order_open_for_approval, order_open_for_request
 
         # Payments builds on cards and plugs into it here, so cards never imports payments.
         extensions.register_approval_hold(
@@ -20,3 +20,6 @@ class PaymentsConfig(AppConfig):
             )
         )
         extensions.register_issuance_hold(card_fee_outstanding)
+        # Renewal and replacement: the fee due on request is an order; no new card until it is paid.
+        extensions.register_request_opened(order_open_for_request)
+        extensions.register_request_issue_hold(request_fee_hold)

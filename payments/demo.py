@@ -6,9 +6,9 @@ from .models import PaymentOrder
 
 
 def seed() -> None:
-    for order in PaymentOrder.objects.filter(status=PaymentOrder.Status.DUE).select_related(
-        "application__applicant__owner"
-    )[:5]:
+    for order in PaymentOrder.objects.filter(
+        status=PaymentOrder.Status.DUE, card_request__isnull=True
+    ).select_related("application__applicant__owner")[:5]:
         owner = order.application.applicant.owner
         print(  # noqa: T201
             f"Payments: {owner.email}'s card fee ({order.number}) is due; pay it from the status page "

@@ -12,11 +12,17 @@ from .models import PaymentOrder
 
 
 def receipt_context(order: PaymentOrder) -> dict:
-    application = order.application
-    profile = application.applicant
     from cards.services import _authority
 
-    authority_en, authority_zh = _authority(application.office)
+    application = order.application
+    if order.card_request_id is not None:
+        # A renewal or replacement: the payer is the card's holder, the authority the card's.
+        card = order.card_request.card
+        profile = card.profile
+        authority_en, authority_zh = card.authority_en, card.authority_zh
+    else:
+        profile = application.applicant
+        authority_en, authority_zh = _authority(application.office)
     paid = timezone.localtime(order.paid_at) if order.paid_at else None
     return {
         "order": order,

@@ -28,6 +28,18 @@ class PaymentOrder(models.Model):
         verbose_name=_("application"),
         on_delete=models.PROTECT,
         related_name="payment_orders",
+        # Empty for a renewal or replacement of a card that no application made (a renewed card).
+        null=True,
+        blank=True,
+    )
+    # A renewal or replacement fee belongs to the holder's request, not to the first application.
+    card_request = models.ForeignKey(
+        "cards.CardRequest",
+        verbose_name=_("card request"),
+        on_delete=models.PROTECT,
+        related_name="payment_orders",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
@@ -54,8 +66,14 @@ class PaymentOrder(models.Model):
         verbose_name_plural = _("payment orders")
         ordering = ("-created_at",)
         constraints = [
-            # One fee of a kind per application: a second order could be paid a second time.
-            models.UniqueConstraint(fields=("application", "kind"), name="payments_one_order_per_fee"),
+            # One fee of a kind per application, and one per card request: a second order could be
+            # paid a second time. A holder renews many times, so request fees are counted per request.
+            models.UniqueConstraint(
+                fields=("application", "kind"),
+                condition=models.Q(card_request__isnull=True),
+                name="payments_one_order_per_fee",
+            ),
+            models.UniqueConstraint(fields=("card_request",), name="payments_one_order_per_request"),
         ]
         indexes = [models.Index(fields=("status", "next_poll_at"))]
 

@@ -91,6 +91,56 @@ def order_open_for_approval(*, application, actor=None) -> PaymentOrder | None:
     return order
 
 
+def request_fee_for(card_request) -> tuple[Fee | None, object]:
+    """The renewal or replacement fee due on request under the policy in force now, or None."""
+    from cards.services import age_on
+    from eligibility.models import PolicyVersion
+    from eligibility.selectors import policy_version_in_force
+
+    if not settings.PAYMENTS_FEES_CHARGED:
+        return None, None
+    try:
+        policy = policy_version_in_force()
+    except PolicyVersion.DoesNotExist:  # no version in force today: nothing says a fee is due
+        logger.warning("no policy in force: no fee charged for card request %s", card_request.pk)
+        return None, None
+    card = card_request.card
+    # Waivers by category read the case the card came from; a renewed card keeps no channel.
+    application = card.application
+    return fee_due(
+        policy.document,
+        kind=card_request.kind,
+        due="on_request",
+        channel=application.channel if application else "",
+        minor=age_on(card.profile.birth_date, timezone.localdate()) < 18,
+        green_channel=bool(application and application.green_channel),
+    ), policy
+
+
+def order_open_for_request(*, request, actor=None) -> PaymentOrder | None:
+    """Inside card_request_create's transaction: the fee due on request becomes an order (once)."""
+    fee, policy = request_fee_for(request)
+    if fee is None:
+        return None
+    existing = PaymentOrder.objects.filter(card_request=request).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        order = PaymentOrder.objects.create(
+            number=f"PR{timezone.now():%Y%m%d}{secrets.token_hex(5).upper()}",
+            application=request.card.application,
+            card_request=request,
+            kind=fee.kind,
+            amount_fen=fee.amount_fen,
+            currency=fee.currency,
+            policy_label=policy.label,
+            legal_basis_en=fee.legal_basis_en[:300],
+            legal_basis_zh=fee.legal_basis_zh[:300],
+        )
+        audit_record(actor=actor, action="payments.order_opened", obj=order, after=_state(order))
+    return order
+
+
 # --- paying --------------------------------------------------------------------------------------
 def order_checkout(
     *, actor, order: PaymentOrder, notify_url: str, return_url: str, language: str = "en"
@@ -170,8 +220,9 @@ def _apply(
         after=_state(order),
         reason=source,
     )
-    if status == PaymentOrder.Status.PAID:
-        # The case moves on once this commits: the card is made by the worker (cards app).
+    if status == PaymentOrder.Status.PAID and order.card_request_id is None:
+        # The case moves on once this commits: the card is made by the worker (cards app). A
+        # request's fee only lets the management officer issue the new card, so nothing is queued.
         from cards.tasks import card_issue_for_application_task
 
         publish_after_commit(
@@ -320,12 +371,15 @@ def orders_poll_due(*, now: dt.datetime | None = None) -> int:
 
 # --- refunds ------------------------------------------------------------------------------------
 def refund_allowed(order: PaymentOrder) -> bool:
-    """Paid, and no card was made for it: the card could not be made, or the approval was withdrawn."""
+    """Paid, and no card was made for it: the card could not be made, or the approval was withdrawn
+    (a request's fee: its new card was not made, the request is open or was refused)."""
     from applications.models import Status
     from cards.models import Card
 
     if order.status != PaymentOrder.Status.PAID:
         return False
+    if order.card_request_id is not None:
+        return order.card_request.new_card_id is None
     if not Card.objects.filter(application_id=order.application_id).exists():
         return True
     return order.application.status not in (Status.APPROVED, Status.CARD_ISSUED)
@@ -339,7 +393,12 @@ def order_refund(*, actor, order: PaymentOrder, reason: str) -> PaymentOrder:
     if not reason:
         raise ValidationError({"reason": [_("Say why the fee is refunded.")]})
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("application").get(pk=order.pk)
+        # Only the order is locked: its application is empty for a renewed card's request fee.
+        locked = (
+            PaymentOrder.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=order.pk)
+        )
         if not refund_allowed(locked):
             raise ValidationError(
                 _("This fee cannot be refunded: it is not paid, or its card has been made.")

@@ -63,7 +63,11 @@ def order_return(request, pk: int):
     if order.status == PaymentOrder.Status.DUE and order.provider_order_id:
         services.order_poll(order_id=order.pk)
         order.refresh_from_db()
-    if order.status == PaymentOrder.Status.PAID:
+    if order.status == PaymentOrder.Status.PAID and order.card_request_id:
+        messages.success(
+            request, _("Thank you: the fee is paid. The management officers can now issue your new card.")
+        )
+    elif order.status == PaymentOrder.Status.PAID:
         messages.success(request, _("Thank you: the fee is paid. Your card is being made."))
     elif order.status == PaymentOrder.Status.DUE:
         messages.info(

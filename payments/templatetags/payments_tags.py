@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
-from ..selectors import order_for_application
+from ..selectors import order_for_application, order_for_request
 
 register = template.Library()
 
@@ -21,6 +22,32 @@ def card_fee_officer_link(application, user):
 
     order = order_for_application(application) if user.has_role(*REFUND_ROLES) else None
     return {"order": order}
+
+
+@register.simple_tag
+def card_fee_expectation(application, expectation):
+    """'What happens now' on the status page: while the issuance fee is due the card is not being
+    prepared yet, it waits for the payment (the applications app knows nothing of fees)."""
+    from ..models import PaymentOrder
+
+    order = order_for_application(application) if application.status == "approved" else None
+    if order is not None and order.status == PaymentOrder.Status.DUE:
+        return _(
+            "Your application is approved. Your card will be made once the card fee is paid: pay it below."
+        )
+    return expectation
+
+
+@register.inclusion_tag("payments/_request_fee.html")
+def request_fee_action(card_request):
+    """The holder's card page (cards/my_card.html): the renewal or replacement fee of a request."""
+    return {"order": order_for_request(card_request), "payer": True}
+
+
+@register.inclusion_tag("payments/_request_fee.html")
+def request_fee_status(card_request):
+    """The officers' request queue (cards/requests.html): whether the request's fee is paid."""
+    return {"order": order_for_request(card_request), "payer": False}
 
 
 @register.filter
