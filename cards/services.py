@@ -956,3 +956,21 @@ def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[R
                 ),
             )
     return raised
+
+
+def revocation_open_for_case(
+    *, actor, application_id: int, ground: str, evidence: str
+) -> RevocationCase | None:
+    """Open a revocation of the holder's current card (issued or expired) of one case, or None when
+    there is none: daily management's finding becomes a revocation (R21 -> R22), registered with
+    verification (verification.extensions) so that verification never imports cards."""
+    card = (
+        Card.objects.filter(
+            application_id=application_id, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED]
+        )
+        .order_by("-id")
+        .first()
+    )
+    if card is None:
+        return None
+    return revocation_open(actor=actor, card=card, ground=ground, evidence=evidence)
