@@ -912,7 +912,6 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
     """Check facts, documents and bans, assess eligibility once (stored, never recomputed), route to an office."""
     from eligibility.selectors import active_ban, channel_rules
     from eligibility.services import eligibility_assess
-    from identity.services import identity_check_at_submission
     from residence.accounts.verification import require_verified_email
 
     _require_applicant_side(actor, application)
@@ -942,9 +941,10 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
                 ]
             }
         )
-    # One person across passports (R22): a ban under another passport refuses this submission too;
-    # a possible duplicate is flagged for the intake officer.
-    identity_check_at_submission(actor=actor, application=application)
+    # One person across passports (R22, identity's registered check): a ban under another passport
+    # refuses this submission too; a possible duplicate is flagged for the intake officer.
+    for check in extensions.submission_checks:
+        check(actor=actor, application=application)
     facts_row = getattr(application, CHANNELS[application.channel].related_name)
     assessment = eligibility_assess(
         channel=application.channel, facts=engine_facts(application, facts_row), as_of=today
@@ -1249,11 +1249,9 @@ def application_accept(*, actor, application: Application) -> Application:
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.INTAKE)
     _require_not_held_by_other(actor, application)
-    from identity.services import identity_require_decided
-
-    identity_require_decided(application=application)
     for gate in extensions.acceptance_gates:
-        # In person at a window or office: passport original, photo, fingerprints (issue 15).
+        # Possible duplicates decided (identity, R22); in person at a window or office: passport
+        # original, photo, fingerprints (counters, issue 15).
         gate(application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
