@@ -19,7 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from applications.models import ApplicantProfile, Application, Notification, Status
+from applications.notifications import CARD_REVOKED
+from applications.services import application_card_issued
 from applications.uploads import check_photo
+from benefits.services import holder_card_number_set, holder_profile_clear, holder_profile_set
+from eligibility.selectors import policy_version_in_force
+from eligibility.services import ban_create
 from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
@@ -150,8 +156,6 @@ def _issue(
     previous: Card | None = None,
     reason: str = "",
 ) -> Card:
-    from eligibility.selectors import policy_version_in_force
-
     today = timezone.localdate()
     policy_version = policy_version_in_force(on=today)
     years = validity_years(policy_version=policy_version, birth_date=profile.birth_date, on=today)
@@ -204,9 +208,6 @@ def application_photo(application) -> tuple[bytes, str] | None:
 @transaction.atomic
 def card_issue_for_application(*, application_id: int, actor=None) -> Card | None:
     """Make the card of an approved application and move it to "card issued"; idempotent."""
-    from applications.models import Application, Status
-    from applications.services import application_card_issued
-
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__owner", "office")
@@ -234,8 +235,6 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     )
     application_card_issued(application=application, actor=actor)
     # The holder's situation, read by the benefits catalogue's "What my card lets me do" (R17).
-    from benefits.services import holder_profile_set
-
     holder_profile_set(
         actor=actor,
         user=profile.owner,
@@ -252,8 +251,6 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
 @transaction.atomic
 def refusal_letter_issue(*, application_id: int, actor=None) -> CardDocument | None:
     """Queue the refusal letter of a refused application; idempotent."""
-    from applications.models import Application, Status
-
     application = Application.objects.select_related("applicant__owner").get(pk=application_id)
     if application.status != Status.REFUSED:
         return None
@@ -549,8 +546,6 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     request.save(update_fields=["state", "decided_by", "decided_at", "new_card"])
     audit_record(actor=actor, action="cards.request_issue", obj=request, after={"new_card": new.number})
     # The benefits catalogue's holder situation names the card now in force.
-    from benefits.services import holder_card_number_set
-
     holder_card_number_set(actor=actor, user=old.profile.owner, card_number=new.number)
     return new
 
@@ -631,8 +626,6 @@ def _revocation_reasons(case: RevocationCase, *, text: str) -> dict:
 def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str) -> RevocationCase:
     """An approver who did not open the case decides it. Revoked: the card is invalid, the ban is
     set and the holder's letter is queued, all in this one transaction."""
-    from eligibility.services import ban_create
-
     _require_role(actor, Role.APPROVER)
     if decision not in ("revoke", "cancel"):
         raise ValidationError({"decision": [_("Decide to revoke or to cancel.")]})
@@ -692,14 +685,9 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     )
     owner = case.card.profile.owner
     # No card, no national treatment: "What my card lets me do" no longer lists items for them.
-    from benefits.services import holder_profile_clear
-
     holder_profile_clear(actor=actor, user=owner, reason=reason)
     document_queue(kind=CardDocument.Kind.REVOCATION_LETTER, recipient=owner, card=card, revocation=case)
     # The inbox row every other decision writes, in the decision's transaction.
-    from applications.models import Notification
-    from applications.notifications import CARD_REVOKED
-
     Notification.objects.create(
         recipient=owner, application_id=card.application_id, status=CARD_REVOKED, reason=reason
     )
@@ -862,8 +850,6 @@ def presence_import_csv(*, actor, data: bytes) -> ImportResult:
 
 def residence_standings(*, profile, today: dt.date | None = None) -> list:
     """The holder's standing in each year of their current card, most recent first."""
-    from eligibility.selectors import policy_version_in_force
-
     today = today or timezone.localdate()
     card = (
         Card.objects.filter(profile=profile, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED])
@@ -897,8 +883,6 @@ def residence_standings(*, profile, today: dt.date | None = None) -> list:
 def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[ResidenceAlert]:
     """Warn the holder near the margin; when the rule is broken, open a revocation case for a
     management officer to look at (the card stays valid until an approver decides)."""
-    from applications.models import ApplicantProfile
-
     today = today or timezone.localdate()
     profile = ApplicantProfile.objects.select_for_update().select_related("owner").get(pk=profile_id)
     card = (
