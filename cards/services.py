@@ -24,8 +24,8 @@ from applications.notifications import CARD_REVOKED
 from applications.services import application_card_issued
 from applications.uploads import check_photo
 from benefits.services import holder_card_number_set, holder_profile_clear, holder_profile_set
+from eligibility import services as eligibility_services
 from eligibility.selectors import policy_version_in_force
-from eligibility.services import ban_create
 from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
@@ -665,7 +665,8 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         after=_card_state(card),
         reason=reason,
     )
-    case.ban = ban_create(
+    # Through the module, so a test can make the ban store fail and see the revocation roll back.
+    case.ban = eligibility_services.ban_create(
         actor=actor,
         passport_number=card.passport_number,
         nationality=card.nationality,
