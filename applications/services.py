@@ -23,17 +23,28 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from eligibility.selectors import (
+    DocumentType,
+    active_ban,
+    channel_rules,
+    is_nominating_body_staff_of,
+    policy_version_in_force,
+)
+from eligibility.services import eligibility_assess, family_quota_release_place, family_quota_take_place
 from privacy import consent_texts
 from privacy import services as privacy_services
 from privacy.models import Purpose
 from residence.accounts.models import Office, Role, User, is_officer
+from residence.accounts.verification import require_verified_email
 from residence.audit.services import audit_record, audit_record_many
 from residence.core.db import rows_update
 from residence.core.tasks import publish_many_after_commit, send_email_task
 from residence.core.validators import validate_fact_date_plausible, validate_no_nul, validate_visible_text
+from verification.services import applications_complete_if_done, verification_requests_create
 
 from . import extensions, uploads
 from .access import (
@@ -768,8 +779,6 @@ def draft_green_channel(application: Application) -> bool:
     upload choices and deadline from the moment the programme code is entered, or the documents
     submission will ask for could not be uploaded.
     """
-    from eligibility.services import eligibility_assess
-
     spec = CHANNELS[application.channel]
     if spec.always_green:
         return True
@@ -795,8 +804,6 @@ def green_channel_for(application: Application) -> bool:
 
 def channel_rules_for(application: Application, *, green_channel: bool | None = None):
     """The policy's documents, deadlines and office levels for this case (green or standard)."""
-    from eligibility.selectors import channel_rules, policy_version_in_force
-
     if application.status in EDITABLE_STATUSES:
         # A draft is assessed under the version in force when it is submitted: show that one.
         version = policy_version_in_force()
@@ -812,8 +819,6 @@ SPONSOR_DOCUMENT_CODES = ("kinship_certificate", "sponsor_identity")
 
 
 def _former_nationality_proof():
-    from eligibility.selectors import DocumentType
-
     return DocumentType(
         code="former_nationality_proof",
         name_en="Proof of former Chinese nationality (former Chinese passport, household register or certificate of loss of nationality)",
@@ -868,8 +873,6 @@ def missing_documents(application: Application, *, green_channel: bool | None = 
 
 def missing_documents_text(missing: list[tuple]) -> str:
     """The missing documents as one list in the reader's language ("Passport (NOVAK Tom)", 、 in Chinese)."""
-    from django.utils.translation import pgettext
-
     names = []
     for doc, dependant in missing:
         name = doc.name_zh if _is_zh() else doc.name_en
@@ -917,11 +920,6 @@ def _facts_errors(application: Application) -> dict[str, list[str]]:
 @transaction.atomic
 def application_submit(*, actor, application: Application, declaration: bool) -> Application:
     """Check facts, documents and bans, assess eligibility once (stored, never recomputed), route to an office."""
-    from eligibility.selectors import active_ban, channel_rules
-    from eligibility.services import eligibility_assess
-    from identity.services import identity_check_at_submission
-    from residence.accounts.verification import require_verified_email
-
     _require_applicant_side(actor, application)
     application = _lock(application)
     if application.status not in EDITABLE_STATUSES:
@@ -949,9 +947,10 @@ def application_submit(*, actor, application: Application, declaration: bool) ->
                 ]
             }
         )
-    # One person across passports (R22): a ban under another passport refuses this submission too;
-    # a possible duplicate is flagged for the intake officer.
-    identity_check_at_submission(actor=actor, application=application)
+    # One person across passports (R22, identity's registered check): a ban under another passport
+    # refuses this submission too; a possible duplicate is flagged for the intake officer.
+    for check in extensions.submission_checks:
+        check(actor=actor, application=application)
     facts_row = getattr(application, CHANNELS[application.channel].related_name)
     assessment = eligibility_assess(
         channel=application.channel, facts=engine_facts(application, facts_row), as_of=today
@@ -1078,8 +1077,6 @@ def nomination_answer(
     *, actor, nomination: Nomination, confirmed: bool, reference: str, note: str = ""
 ) -> Nomination:
     """The nominating body confirms or declines, with its reference; the case then moves on if it was waiting."""
-    from eligibility.selectors import is_nominating_body_staff_of
-
     nomination = Nomination.objects.select_for_update().select_related("body").get(pk=nomination.pk)
     if not is_nominating_body_staff_of(actor, nomination.body):
         raise Http404
@@ -1115,8 +1112,6 @@ def nomination_answer(
         reason=note,
     )
     # In the same transaction: a case whose checks are all answered moves on to review with the answer.
-    from verification.services import applications_complete_if_done
-
     applications_complete_if_done(application_ids=[nomination.application_id])
     return nomination
 
@@ -1167,8 +1162,6 @@ def _nomination_lapse(*, pk: int, today: dt.date) -> int:
         reason=reason,
     )
     _notify(nomination.application, status=NOMINATION_LAPSED, reason=reason)
-    from verification.services import applications_complete_if_done
-
     applications_complete_if_done(application_ids=[nomination.application_id])
     return 1
 
@@ -1227,15 +1220,11 @@ def talent_visa_record(*, application_id: int, check) -> bool:
 
 
 def _is_zh() -> bool:
-    from django.utils.translation import get_language
-
     return (get_language() or "en").startswith("zh")
 
 
 @transaction.atomic
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
-    from eligibility.services import family_quota_release_place
-
     _require_applicant_side(actor, application)
     application = _lock(application)
     was_waiting = application.status == Status.AWAITING_QUOTA
@@ -1249,8 +1238,6 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
 # --- intake -------------------------------------------------------------------------------------
 def verification_checks_for(application: Application) -> list:
     """The cross-agency checks of this case; entering verification writes them (verification app)."""
-    from verification.services import verification_requests_create
-
     return verification_requests_create(application=application)
 
 
@@ -1260,11 +1247,9 @@ def application_accept(*, actor, application: Application) -> Application:
     application = _lock(application)
     _require_officer(actor, application, stage=Stage.INTAKE)
     _require_not_held_by_other(actor, application)
-    from identity.services import identity_require_decided
-
-    identity_require_decided(application=application)
     for gate in extensions.acceptance_gates:
-        # In person at a window or office: passport original, photo, fingerprints (issue 15).
+        # Possible duplicates decided (identity, R22); in person at a window or office: passport
+        # original, photo, fingerprints (counters, issue 15).
         gate(application)
     if application.status == Status.SUBMITTED:
         missing = missing_documents(application)
@@ -1436,8 +1421,6 @@ def application_approve(
     criteria: Iterable[str] = (),
 ) -> Application:
     """Approve; a family case first takes a place in the year's quota, or waits for one."""
-    from eligibility.services import family_quota_take_place
-
     application = _lock(application)
     _require_decider(actor, application)
     reasons = decision_reasons(action="approve", application=application, text=reason, criteria=criteria)

@@ -10,12 +10,16 @@ class CardsConfig(AppConfig):
         from django.db.models import Q
 
         from applications.oversight import WorkloadQueue, register
+        from verification.extensions import register_card_revoker
 
         from . import checks, receivers  # noqa: F401 - checks registers the deploy checks
         from .models import CardRequest, RevocationCase
         from .selectors import holder_area_q
+        from .services import revocation_open_for_case
 
         receivers.connect()
+        # Daily management (verification) opens a revocation from a finding (R21 -> R22).
+        register_card_revoker(revocation_open_for_case)
         # The workload page counts the card staff's queues (R24).
         register(
             WorkloadQueue(

@@ -19,9 +19,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from applications.models import ApplicantProfile, Application, Notification, Status
+from applications.notifications import CARD_REVOKED
+from applications.services import application_card_issued
 from applications.uploads import check_photo
+from benefits.services import holder_card_number_set, holder_profile_clear, holder_profile_set
+from eligibility import services as eligibility_services
 from eligibility.engine.dates import anniversary, whole_years
-from eligibility.selectors import residence_min_days
+from eligibility.selectors import policy_version_in_force, residence_min_days
 from residence.accounts.jurisdiction import require_covers
 from residence.accounts.models import Office, Role
 from residence.audit.services import audit_record
@@ -136,8 +141,6 @@ def _issue(
     previous: Card | None = None,
     reason: str = "",
 ) -> Card:
-    from eligibility.selectors import policy_version_in_force
-
     today = timezone.localdate()
     policy_version = policy_version_in_force(on=today)
     years = validity_years(policy_version=policy_version, birth_date=profile.birth_date, on=today)
@@ -190,9 +193,6 @@ def application_photo(application) -> tuple[bytes, str] | None:
 @transaction.atomic
 def card_issue_for_application(*, application_id: int, actor=None) -> Card | None:
     """Make the card of an approved application and move it to "card issued"; idempotent."""
-    from applications.models import Application, Status
-    from applications.services import application_card_issued
-
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__owner", "office")
@@ -220,8 +220,6 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
     )
     application_card_issued(application=application, actor=actor)
     # The holder's situation, read by the benefits catalogue's "What my card lets me do" (R17).
-    from benefits.services import holder_profile_set
-
     holder_profile_set(
         actor=actor,
         user=profile.owner,
@@ -238,8 +236,6 @@ def card_issue_for_application(*, application_id: int, actor=None) -> Card | Non
 @transaction.atomic
 def refusal_letter_issue(*, application_id: int, actor=None) -> CardDocument | None:
     """Queue the refusal letter of a refused application; idempotent."""
-    from applications.models import Application, Status
-
     application = Application.objects.select_related("applicant__owner").get(pk=application_id)
     if application.status != Status.REFUSED:
         return None
@@ -538,8 +534,6 @@ def card_request_issue(*, actor, request: CardRequest, photo: bytes | None = Non
     request.save(update_fields=["state", "decided_by", "decided_at", "new_card"])
     audit_record(actor=actor, action="cards.request_issue", obj=request, after={"new_card": new.number})
     # The benefits catalogue's holder situation names the card now in force.
-    from benefits.services import holder_card_number_set
-
     holder_card_number_set(actor=actor, user=old.profile.owner, card_number=new.number)
     return new
 
@@ -617,8 +611,6 @@ def _revocation_reasons(case: RevocationCase, *, text: str) -> dict:
 def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str) -> RevocationCase:
     """An approver who did not open the case decides it. Revoked: the card is invalid, the ban is
     set and the holder's letter is queued, all in this one transaction."""
-    from eligibility.services import ban_create, revocation_actor
-
     _require_role(actor, Role.APPROVER)
     if decision not in ("revoke", "cancel"):
         raise ValidationError({"decision": [_("Decide to revoke or to cancel.")]})
@@ -658,9 +650,10 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
         after=_card_state(card),
         reason=reason,
     )
-    ban = ban_create(
+    # Through the module, so a test can make the ban store fail and see the revocation roll back.
+    ban = eligibility_services.ban_create(
         # The ban follows from the approver's decision, not from a ban officer's own act.
-        actor=revocation_actor(decided_by=actor, case_id=case.pk),
+        actor=eligibility_services.revocation_actor(decided_by=actor, case_id=case.pk),
         passport_number=card.passport_number,
         nationality=card.nationality,
         birth_date=card.birth_date,
@@ -679,14 +672,9 @@ def revocation_decide(*, actor, case: RevocationCase, decision: str, reason: str
     )
     owner = case.card.profile.owner
     # No card, no national treatment: "What my card lets me do" no longer lists items for them.
-    from benefits.services import holder_profile_clear
-
     holder_profile_clear(actor=actor, user=owner, reason=reason)
     document_queue(kind=CardDocument.Kind.REVOCATION_LETTER, recipient=owner, card=card, revocation=case)
     # The inbox row every other decision writes, in the decision's transaction.
-    from applications.models import Notification
-    from applications.notifications import CARD_REVOKED
-
     Notification.objects.create(
         recipient=owner, application_id=card.application_id, status=CARD_REVOKED, reason=reason
     )
@@ -882,8 +870,6 @@ def residence_standings(*, profile, today: dt.date | None = None) -> list:
 def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[ResidenceAlert]:
     """Warn the holder near the margin; when the rule is broken, open a revocation case for a
     management officer to look at (the card stays valid until an approver decides)."""
-    from applications.models import ApplicantProfile
-
     today = today or timezone.localdate()
     profile = ApplicantProfile.objects.select_for_update().select_related("owner").get(pk=profile_id)
     card = (
@@ -941,3 +927,21 @@ def residence_review(*, profile_id: int, today: dt.date | None = None) -> list[R
                 ),
             )
     return raised
+
+
+def revocation_open_for_case(
+    *, actor, application_id: int, ground: str, evidence: str
+) -> RevocationCase | None:
+    """Open a revocation of the holder's current card (issued or expired) of one case, or None when
+    there is none: daily management's finding becomes a revocation (R21 -> R22), registered with
+    verification (verification.extensions) so that verification never imports cards."""
+    card = (
+        Card.objects.filter(
+            application_id=application_id, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED]
+        )
+        .order_by("-id")
+        .first()
+    )
+    if card is None:
+        return None
+    return revocation_open(actor=actor, card=card, ground=ground, evidence=evidence)

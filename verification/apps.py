@@ -7,30 +7,12 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Cross-agency verification")
 
     def ready(self) -> None:
-        from django.db.models import Q
-
-        from applications.oversight import WorkloadQueue, register
-        from residence.accounts.jurisdiction import area_q
+        # Local: ready() runs once the app registry is loaded, which models and selectors need.
         from residence.core.health import register_figures
 
-        from .models import ManagementCase
         from .selectors import verification_health
 
         # /healthz shows the state of the verification queue (figures; the status is not ours).
+        # The workload page's count of management cases (R24) is registered by applications, which
+        # owns that page: verification sits below applications (verification.extensions).
         register_figures("verification", verification_health)
-
-        # The workload page counts the management officers' cases (R24).
-        register(
-            WorkloadQueue(
-                key="management_cases",
-                label=_("Management cases"),
-                in_area=lambda officer: ManagementCase.objects.filter(
-                    area_q(officer, province="application__province", city="application__city_code")
-                ),
-                open=Q(status=ManagementCase.Status.OPEN),
-                started="opened_at",
-                decided_at="closed_at",
-                decided_by="closed_by_id",
-                order=30,
-            )
-        )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from eligibility.models import Ban
 
+from .services import FINDING_GROUNDS
+
 
 class FindingRevokeForm(forms.Form):
     """One finding of a management case, opened as a revocation case in one step (R21 -> R22)."""
@@ -21,8 +23,6 @@ class FindingRevokeForm(forms.Form):
 
 def finding_forms(case, *, bound: FindingRevokeForm | None = None) -> list[FindingRevokeForm]:
     """A form per finding (prefix ``finding-N``), the suggested ground chosen; ``bound`` replaces its own."""
-    from .services import FINDING_GROUNDS
-
     forms_ = []
     for index, finding in enumerate(case.findings):
         if bound is not None and bound.prefix == f"finding-{index}":

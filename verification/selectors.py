@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from residence.accounts.jurisdiction import area_q
 from residence.accounts.models import Role, is_officer
 
+from . import extensions
 from .checks import AGENCY_NAMES
 from .models import ANSWERED, FAILED, UNFINISHED, CheckStatus, ManagementCase, Purpose, VerificationCheck
 
@@ -45,8 +47,6 @@ class ApplicantCheck:
 
 
 def checks_for_applicant(*, application) -> list[ApplicantCheck]:
-    from django.utils.translation import gettext as _
-
     labels = {
         "passed": _("Passed"),
         "not_passed": _("Did not match"),
@@ -86,9 +86,8 @@ def check_get_for_rerun(*, user, pk: int) -> VerificationCheck:
         raise Http404 from None
     if may_monitor(user):
         return check
-    from applications.selectors import applications_visible_to
-
-    if is_officer(user) and applications_visible_to(user=user).filter(pk=check.application_id).exists():
+    # Which cases an officer may see is the case's app's rule (registered, verification.extensions).
+    if is_officer(user) and extensions.cases().visible_to(user).filter(pk=check.application_id).exists():
         return check
     raise Http404
 
@@ -247,10 +246,9 @@ def application_checks_for(*, user, pk: int) -> ApplicationChecks:
     The applicant side wins for an officer's own application: an officer reads their own case as
     its applicant does.
     """
-    from applications.selectors import application_get, applications_for_applicant
-
-    application = application_get(user=user, pk=pk)
-    if applications_for_applicant(user=user).filter(pk=application.pk).exists():
+    cases = extensions.cases()
+    application = cases.get(user, pk)
+    if cases.applicant_side(user).filter(pk=application.pk).exists():
         return ApplicationChecks(application.pk, "applicant", checks_for_applicant(application=application))
     if not is_officer(user):
         raise Http404

@@ -31,6 +31,7 @@ from residence.accounts.models import Role
 from residence.audit.services import audit_record, audit_record_many, mask_passport
 from residence.core.db import rows_update
 
+from . import extensions
 from .checks import AGENCY_NAMES, AGENCY_OF_KIND, MANAGEMENT_CHECKS, CheckKind, kinds_for_channel
 from .connectors import AgencyError, AgencyTimeout, Answer, Query, connector_for
 from .models import (
@@ -46,8 +47,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-HOLDER_STATUSES = ("approved", "card_issued")
 
 
 # --- what to ask ------------------------------------------------------------------------------
@@ -215,11 +214,6 @@ def _send_after_commit(checks: list[VerificationCheck], *, countdown: float | No
         transaction.on_commit(lambda: checks_dispatch(checks, countdown=countdown), robust=True)
 
 
-def _accepting_actor(application):
-    change = application.status_changes.filter(to_status="verifying").order_by("-at", "-id").first()
-    return change.actor if change is not None else None
-
-
 def verification_requests_create(*, application, actor=None, reason: str = "") -> list[VerificationCheck]:
     """The checks of an application entering verification, written in the caller's transaction.
 
@@ -231,13 +225,14 @@ def verification_requests_create(*, application, actor=None, reason: str = "") -
             "kind"
         )
     )
-    if application.status != "verifying" or not transaction.get_connection().in_atomic_block:
+    cases = extensions.cases()
+    if not cases.in_verification(application) or not transaction.get_connection().in_atomic_block:
         return existing
     have = {check.kind for check in existing}
     missing = [kind for kind in checks_required_for(application) if kind not in have]
     if not missing:
         return existing
-    actor = actor if actor is not None else _accepting_actor(application)
+    actor = actor if actor is not None else cases.sent_by(application)
     reason = reason or _("Verification of the facts stated in application %(ref)s") % {
         "ref": application.reference or application.pk
     }
@@ -535,20 +530,19 @@ def checks_record(*, outcomes: list[CheckOutcome]) -> dict[int, str]:
     for check, countdown in retries:
         _send_after_commit([check], countdown=countdown)
     finished = [checks[pk] for pk, what in done.items() if what == "recorded"]
-    visas = [
+    answered = [
         c
         for c in finished
-        if c.kind == CheckKind.TALENT_VISA
-        and c.purpose == Purpose.APPLICATION
+        if c.purpose == Purpose.APPLICATION
         and c.status in (CheckStatus.VERIFIED, CheckStatus.MISMATCH, CheckStatus.NOT_FOUND)
     ]
-    if visas:
-        # R7: a matching visa's talent category and approval reference fill the case, in this
-        # transaction; a re-run that no longer matches takes them back (a failure changes nothing).
-        from applications.services import talent_visa_record
-
-        for check in visas:
-            talent_visa_record(application_id=check.application_id, check=check)
+    if answered:
+        # The case's app hears of each answer in this transaction (R7: a matching talent visa's
+        # category and approval reference fill the case; a re-run that no longer matches takes
+        # them back; a failure is no answer and changes nothing).
+        check_answered = extensions.cases().check_answered
+        for check in answered:
+            check_answered(check)
     application_ids = sorted({c.application_id for c in finished if c.purpose == Purpose.APPLICATION})
     if application_ids:
         # Read after commit: whichever result commits last sees every other result, so exactly
@@ -574,9 +568,10 @@ def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
     the last one of a case moves it on (a crash in between is caught by the sweeper). One query
     finds the cases ready; they move together in one transaction that re-reads each status under
     lock, so two last results arriving together move a case once. Returns the cases moved.
-    """
-    from applications.services import applications_verification_completed
 
+    Moving the case on is the case's app's (the registered ``checks_complete``): verification
+    announces "checks of these cases complete" and never names a case's states.
+    """
     # The statuses of the cases' checks, by the (application, kind) index; see checks_claim.
     waiting = {
         application_id
@@ -588,7 +583,7 @@ def applications_complete_if_done(*, application_ids: list[int]) -> list[int]:
     ready = [pk for pk in application_ids if pk not in waiting]
     if not ready:
         return []
-    return [application.pk for application in applications_verification_completed(application_ids=ready)]
+    return [application.pk for application in extensions.cases().checks_complete(ready)]
 
 
 # --- re-sending and re-running --------------------------------------------------------------
@@ -597,9 +592,8 @@ def _may_resend(actor, check: VerificationCheck) -> bool:
         return False
     if actor.has_role(Role.SYSTEM_ADMIN, Role.POLICY_ADMIN):
         return True
-    from applications.selectors import applications_visible_to
-
-    return actor.is_officer and applications_visible_to(user=actor).filter(pk=check.application_id).exists()
+    visible = extensions.cases().visible_to(actor)
+    return actor.is_officer and visible.filter(pk=check.application_id).exists()
 
 
 @transaction.atomic
@@ -724,10 +718,10 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
             )
         _send_after_commit(stuck + failed)
     # A worker lost between a last result and moving its case on leaves the case waiting: move it.
-    from applications.models import Application
-
     waiting = (
-        Application.objects.filter(status="verifying", verification_checks__purpose=Purpose.APPLICATION)
+        extensions.cases()
+        .waiting()
+        .filter(verification_checks__purpose=Purpose.APPLICATION)
         .exclude(verification_checks__status__in=UNFINISHED)
         .values_list("pk", flat=True)
         .distinct()[:limit]
@@ -739,14 +733,13 @@ def checks_sweep(*, limit: int = 1000) -> dict[str, int]:
 # --- daily management (R21) -------------------------------------------------------------------
 def management_rechecks_start(*, limit: int | None = None) -> int:
     """Start a review of each permanent resident not reviewed within the cadence; one transaction each."""
-    from applications.models import Application
-
     now = timezone.now()
     due_since = now - dt.timedelta(days=settings.VERIFICATION_MANAGEMENT_CADENCE_DAYS)
+    # Which cases are held by permanent residents is the case's app's (with their facts loaded).
     holders = (
-        Application.objects.filter(status__in=HOLDER_STATUSES)
+        extensions.cases()
+        .holders()
         .exclude(holder_reviews__started_at__gte=due_since)
-        .select_related("applicant", *_facts_related())
         .order_by("id")[: limit or settings.VERIFICATION_MANAGEMENT_BATCH]
     )
     from eligibility.selectors import residence_min_days
@@ -757,12 +750,6 @@ def management_rechecks_start(*, limit: int | None = None) -> int:
     reviews = [_holder_review_create(application=application, min_days=min_days) for application in holders]
     checks_dispatch([check for _review, checks in reviews for check in checks])
     return len(reviews)
-
-
-def _facts_related() -> list[str]:
-    from applications.channels import FACTS_RELATED_NAMES
-
-    return FACTS_RELATED_NAMES
 
 
 @transaction.atomic
@@ -985,12 +972,10 @@ def finding_evidence(case: ManagementCase, finding: dict) -> str:
 def management_finding_revoke(*, actor, case: ManagementCase, finding_index: int, ground: str):
     """Open a revocation case from one finding, in one step, the finding as its evidence (R21 -> R22).
 
-    The cards app's ``revocation_open`` checks the officer's role and area, the ground and the
-    card; the management case records which finding it became and stays open until closed.
+    The cards app's registered revoker finds the holder's current card, and its ``revocation_open``
+    checks the officer's role and area, the ground and the card; the management case records which
+    finding it became and stays open until closed.
     """
-    from cards.models import Card
-    from cards.services import revocation_open
-
     if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.MANAGEMENT_OFFICER)):
         raise PermissionDenied(_("Only management officers may open a revocation case."))
     case = ManagementCase.objects.select_for_update().select_related("application").get(pk=case.pk)
@@ -1000,19 +985,15 @@ def management_finding_revoke(*, actor, case: ManagementCase, finding_index: int
         raise ValidationError(_("A revocation case was already opened from this management case."))
     if not 0 <= finding_index < len(case.findings):
         raise ValidationError({"finding": [_("Choose one of the case's findings.")]})
-    card = (
-        Card.objects.filter(
-            application_id=case.application_id, status__in=[Card.Status.ISSUED, Card.Status.EXPIRED]
-        )
-        .order_by("-id")
-        .first()
-    )
-    if card is None:
-        raise ValidationError(_("The holder has no current card to revoke."))
     finding = case.findings[finding_index]
-    revocation = revocation_open(
-        actor=actor, card=card, ground=ground, evidence=finding_evidence(case, finding)
+    revocation = extensions.card_revoker()(
+        actor=actor,
+        application_id=case.application_id,
+        ground=ground,
+        evidence=finding_evidence(case, finding),
     )
+    if revocation is None:
+        raise ValidationError(_("The holder has no current card to revoke."))
     case.revocation = revocation
     case.revocation_finding = finding_index
     case.save(update_fields=["revocation", "revocation_finding"])

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from residence.core.forms import apply_service_errors, error_text
 from residence.core.pagination import keyset_page_for_request
 
-from . import selectors, services
+from . import extensions, selectors, services
+from .forms import FindingRevokeForm, finding_forms
 from .models import ManagementCase
 
 
@@ -31,11 +32,9 @@ def monitor(request):
 
 @login_required
 def application_checks(request, pk: int):
-    from applications.selectors import application_get
-
     if not request.user.is_officer:
         raise Http404
-    application = application_get(user=request.user, pk=pk)
+    application = extensions.cases().get(request.user, pk)
     return render(
         request,
         "verification/application_checks.html",
@@ -77,8 +76,6 @@ def management_queue(request):
 
 
 def _management_case_page(request, case, *, error: str = "", bound=None):
-    from .forms import finding_forms
-
     may_revoke = (
         case.status == ManagementCase.Status.OPEN
         and case.revocation_id is None
@@ -114,8 +111,6 @@ def management_case(request, pk: int):
 @require_POST
 def management_finding_revoke(request, pk: int, index: int):
     """One step from a finding to a revocation case: the ground chosen, the finding its evidence."""
-    from .forms import FindingRevokeForm
-
     case = selectors.management_case_get(user=request.user, pk=pk)
     if index >= len(case.findings):
         raise Http404  # no such finding of this case

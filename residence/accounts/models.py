@@ -233,6 +233,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or self.has_role(*CASE_OFFICER_ROLES)
 
     @property
+    def is_audit_reader(self) -> bool:
+        """System and policy administrators read the audit log (the audit page asks the user, so
+        the audit package names no role)."""
+        return self.has_role(Role.SYSTEM_ADMIN, Role.POLICY_ADMIN)
+
+    @property
     def is_agency_user(self) -> bool:
         return self.has_role(*AGENCY_ROLES)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import chain
+from . import alerts, chain
 from .middleware import current_request_id
 from .models import AuditEntry
 
@@ -117,10 +116,8 @@ def audit_record_many(entries: list[dict]) -> list[AuditEntry]:
 
 
 def audit_chain_check() -> chain.ChainReport:
-    """Verify the chain; when it is broken, log an error, record it, and e-mail the system administrators."""
-    from residence.accounts.models import Role, User
-    from residence.core.tasks import publish_after_commit, send_email_task
-
+    """Verify the chain; when it is broken, log an error, record it, and tell the registered notifiers
+    (accounts e-mails the system administrators) in the same transaction, sent after commit."""
     report = chain.verify()
     if report.ok:
         return report
@@ -141,22 +138,7 @@ def audit_chain_check() -> chain.ChainReport:
                 "checked": report.checked,
             },
         )
-        recipients = list(
-            User.objects.filter(is_active=True, groups__name=Role.SYSTEM_ADMIN)
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-        )
-        if recipients:
-            publish_after_commit(
-                send_email_task,
-                to=recipients,
-                subject=f"[{settings.PORTAL_NAME}] audit log tampering detected",
-                body=(
-                    f"The daily check of the audit log's hash chain failed at entry "
-                    f"#{report.broken.entry_id}: {report.broken.problem}.\n"
-                    f"{report.checked} entries before it verified. Run `manage.py audit_verify` "
-                    "and compare with the latest backup."
-                ),
-            )
+        # Who is told, and how, is the staff's (registered by accounts: residence.audit.alerts).
+        for notify in alerts.chain_broken_notifiers:
+            notify(report)
     return report

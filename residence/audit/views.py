@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
-from residence.accounts.models import Role
-
 from .models import AuditEntry
 
 AUDIT_PAGE_SIZE = 50
@@ -16,7 +14,7 @@ AUDIT_PAGE_SIZE = 50
 
 @login_required
 def audit_log(request):
-    if not request.user.has_role(Role.SYSTEM_ADMIN, Role.POLICY_ADMIN):
+    if not request.user.is_audit_reader:
         # Staff pages are not advertised to those who may not see them.
         raise Http404
     entries = AuditEntry.objects.select_related("content_type").order_by("-id")
