@@ -93,7 +93,6 @@ def order_open_for_approval(*, application, actor=None) -> PaymentOrder | None:
 
 def request_fee_for(card_request) -> tuple[Fee | None, object]:
     """The renewal or replacement fee due on request under the policy in force now, or None."""
-    from cards.services import age_on
     from eligibility.models import PolicyVersion
     from eligibility.selectors import policy_version_in_force
 
@@ -112,7 +111,7 @@ def request_fee_for(card_request) -> tuple[Fee | None, object]:
         kind=card_request.kind,
         due="on_request",
         channel=application.channel if application else "",
-        minor=age_on(card.profile.birth_date, timezone.localdate()) < 18,
+        minor=whole_years(card.profile.birth_date, timezone.localdate()) < 18,
         green_channel=bool(application and application.green_channel),
     ), policy
 
