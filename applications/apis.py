@@ -27,6 +27,7 @@ from residence.regions import PROVINCES
 
 from . import selectors, services, uploads
 from .access import is_supervisor, may_see_workload
+from .actions import OFFICER_ACTIONS
 from .channels import facts_fields
 from .countries import COUNTRY_CHOICES
 from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependant, Sex, Stage, Status
@@ -682,7 +683,8 @@ class QueueCountsApi(APIView):
 
 
 class OfficerActionApi(APIView):
-    """accept, return, request_evidence, recommend_approval, recommend_refusal, approve, refuse."""
+    """The officer actions of the registry (applications.actions): accept, return, request_evidence,
+    recommend_approval, recommend_refusal, approve, refuse."""
 
     class OfficerActionInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
@@ -706,42 +708,37 @@ class OfficerActionApi(APIView):
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(services.OFFICER_ACTIONS))
-        ],
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(OFFICER_ACTIONS))],
         request=OfficerActionInputSerializer,
         responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request, pk: int, action: str):
         application = selectors.application_get(user=request.user, pk=_int_or_404(pk))
-        service = services.OFFICER_ACTIONS.get(action)
-        if service is None:
+        officer_action = OFFICER_ACTIONS.get(action)
+        if officer_action is None:
             raise Http404
         if not is_officer(request.user):
             raise PermissionDenied("Only officers may do this.")
-        if action in services.DECISION_ACTIONS:
+        if officer_action.needs_reauthentication:
             require_recent_second_factor(request)
         serializer = self.OfficerActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reason = serializer.validated_data["reason"]
-        kwargs: dict[str, Any] = {"actor": request.user, "application": application}
-        if action == "accept":
-            pass
-        elif action == "request_evidence":
-            kwargs["message"] = reason
-        else:
-            kwargs["reason"] = reason
-        if action in ("return", "recommend_approval", "recommend_refusal", "approve", "refuse"):
-            kwargs["criteria"] = serializer.validated_data["criteria"]
-        if action in ("recommend_refusal", "refuse"):
-            kwargs["grounds"] = serializer.validated_data["grounds"]
-        if action == "approve":
+        dependant_decisions = None
+        if officer_action.takes_dependant_decisions:
             decisions = serializer.validated_data.get("dependant_decisions") or {}
             try:
-                kwargs["dependant_decisions"] = {int(k): v for k, v in decisions.items()}
+                dependant_decisions = {int(k): v for k, v in decisions.items()}
             except ValueError:
                 raise ValidationError({"dependant_decisions": ["Keys are dependant ids."]}) from None
-        service(**kwargs)
+        # The registry passes on only what this action takes (criteria, grounds, dependants' decisions).
+        officer_action.run(
+            actor=request.user,
+            application=application,
+            reason=serializer.validated_data["reason"],
+            criteria=serializer.validated_data["criteria"],
+            grounds=serializer.validated_data["grounds"],
+            dependant_decisions=dependant_decisions,
+        )
         return Response(_detail(request, application))
 
 

@@ -1936,17 +1936,3 @@ def case_note_edit(*, actor, note: CaseNote, body: str) -> CaseNote:
         after={"application": application.pk, "body": body, "mentions": sorted(user.pk for user in officers)},
     )
     return note
-
-
-# Officer actions by name, for the API and the case page.
-OFFICER_ACTIONS = {
-    "accept": application_accept,
-    "return": application_return,
-    "request_evidence": application_request_evidence,
-    "recommend_approval": lambda **kw: application_recommend(recommendation="approve", **kw),
-    "recommend_refusal": lambda **kw: application_recommend(recommendation="refuse", **kw),
-    "approve": application_approve,
-    "refuse": application_refuse,
-}
-# The decisions on a case: each needs a fresh second factor (residence.mfa.guards).
-DECISION_ACTIONS = frozenset({"approve", "refuse"})
