@@ -21,6 +21,16 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/timeline/", apis.TimelineApi.as_view(), name="api_application_timeline"),
     path(
+        "applications/<int:pk>/dependants/",
+        apis.DependantListApi.as_view(),
+        name="api_application_dependants",
+    ),
+    path(
+        "applications/<int:pk>/dependants/<int:dependant_pk>/",
+        apis.DependantDetailApi.as_view(),
+        name="api_application_dependant",
+    ),
+    path(
         "applications/<int:pk>/documents/", apis.DocumentListApi.as_view(), name="api_application_documents"
     ),
     path("applications/<int:pk>/claim/", apis.ClaimApi.as_view(), name="api_application_claim"),

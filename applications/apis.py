@@ -28,6 +28,7 @@ from residence.regions import PROVINCES
 
 from . import selectors, services, uploads
 from .access import is_supervisor, may_see_workload
+from .actions import OFFICER_ACTIONS
 from .channels import facts_fields
 from .countries import COUNTRY_CHOICES
 from .models import FAR_FUTURE, ApplicantProfile, Application, Channel, Dependant, Sex, Stage, Status
@@ -345,6 +346,12 @@ class ApplicationSubmitApi(APIView):
         declaration = serializers.BooleanField(
             help_text="The applicant declares the information true and complete."
         )
+        applicant_statement = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=4000,
+            help_text="The applicant's own statement, saved with the submission (kept as it is when absent).",
+        )
 
     @extend_schema(
         request=ApplicationSubmitInputSerializer,
@@ -354,8 +361,12 @@ class ApplicationSubmitApi(APIView):
         application = selectors.application_get(user=request.user, pk=_int_or_404(pk))
         serializer = self.ApplicationSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_submit(
-            actor=request.user, application=application, declaration=serializer.validated_data["declaration"]
+        # The same service as the review page: the statement and the submission, or neither.
+        services.application_submit_with_statement(
+            actor=request.user,
+            application=application,
+            declaration=serializer.validated_data["declaration"],
+            applicant_statement=serializer.validated_data.get("applicant_statement"),
         )
         return Response(_detail(request, application))
 
@@ -379,19 +390,31 @@ class ApplicationWithdrawApi(APIView):
 
 
 class EvidenceAnswerApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
     class EvidenceAnswerInputSerializer(serializers.Serializer):
         answer = serializers.CharField(max_length=4000)
+        file = serializers.FileField(
+            required=False, help_text='A document sent with the answer (multipart), filed as "other".'
+        )
 
     @extend_schema(
-        request=EvidenceAnswerInputSerializer,
+        request={
+            "application/json": EvidenceAnswerInputSerializer,
+            "multipart/form-data": EvidenceAnswerInputSerializer,
+        },
         responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         application = selectors.application_get(user=request.user, pk=_int_or_404(pk))
         serializer = self.EvidenceAnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_answer_evidence(
-            actor=request.user, application=application, answer=serializer.validated_data["answer"]
+        # The same service as the evidence page: the file and the answer, or neither.
+        services.application_answer_evidence_with_file(
+            actor=request.user,
+            application=application,
+            answer=serializer.validated_data["answer"],
+            file=serializer.validated_data.get("file"),
         )
         return Response(_detail(request, application))
 
@@ -428,6 +451,58 @@ class TimelineApi(APIView):
 
 
 # --- documents ---------------------------------------------------------------------------------
+# --- dependants ----------------------------------------------------------------------------------
+class DependantInputSerializer(ProfileInputSerializer):
+    """A spouse or child: their own profile (owned by whoever owns the principal's) and the relationship."""
+
+    owner = None  # the family member's profile belongs to the principal's owner, not chosen here
+    relationship = serializers.ChoiceField(choices=Dependant.Relationship.choices)
+    unmarried = serializers.BooleanField(required=False, default=True)
+
+
+class DependantListApi(APIView):
+    """The family members of one's own application; anyone else's (officers' too) is a 404."""
+
+    @extend_schema(responses={200: DependantOutputSerializer(many=True), **ERRORS})
+    def get(self, request, pk: int):
+        application = selectors.own_application_get(user=request.user, pk=_int_or_404(pk))
+        dependants = selectors.application_dependants(application=application)
+        return Response(DependantOutputSerializer(dependants, many=True).data)
+
+    @extend_schema(
+        request=DependantInputSerializer, responses={201: DependantOutputSerializer, **ACTION_ERRORS}
+    )
+    def post(self, request, pk: int):
+        application = selectors.own_application_get(user=request.user, pk=_int_or_404(pk))
+        serializer = DependantInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _with_province(dict(serializer.validated_data))
+        # The same service as the dependants step: the profile and the place in the application, or neither.
+        dependant = services.dependant_add_with_profile(
+            actor=request.user,
+            application=application,
+            relationship=data.pop("relationship"),
+            unmarried=data.pop("unmarried"),
+            **data,
+        )
+        return Response(DependantOutputSerializer(dependant).data, status=status.HTTP_201_CREATED)
+
+
+class DependantDetailApi(APIView):
+    @extend_schema(request=None, responses={204: None, **ACTION_ERRORS})
+    def delete(self, request, pk: int, dependant_pk: int):
+        application = selectors.own_application_get(user=request.user, pk=_int_or_404(pk))
+        dependant = (
+            selectors.application_dependants(application=application)
+            .filter(pk=_int_or_404(dependant_pk))
+            .first()
+        )
+        if dependant is None:
+            raise Http404
+        services.dependant_remove(actor=request.user, dependant=dependant)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class DocumentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     document_type = serializers.CharField()
@@ -649,7 +724,8 @@ class QueueCountsApi(APIView):
 
 
 class OfficerActionApi(APIView):
-    """accept, return, request_evidence, recommend_approval, recommend_refusal, approve, refuse."""
+    """The officer actions of the registry (applications.actions): accept, return, request_evidence,
+    recommend_approval, recommend_refusal, approve, refuse."""
 
     class OfficerActionInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
@@ -673,42 +749,37 @@ class OfficerActionApi(APIView):
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(services.OFFICER_ACTIONS))
-        ],
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(OFFICER_ACTIONS))],
         request=OfficerActionInputSerializer,
         responses={200: ApplicationDetailOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request, pk: int, action: str):
         application = selectors.application_get(user=request.user, pk=_int_or_404(pk))
-        service = services.OFFICER_ACTIONS.get(action)
-        if service is None:
+        officer_action = OFFICER_ACTIONS.get(action)
+        if officer_action is None:
             raise Http404
         if not is_officer(request.user):
             raise PermissionDenied("Only officers may do this.")
-        if action in services.DECISION_ACTIONS:
+        if officer_action.needs_reauthentication:
             require_recent_second_factor(request)
         serializer = self.OfficerActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reason = serializer.validated_data["reason"]
-        kwargs: dict[str, Any] = {"actor": request.user, "application": application}
-        if action == "accept":
-            pass
-        elif action == "request_evidence":
-            kwargs["message"] = reason
-        else:
-            kwargs["reason"] = reason
-        if action in ("return", "recommend_approval", "recommend_refusal", "approve", "refuse"):
-            kwargs["criteria"] = serializer.validated_data["criteria"]
-        if action in ("recommend_refusal", "refuse"):
-            kwargs["grounds"] = serializer.validated_data["grounds"]
-        if action == "approve":
+        dependant_decisions = None
+        if officer_action.takes_dependant_decisions:
             decisions = serializer.validated_data.get("dependant_decisions") or {}
             try:
-                kwargs["dependant_decisions"] = {int(k): v for k, v in decisions.items()}
+                dependant_decisions = {int(k): v for k, v in decisions.items()}
             except ValueError:
                 raise ValidationError({"dependant_decisions": ["Keys are dependant ids."]}) from None
-        service(**kwargs)
+        # The registry passes on only what this action takes (criteria, grounds, dependants' decisions).
+        officer_action.run(
+            actor=request.user,
+            application=application,
+            reason=serializer.validated_data["reason"],
+            criteria=serializer.validated_data["criteria"],
+            grounds=serializer.validated_data["grounds"],
+            dependant_decisions=dependant_decisions,
+        )
         return Response(_detail(request, application))
 
 

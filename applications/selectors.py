@@ -30,6 +30,7 @@ from .models import (
     ApplicationDocument,
     Authorisation,
     CaseNote,
+    Dependant,
     Notification,
     Stage,
     Status,
@@ -76,6 +77,24 @@ def applications_for_applicant(*, user) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     return Application.objects.filter(_owner_q(user, "applicant__")).select_related("applicant", "office")
+
+
+def own_application_get(*, user, pk: int) -> Application:
+    """One application of the user's own (or their client's) profiles; anyone else's, officers'
+    included, is a 404 (the applicant side's writes, such as the family members, are theirs alone)."""
+    try:
+        return (
+            applications_for_applicant(user=user)
+            .select_related("applicant__owner", "policy_version")
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def application_dependants(*, application: Application) -> QuerySet[Dependant]:
+    """The family members included in an application, in the order they were added."""
+    return application.dependants.select_related("profile").order_by("pk")
 
 
 def applications_visible_to(*, user) -> QuerySet[Application]:

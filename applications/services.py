@@ -1932,15 +1932,52 @@ def case_note_edit(*, actor, note: CaseNote, body: str) -> CaseNote:
     return note
 
 
-# Officer actions by name, for the API and the case page.
-OFFICER_ACTIONS = {
-    "accept": application_accept,
-    "return": application_return,
-    "request_evidence": application_request_evidence,
-    "recommend_approval": lambda **kw: application_recommend(recommendation="approve", **kw),
-    "recommend_refusal": lambda **kw: application_recommend(recommendation="refuse", **kw),
-    "approve": application_approve,
-    "refuse": application_refuse,
-}
-# The decisions on a case: each needs a fresh second factor (residence.mfa.guards).
-DECISION_ACTIONS = frozenset({"approve", "refuse"})
+# --- operations of several steps, shared by the pages and the API --------------------------------
+# Each is one transaction: a refusal of its last step undoes the first (no profile without its
+# place in the application, no statement saved by a refused submission, no file kept by a refused
+# answer), and the page and the API cannot compose the steps differently.
+@transaction.atomic
+def application_submit_with_statement(
+    *, actor, application: Application, declaration: bool, applicant_statement: str | None = None
+) -> Application:
+    """The review step: the applicant's statement (when given) saved, then the application submitted."""
+    if applicant_statement is not None:
+        application = application_update(
+            actor=actor, application=application, applicant_statement=applicant_statement
+        )
+    return application_submit(actor=actor, application=application, declaration=declaration)
+
+
+@transaction.atomic
+def dependant_add_with_profile(
+    *, actor, application: Application, relationship: str, unmarried: bool = True, **profile_fields: Any
+) -> Dependant:
+    """A spouse or child: their own profile (owned by whoever owns the principal's) and their place
+    in the application."""
+    profile = profile_create(actor=actor, owner=application.applicant.owner, **profile_fields)
+    return dependant_add(
+        actor=actor, application=application, profile=profile, relationship=relationship, unmarried=unmarried
+    )
+
+
+@transaction.atomic
+def application_answer_evidence_with_file(
+    *, actor, application: Application, answer: str, file=None
+) -> Application:
+    """The applicant's answer to the open request, with a file filed as an "other" document first."""
+    if file:
+        document_upload(actor=actor, application=application, document_type="other", file=file)
+    return application_answer_evidence(actor=actor, application=application, answer=answer)
+
+
+@transaction.atomic
+def application_create_with_profile(
+    *, actor, channel: str, owner: User | None = None, profile: ApplicantProfile | None = None, **fields: Any
+) -> Application:
+    """Step 1 of a new application: the applicant's profile created (or, when changed, updated), then
+    the draft for it."""
+    if profile is None:
+        profile = profile_create(actor=actor, owner=owner, **fields)
+    elif fields:
+        profile = profile_update(actor=actor, profile=profile, **fields)
+    return application_create(actor=actor, profile=profile, channel=channel)

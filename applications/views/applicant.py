@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -173,11 +172,15 @@ def application_new_profile(request: HttpRequest, channel: str) -> HttpResponse:
     form = ApplicantProfileForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                profile = _save_profile(request, form, existing, owner)
-                application = services.application_create(
-                    actor=request.user, profile=profile, channel=channel
-                )
+            data = {name: form.cleaned_data[name] for name in PROFILE_FIELDS if name in form.cleaned_data}
+            application = services.application_create_with_profile(
+                actor=request.user,
+                channel=channel,
+                owner=owner,
+                profile=existing,
+                # An unchanged profile is used as it is (no update, no audit row).
+                **(data if existing is None or form.has_changed() else {}),
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         except (PermissionDenied, TransitionConflict) as error:
@@ -349,23 +352,21 @@ def _step_dependants(request: HttpRequest, application: Application) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in DependantForm.Meta.fields}
         try:
-            with transaction.atomic():
-                profile = services.profile_create(
-                    actor=request.user, owner=application.applicant.owner, **data
-                )
-                services.dependant_add(
-                    actor=request.user,
-                    application=application,
-                    profile=profile,
-                    relationship=form.cleaned_data["relationship"],
-                    unmarried=form.cleaned_data["unmarried"],
-                )
+            dependant = services.dependant_add_with_profile(
+                actor=request.user,
+                application=application,
+                relationship=form.cleaned_data["relationship"],
+                unmarried=form.cleaned_data["unmarried"],
+                **data,
+            )
         except ValidationError as error:
             apply_service_errors(form, error, rename={"profile": "birth_date"})
         except TransitionConflict as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, _("%(name)s is included in the application.") % {"name": profile})
+            messages.success(
+                request, _("%(name)s is included in the application.") % {"name": dependant.profile}
+            )
             return redirect("applications:step", application.pk, "dependants")
     return render(
         request,
@@ -534,15 +535,12 @@ def _step_review(request: HttpRequest, application: Application) -> HttpResponse
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.application_update(
-                    actor=request.user,
-                    application=application,
-                    applicant_statement=form.cleaned_data["statement"],
-                )
-                services.application_submit(
-                    actor=request.user, application=application, declaration=form.cleaned_data["declaration"]
-                )
+            services.application_submit_with_statement(
+                actor=request.user,
+                application=application,
+                declaration=form.cleaned_data["declaration"],
+                applicant_statement=form.cleaned_data["statement"],
+            )
         except ValidationError as error:
             problems = _problems(application, error)
         except (TransitionConflict, PermissionDenied) as error:
@@ -739,15 +737,12 @@ def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                upload = form.cleaned_data.get("files")
-                if upload:
-                    services.document_upload(
-                        actor=request.user, application=application, document_type="other", file=upload
-                    )
-                services.application_answer_evidence(
-                    actor=request.user, application=application, answer=form.cleaned_data["answer"]
-                )
+            services.application_answer_evidence_with_file(
+                actor=request.user,
+                application=application,
+                answer=form.cleaned_data["answer"],
+                file=form.cleaned_data.get("files"),
+            )
         except ValidationError as error:
             apply_service_errors(form, error, rename={"file": "files", "document_type": "files"})
         except (TransitionConflict, PermissionDenied) as error:

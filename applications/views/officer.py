@@ -24,24 +24,13 @@ from verification.selectors import checks_for_application
 from .. import reasons as decision_reasons
 from .. import selectors, services
 from ..access import is_supervisor, may_see_workload
+from ..actions import OFFICER_ACTIONS
 from ..errors import TransitionConflict
 from ..forms import CaseNoteForm, QueueFilterForm, ReasonForm
 from ..models import FAR_FUTURE, Stage
 from ..oversight import QUEUES
 from .applicant import _outcome_label, _summary_context
 
-# code: (label, reason required, shown as a dangerous action)
-ACTIONS = {
-    "accept": (gettext_lazy("Accept: the application is complete"), False, False),
-    "return": (gettext_lazy("Return to the applicant for correction"), True, True),
-    "request_evidence": (gettext_lazy("Request more evidence"), True, False),
-    "recommend_approval": (gettext_lazy("Recommend approval"), False, False),
-    "recommend_refusal": (gettext_lazy("Recommend refusal"), True, True),
-    "approve": (gettext_lazy("Approve"), False, False),
-    "refuse": (gettext_lazy("Refuse"), True, True),
-}
-# The actions that record the criteria relied on (R6); refusals also offer the listed grounds.
-CRITERIA_ACTIONS = frozenset({"return", "recommend_approval", "recommend_refusal", "approve", "refuse"})
 OUTCOME_LABELS = {
     "met": gettext_lazy("met"),
     "not_met": gettext_lazy("not met"),
@@ -178,10 +167,10 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
 
 def _decision_form(code: str, application, data=None) -> ReasonForm:
     """The form of one action, with the case's criteria (and, to refuse, the grounds) as checkboxes."""
-    _label, reason_required, _danger = ACTIONS[code]
+    action = OFFICER_ACTIONS[code]
     criteria = grounds = None
     initial = {}
-    if code in CRITERIA_ACTIONS:
+    if action.takes_criteria:
         rows = decision_reasons.criterion_choices(application)
         criteria = [
             (
@@ -192,14 +181,14 @@ def _decision_form(code: str, application, data=None) -> ReasonForm:
             )
             for pk, label, outcome in rows
         ]
-        if code in ("approve", "recommend_approval"):
+        if action.ticks_met_criteria:
             # An approval relies on what the case meets: ticked to start with, the officer may untick.
             initial["criteria"] = [pk for pk, _label, outcome in rows if outcome == "met"]
-    if code in decision_reasons.REFUSALS:
+    if action.takes_grounds:
         grounds = decision_reasons.ground_choices()
     return ReasonForm(
         data,
-        reason_required=reason_required,
+        reason_required=action.reason_required,
         prefix=code,
         criteria=criteria,
         grounds=grounds,
@@ -216,7 +205,7 @@ def _case_context(
 ) -> dict:
     available = selectors.available_actions(user=request.user, application=application)
     actions = []
-    for code, (label, reason_required, danger) in ACTIONS.items():
+    for code, action in OFFICER_ACTIONS.items():
         if code not in available:
             continue
         form = _decision_form(code, application)
@@ -225,13 +214,14 @@ def _case_context(
         actions.append(
             {
                 "code": code,
-                "label": label,
-                "reason_required": reason_required,
-                "danger": danger,
+                "label": action.label,
+                "reason_required": action.reason_required,
+                "danger": action.dangerous,
+                "offers_grounds": action.takes_grounds,
                 "form": form,
                 # The approver decides each dependant too; refusing the principal refuses them all.
                 "dependants": list(application.dependants.select_related("profile"))
-                if code == "approve"
+                if action.takes_dependant_decisions
                 else [],
             }
         )
@@ -353,81 +343,28 @@ def _dependant_decisions(post, application) -> dict[int, str]:
     return decisions
 
 
-def _run_action(
-    code: str,
-    *,
-    actor,
-    application,
-    reason: str,
-    dependant_decisions: dict[int, str] | None = None,
-    criteria: list[str] | None = None,
-    grounds: list[str] | None = None,
-):
-    criteria, grounds = criteria or [], grounds or []
-    if code == "accept":
-        return services.application_accept(actor=actor, application=application)
-    if code == "return":
-        return services.application_return(
-            actor=actor, application=application, reason=reason, criteria=criteria
-        )
-    if code == "request_evidence":
-        return services.application_request_evidence(actor=actor, application=application, message=reason)
-    if code in ("recommend_approval", "recommend_refusal"):
-        recommendation = "approve" if code == "recommend_approval" else "refuse"
-        return services.application_recommend(
-            actor=actor,
-            application=application,
-            recommendation=recommendation,
-            reason=reason,
-            criteria=criteria,
-            grounds=grounds,
-        )
-    if code == "approve":
-        return services.application_approve(
-            actor=actor,
-            application=application,
-            reason=reason,
-            dependant_decisions=dependant_decisions,
-            criteria=criteria,
-        )
-    return services.application_refuse(
-        actor=actor, application=application, reason=reason, criteria=criteria, grounds=grounds
-    )
-
-
-DONE_MESSAGES = {
-    "accept": gettext_lazy("The case is accepted."),
-    "return": gettext_lazy("The case is returned to the applicant."),
-    "request_evidence": gettext_lazy("The applicant is asked for more evidence."),
-    "recommend_approval": gettext_lazy("Your recommendation is recorded: approval."),
-    "recommend_refusal": gettext_lazy("Your recommendation is recorded: refusal."),
-    "approve": gettext_lazy("The case is decided: approved."),
-    "refuse": gettext_lazy("The case is decided: refused."),
-}
-
-
 @login_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
+    officer_action = OFFICER_ACTIONS.get(action)
+    if officer_action is None:
         raise Http404
     if not is_officer(request.user):
         # An applicant (or anyone else) posting an officer action: refused outright.
         raise PermissionDenied(_("Only officers may do this."))
     application = _officer_case(request, pk)
-    if action in services.DECISION_ACTIONS:
+    if officer_action.needs_reauthentication:
         require_recent_second_factor(request)
     form = _decision_form(action, application, request.POST)
     status = 400
     if form.is_valid():
         try:
-            _run_action(
-                action,
+            officer_action.run(
                 actor=request.user,
                 application=application,
                 reason=form.cleaned_data["reason"],
                 dependant_decisions=_dependant_decisions(request.POST, application)
-                if action == "approve"
+                if officer_action.takes_dependant_decisions
                 else None,
                 criteria=form.cleaned_data.get("criteria"),
                 grounds=form.cleaned_data.get("grounds"),
@@ -445,7 +382,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, str(error.detail))
             status = 409
         else:
-            messages.success(request, DONE_MESSAGES[action])
+            messages.success(request, officer_action.done_message)
             return redirect("applications:case", application.pk)
         application = selectors.application_get(user=request.user, pk=pk)
     context = _case_context(request, application, bound=(action, form))

@@ -1050,6 +1050,16 @@ row(
 )
 row("api_application_timeline", GD_APPLICANT_SIDE | CASE_READERS_GD, kwargs=pk("case"))
 row("api_application_documents", GD_APPLICANT_SIDE | CASE_READERS_GD, kwargs=pk("case"))
+# The family members are the applicant side's alone: officers read them in the case, not here.
+row("api_application_dependants", GD_APPLICANT_SIDE, kwargs=pk("draft"))
+row("api_application_dependants", GD_APPLICANT_SIDE, kwargs=pk("draft"), method="POST", json=True)
+row(
+    "api_application_dependant",
+    GD_APPLICANT_SIDE,
+    kwargs=lambda w: {"pk": w["draft"], "dependant_pk": w["dependant"]},
+    method="DELETE",
+    writes=True,
+)
 row("api_application_claim", REVIEW_GD, kwargs=pk("evidence_case"), method="POST", json=True)
 row(
     "api_application_release",
