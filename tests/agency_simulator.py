@@ -25,8 +25,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Simulator:
-    """`python -m simulator` on a free port; faults changed through its control endpoint."""
+class SimulatorProcess:
+    """A simulator package run as `python -m <module>` on a free port, with its secret in the
+    environment; started, stopped and restarted by the tests, changed through `/_control`."""
+
+    module = ""
+    secret_env = ""
+    secret = ""
 
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
@@ -36,9 +41,9 @@ class Simulator:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "--port", str(self.port)],
+            [sys.executable, "-m", self.module, "--port", str(self.port)],
             cwd=settings.BASE_DIR,
-            env=os.environ | {"SIMULATOR_SECRET": SECRET},
+            env=os.environ | {self.secret_env: self.secret},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -49,7 +54,7 @@ class Simulator:
                 return
             except requests.RequestException:
                 time.sleep(0.05)
-        raise RuntimeError("the simulator did not start")
+        raise RuntimeError(f"the {self.module} simulator did not start")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -62,9 +67,20 @@ class Simulator:
 
     def control(self, **changes) -> dict:
         response = requests.post(
-            f"{self.url}/_control", data=json.dumps(changes), headers={"X-Control-Token": SECRET}, timeout=5
+            f"{self.url}/_control",
+            data=json.dumps(changes),
+            headers={"X-Control-Token": self.secret},
+            timeout=5,
         )
         return response.json()
+
+
+class Simulator(SimulatorProcess):
+    """`python -m simulator` on a free port; faults changed through its control endpoint."""
+
+    module = "simulator"
+    secret_env = "SIMULATOR_SECRET"
+    secret = SECRET
 
     def stats(self) -> dict:
         return requests.get(f"{self.url}/_control", timeout=5).json()
